@@ -1,0 +1,78 @@
+'use client';
+
+import { useMutation } from '@tanstack/react-query';
+import { useRouter } from 'next/navigation';
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../_components/button';
+import { TextField } from '../../_components/text-field';
+import { authClient } from '../../_lib/auth-client';
+import { useTRPC } from '../../_lib/trpc/react';
+
+/** Sign-up creates the account, signs in, and creates the user's first workspace (they become its admin). */
+export function SignUpForm({ firstRun }: { firstRun: boolean }) {
+  const router = useRouter();
+  const trpc = useTRPC();
+  const createWorkspace = useMutation(trpc.workspaces.create.mutationOptions());
+  const [error, setError] = useState<string | null>(null);
+  const [pending, setPending] = useState(false);
+
+  async function onSubmit(event: FormEvent<HTMLFormElement>) {
+    event.preventDefault();
+    const form = new FormData(event.currentTarget);
+    const password = String(form.get('password'));
+    if (password.length < 8) {
+      setError('Choose a password of at least 8 characters.');
+      return;
+    }
+    setPending(true);
+    setError(null);
+    const { error: failure } = await authClient.signUp.email({
+      name: String(form.get('name')).trim(),
+      email: String(form.get('email')).trim(),
+      password,
+    });
+    if (failure) {
+      setPending(false);
+      setError(failure.message ?? 'Sign-up failed.');
+      return;
+    }
+    try {
+      await createWorkspace.mutateAsync({ name: String(form.get('workspace')) });
+      router.push('/flows');
+      router.refresh();
+    } catch {
+      setPending(false);
+      router.push('/onboarding');
+    }
+  }
+
+  return (
+    <form onSubmit={onSubmit} className="space-y-4" noValidate>
+      <TextField label="Your name" name="name" autoComplete="name" required />
+      <TextField label="Work email" name="email" type="email" autoComplete="email" required />
+      <TextField
+        label="Password"
+        name="password"
+        type="password"
+        autoComplete="new-password"
+        hint="At least 8 characters."
+        required
+      />
+      <TextField
+        label="Workspace name"
+        name="workspace"
+        defaultValue={firstRun ? 'My company' : ''}
+        hint="Usually your company or team. Flows, connections and runs live in a workspace."
+        required
+      />
+      {error && (
+        <p role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          {error}
+        </p>
+      )}
+      <Button type="submit" className="w-full" disabled={pending}>
+        {pending ? 'Creating…' : firstRun ? 'Create admin account' : 'Create account'}
+      </Button>
+    </form>
+  );
+}

@@ -1,0 +1,37 @@
+'use client';
+
+import { MutationCache, QueryCache, QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
+import { createTRPCContext } from '@trpc/tanstack-react-query';
+import { useState, type ReactNode } from 'react';
+import { toast } from 'sonner';
+import superjson from 'superjson';
+import type { AppRouter } from '../../_server/routers';
+
+export const { TRPCProvider, useTRPC } = createTRPCContext<AppRouter>();
+
+function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : 'Something went wrong.';
+}
+
+/** Query client + tRPC client for the whole app. Every failed call surfaces as a toast. */
+export function Providers({ children }: { children: ReactNode }) {
+  const [queryClient] = useState(
+    () =>
+      new QueryClient({
+        defaultOptions: { queries: { staleTime: 10_000, retry: 1 } },
+        queryCache: new QueryCache({ onError: (error) => toast.error(errorMessage(error)) }),
+        mutationCache: new MutationCache({ onError: (error) => toast.error(errorMessage(error)) }),
+      }),
+  );
+  const [trpcClient] = useState(() =>
+    createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: '/api/trpc', transformer: superjson })] }),
+  );
+  return (
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        {children}
+      </TRPCProvider>
+    </QueryClientProvider>
+  );
+}

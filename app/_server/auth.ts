@@ -1,0 +1,34 @@
+import 'server-only';
+import { betterAuth } from 'better-auth';
+import { drizzleAdapter } from 'better-auth/adapters/drizzle';
+import { getDb, type Db } from '../../db/client';
+import { accounts, sessions, users, verifications } from '../../db/schema';
+
+/**
+ * Sign-in and sessions are better-auth's: scrypt password hashing, HTTP-only
+ * session cookies and sessions stored in PostgreSQL. Syncline adds workspaces
+ * and roles on top (see `trpc/procedures.ts`), never its own crypto.
+ */
+export function createAuth(db: Db) {
+  return betterAuth({
+    appName: 'Syncline',
+    secret: process.env.BETTER_AUTH_SECRET,
+    baseURL: process.env.BETTER_AUTH_URL,
+    database: drizzleAdapter(db, {
+      provider: 'pg',
+      schema: { user: users, session: sessions, account: accounts, verification: verifications },
+    }),
+    emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
+    session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    telemetry: { enabled: false },
+  });
+}
+
+export type Auth = ReturnType<typeof createAuth>;
+
+const cache = globalThis as unknown as { __synclineAuth?: Auth };
+
+export function getAuth(): Auth {
+  cache.__synclineAuth ??= createAuth(getDb());
+  return cache.__synclineAuth;
+}

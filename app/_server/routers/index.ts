@@ -1,0 +1,13 @@
+import { createCallerFactory, router } from '../trpc/procedures';
+import { membersRouter } from './members';
+import { setupRouter } from './setup';
+import { workspacesRouter } from './workspaces';
+
+export const appRouter = router({
+  setup: setupRouter,
+  workspaces: workspacesRouter,
+  members: membersRouter,
+});
+
+export type AppRouter = typeof appRouter;
+export const createCaller = createCallerFactory(appRouter);

@@ -1,0 +1,21 @@
+import type { Metadata } from 'next';
+import type { ReactNode } from 'react';
+import { Toaster } from 'sonner';
+import { Providers } from './_lib/trpc/react';
+import './globals.css';
+
+export const metadata: Metadata = {
+  title: 'Syncline',
+  description: 'Keep your business systems in sync: visual flows, run durably.',
+};
+
+export default function RootLayout({ children }: { children: ReactNode }) {
+  return (
+    <html lang="en">
+      <body>
+        <Providers>{children}</Providers>
+        <Toaster richColors position="bottom-right" closeButton />
+      </body>
+    </html>
+  );
+}

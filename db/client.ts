@@ -1,0 +1,34 @@
+import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
+import postgres from 'postgres';
+import * as schema from './schema';
+
+export type Db = PostgresJsDatabase<typeof schema>;
+
+export interface DbHandle {
+  db: Db;
+  close(): Promise<void>;
+}
+
+/**
+ * Opens a Drizzle client over postgres.js. The one driver serves the embedded
+ * PostgreSQL and any external `DATABASE_URL` alike.
+ */
+export function openDb(url: string, options: { max?: number } = {}): DbHandle {
+  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+  return { db: drizzle(sql, { schema }), close: () => sql.end({ timeout: 5 }) };
+}
+
+const cache = globalThis as unknown as { __synclineDb?: DbHandle };
+
+/**
+ * The process-wide client for `DATABASE_URL`, cached on `globalThis` so that
+ * Next.js hot reloads in development do not open a new pool each time.
+ */
+export function getDb(): Db {
+  if (!cache.__synclineDb) {
+    const url = process.env.DATABASE_URL;
+    if (!url) throw new Error('DATABASE_URL is not set. Start Syncline with `npm start`, or set DATABASE_URL.');
+    cache.__synclineDb = openDb(url);
+  }
+  return cache.__synclineDb.db;
+}

@@ -1,0 +1,44 @@
+import { fileURLToPath } from 'node:url';
+import { NativeConnection, Worker } from '@temporalio/worker';
+import { openDb } from '../db/client';
+import { createActivities } from './activities';
+import { temporalSettings } from './connection-options';
+import { taskQueue } from './shared';
+
+/**
+ * The Temporal worker: its own process (never imported by Next.js). It stops
+ * gracefully on SIGINT/SIGTERM: in-flight activities get the shutdown grace
+ * time to finish, and anything unfinished is retried by another worker.
+ */
+async function main(): Promise<void> {
+  const databaseUrl = process.env.DATABASE_URL;
+  if (!databaseUrl) throw new Error('DATABASE_URL is not set; start the worker through `npm start` or set it.');
+  const settings = temporalSettings();
+  const queue = taskQueue(process.env);
+  const database = openDb(databaseUrl, { max: Number(process.env.SYNCLINE_WORKER_DB_POOL ?? 10) });
+  const connection = await NativeConnection.connect(settings.connection);
+  try {
+    const worker = await Worker.create({
+      connection,
+      namespace: settings.namespace,
+      taskQueue: queue,
+      workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+      activities: createActivities({ db: database.db }),
+      reuseV8Context: true,
+      maxConcurrentActivityTaskExecutions: Number(process.env.SYNCLINE_WORKER_ACTIVITIES ?? 100),
+      maxConcurrentWorkflowTaskExecutions: Number(process.env.SYNCLINE_WORKER_WORKFLOWS ?? 40),
+      shutdownGraceTime: '20 seconds',
+    });
+    console.log(`worker ready: polling task queue "${queue}" on ${settings.address} (namespace ${settings.namespace})`);
+    await worker.run();
+    console.log('worker stopped');
+  } finally {
+    await connection.close();
+    await database.close();
+  }
+}
+
+main().catch((error: unknown) => {
+  console.error('worker failed:', error instanceof Error ? error.message : error);
+  process.exit(1);
+});
