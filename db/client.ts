@@ -6,6 +6,8 @@ export type Db = PostgresJsDatabase<typeof schema>;
 
 export interface DbHandle {
   db: Db;
+  /** The underlying postgres.js client, for LISTEN/NOTIFY. */
+  sql: postgres.Sql;
   close(): Promise<void>;
 }
 
@@ -15,7 +17,7 @@ export interface DbHandle {
  */
 export function openDb(url: string, options: { max?: number } = {}): DbHandle {
   const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
-  return { db: drizzle(sql, { schema }), close: () => sql.end({ timeout: 5 }) };
+  return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
 }
 
 const cache = globalThis as unknown as { __synclineDb?: DbHandle };

@@ -12,3 +12,6 @@ export function taskQueue(env: Record<string, string | undefined> = {}): string 
 export function runWorkflowId(runId: string): string {
   return `run-${runId}`;
 }
+
+/** PostgreSQL NOTIFY channel: the intake announces new inbox events on it, the relay listens. */
+export const INBOX_CHANNEL = 'syncline_inbox';

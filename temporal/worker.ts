@@ -1,14 +1,17 @@
 import { fileURLToPath } from 'node:url';
+import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
 import { openDb } from '../db/client';
 import { createActivities } from './activities';
 import { temporalSettings } from './connection-options';
+import { startRelayLoop } from './relay/relay-loop';
 import { taskQueue } from './shared';
 
 /**
- * The Temporal worker: its own process (never imported by Next.js). It stops
- * gracefully on SIGINT/SIGTERM: in-flight activities get the shutdown grace
- * time to finish, and anything unfinished is retried by another worker.
+ * The Temporal worker: its own process (never imported by Next.js). Besides
+ * workflows and activities it runs the inbox relay. It stops gracefully on
+ * SIGINT/SIGTERM: in-flight activities get the shutdown grace time to finish,
+ * and anything unfinished is retried by another worker.
  */
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -17,6 +20,13 @@ async function main(): Promise<void> {
   const queue = taskQueue(process.env);
   const database = openDb(databaseUrl, { max: Number(process.env.SYNCLINE_WORKER_DB_POOL ?? 10) });
   const connection = await NativeConnection.connect(settings.connection);
+  const clientConnection = await Connection.connect(settings.connection);
+  const relay = startRelayLoop({
+    db: database.db,
+    sql: database.sql,
+    temporal: new Client({ connection: clientConnection, namespace: settings.namespace }),
+    log: (line) => console.log(line),
+  });
   try {
     const worker = await Worker.create({
       connection,
@@ -33,6 +43,8 @@ async function main(): Promise<void> {
     await worker.run();
     console.log('worker stopped');
   } finally {
+    await relay.stop();
+    await clientConnection.close();
     await connection.close();
     await database.close();
   }

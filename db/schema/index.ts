@@ -1,2 +1,5 @@
 export * from './auth';
 export * from './workspaces';
+export * from './flows';
+export * from './runs';
+export * from './external-ids';

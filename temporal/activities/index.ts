@@ -1,8 +1,14 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import type { EffectDeps } from '../../nodes/effect-deps';
+import { createEffectDeps } from './effect-deps';
+import { createNodeEffectActivity } from './node-effect';
+import { createRunRecords } from './run-records';
 
 export interface ActivityDeps {
   db: Db;
+  /** Defaults to the real implementations on `db`; tests may inject fakes. */
+  effects?: EffectDeps;
 }
 
 /**
@@ -11,6 +17,9 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   return {
+    ...createRunRecords(deps.db),
+    runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db)),
+
     /** Smoke activity: proves the worker reaches PostgreSQL. */
     async databaseTime(): Promise<string> {
       const rows = await deps.db.execute<{ now: string }>(sql`select now()::text as now`);

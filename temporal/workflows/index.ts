@@ -1,2 +1,3 @@
 // The workflow bundle's entry: every workflow the worker runs is exported here.
+export { runFlowWorkflow } from './run-flow';
 export { smokeWorkflow } from './smoke';

@@ -1,4 +1,5 @@
 import { createCallerFactory, router } from '../trpc/procedures';
+import { flowsRouter } from './flows';
 import { membersRouter } from './members';
 import { setupRouter } from './setup';
 import { workspacesRouter } from './workspaces';
@@ -7,6 +8,7 @@ export const appRouter = router({
   setup: setupRouter,
   workspaces: workspacesRouter,
   members: membersRouter,
+  flows: flowsRouter,
 });
 
 export type AppRouter = typeof appRouter;

@@ -1,13 +1,19 @@
 import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
+import type { Role } from '../../../db/schema';
 import type { Context } from './context';
 
 /**
  * tRPC root. Zod errors are flattened into `data.fieldErrors` so forms can show
  * each message next to its field; internal errors never reach the client with a stack.
  */
-export const t = initTRPC.context<Context>().create({
+/** Procedure metadata: the least role a workspace procedure needs (read by tests that audit every procedure). */
+export interface ProcedureMeta {
+  minimumRole?: Role;
+}
+
+export const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
   transformer: superjson,
   errorFormatter({ shape, error }) {
     const zodError = error.cause instanceof ZodError ? error.cause : null;

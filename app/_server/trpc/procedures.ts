@@ -31,7 +31,7 @@ export const authedProcedure = publicProcedure.use(({ ctx, next }) => {
  * every query with.
  */
 export function workspaceProcedure(minimumRole: Role) {
-  return authedProcedure.use(async ({ ctx, next }) => {
+  return authedProcedure.meta({ minimumRole }).use(async ({ ctx, next }) => {
     const workspace = await resolveWorkspace(ctx.db, ctx.user.id, ctx.requestedWorkspaceId);
     if (!workspace) {
       throw new TRPCError({ code: 'FORBIDDEN', message: 'You are not a member of this workspace.' });

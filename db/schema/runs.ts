@@ -1,0 +1,115 @@
+import { sql } from 'drizzle-orm';
+import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { flows, flowVersions } from './flows';
+import { workspaces } from './workspaces';
+
+export const RUN_STATUSES = ['queued', 'running', 'succeeded', 'failed', 'skipped', 'cancelled'] as const;
+export type RunStatus = (typeof RUN_STATUSES)[number];
+export const runStatusEnum = pgEnum('run_status', RUN_STATUSES);
+
+export const ERROR_CATEGORIES = ['user', 'transient', 'unexpected'] as const;
+export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
+
+export interface RunError {
+  message: string;
+  category: ErrorCategory;
+  nodeId?: string;
+  field?: string;
+}
+
+/**
+ * The inbox of the transactional outbox pattern: an accepted trigger event is
+ * stored here in the same transaction that answers 202, then relayed to
+ * Temporal. `(flow_id, dedupe_key)` is unique, so a repeated delivery is
+ * recognised and never makes a second run.
+ */
+export const inboxEvents = pgTable(
+  'inbox_events',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    /** Arrival order, used to keep runs of one record key in order. */
+    seq: bigserial('seq', { mode: 'number' }).notNull(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    dedupeKey: text('dedupe_key').notNull(),
+    source: text('source').notNull(),
+    payload: jsonb('payload').$type<unknown>().notNull(),
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
+    /** Set once the relay has started the run in Temporal; pending events have none. */
+    relayedAt: timestamp('relayed_at', { withTimezone: true }),
+    runId: uuid('run_id'),
+    relayAttempts: integer('relay_attempts').notNull().default(0),
+    lastRelayError: text('last_relay_error'),
+  },
+  (t) => [unique('inbox_events_flow_dedupe_key').on(t.flowId, t.dedupeKey), index('inbox_events_pending_idx').on(t.seq).where(sql`relayed_at is null`)],
+);
+
+export const runs = pgTable(
+  'runs',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    flowVersionId: uuid('flow_version_id')
+      .notNull()
+      .references(() => flowVersions.id),
+    version: integer('version').notNull(),
+    status: runStatusEnum('status').notNull().default('queued'),
+    trigger: text('trigger').notNull(),
+    eventId: uuid('event_id'),
+    orderingKey: text('ordering_key'),
+    workflowId: text('workflow_id').notNull(),
+    /** A retry of another run points at it. */
+    retryOf: uuid('retry_of'),
+    itemsIn: integer('items_in').notNull().default(0),
+    itemsOut: integer('items_out').notNull().default(0),
+    itemsSkipped: integer('items_skipped').notNull().default(0),
+    error: jsonb('error').$type<RunError>(),
+    triggerPayload: jsonb('trigger_payload').$type<unknown>(),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [
+    index('runs_flow_created_idx').on(t.flowId, t.createdAt.desc(), t.id.desc()),
+    index('runs_workspace_created_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
+    index('runs_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt.desc()),
+  ],
+);
+
+export interface StepSample {
+  /** The first items only: samples are bounded so run history stays small. */
+  items: unknown[];
+  total: number;
+}
+
+export const runSteps = pgTable(
+  'run_steps',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    runId: uuid('run_id')
+      .notNull()
+      .references(() => runs.id, { onDelete: 'cascade' }),
+    nodeId: text('node_id').notNull(),
+    nodeType: text('node_type').notNull(),
+    status: runStatusEnum('status').notNull(),
+    attempts: integer('attempts').notNull().default(1),
+    itemsIn: integer('items_in').notNull().default(0),
+    itemsOut: jsonb('items_out').$type<Record<string, number>>().notNull().default({}),
+    input: jsonb('input').$type<StepSample>(),
+    output: jsonb('output').$type<Record<string, StepSample>>(),
+    skipped: jsonb('skipped').$type<{ item: unknown; reason: string }[]>(),
+    error: jsonb('error').$type<RunError>(),
+    startedAt: timestamp('started_at', { withTimezone: true }),
+    finishedAt: timestamp('finished_at', { withTimezone: true }),
+  },
+  (t) => [unique('run_steps_run_node_key').on(t.runId, t.nodeId)],
+);

@@ -1,0 +1,80 @@
+import { eq, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { runs, runSteps, type RunError } from '../../db/schema';
+import type { NodeTrace, RunResult } from '../../flows-engine/index';
+
+/** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
+export interface CompletedRun {
+  runId: string;
+  result: Pick<RunResult, 'status' | 'trace' | 'error'>;
+  attempts: Record<string, number>;
+  itemsIn: number;
+  itemsOut: number;
+}
+
+const SAMPLE_ITEMS = 5;
+
+/** Run records: written by activities, in as few statements as the data allows. */
+export function createRunRecords(db: Db) {
+  return {
+    async markRunRunning(runId: string): Promise<void> {
+      await db
+        .update(runs)
+        .set({ status: 'running', startedAt: sql`coalesce(${runs.startedAt}, now())` })
+        .where(eq(runs.id, runId));
+    },
+
+    /** One transaction: the run row and every step row (one multi-row insert). Idempotent on retry. */
+    async completeRun({ runId, result, attempts, itemsIn, itemsOut }: CompletedRun): Promise<void> {
+      const skipped = result.trace.reduce((sum, step) => sum + step.skippedCount, 0);
+      await db.transaction(async (tx) => {
+        await tx.delete(runSteps).where(eq(runSteps.runId, runId));
+        const steps = result.trace.map((step) => toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1)));
+        if (steps.length > 0) await tx.insert(runSteps).values(steps);
+        await tx
+          .update(runs)
+          .set({
+            status: result.status,
+            itemsIn,
+            itemsOut,
+            itemsSkipped: skipped,
+            error: result.error ? toRunError(result.error) : null,
+            finishedAt: sql`now()`,
+            startedAt: sql`coalesce(${runs.startedAt}, now())`,
+          })
+          .where(eq(runs.id, runId));
+      });
+    },
+  };
+}
+
+function toRunError(error: NonNullable<RunResult['error']>): RunError {
+  return {
+    message: error.message,
+    category: error.category,
+    ...(error.nodeId ? { nodeId: error.nodeId } : {}),
+    ...(error.field ? { field: error.field } : {}),
+  };
+}
+
+function toStepRow(runId: string, step: NodeTrace, attempts: number): typeof runSteps.$inferInsert {
+  const output = Object.fromEntries(
+    Object.entries(step.outputSample).map(([port, items]) => [
+      port,
+      { items: items.slice(0, SAMPLE_ITEMS), total: step.itemsOut[port] ?? items.length },
+    ]),
+  );
+  return {
+    runId,
+    nodeId: step.nodeId,
+    nodeType: step.type,
+    status: step.status,
+    attempts,
+    itemsIn: step.itemsIn,
+    itemsOut: { ...step.itemsOut },
+    input: { items: step.inputSample.slice(0, SAMPLE_ITEMS), total: step.itemsIn },
+    output,
+    skipped: step.skipped.slice(0, 20).map((s) => ({ item: s.json, reason: s.reason })),
+    error: step.error ? toRunError(step.error) : null,
+  };
+}
