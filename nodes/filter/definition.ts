@@ -1,0 +1,28 @@
+import { defineNode, type Item } from '../../flows-engine/index';
+import { checkConditions, compileOrThrow, conditionConnectionRefs, ConditionsConfigSchema } from '../condition-config';
+
+/** Keeps the items that match; the others leave by the `dropped` port. */
+export const filterNode = defineNode({
+  type: 'core.filter',
+  version: 1,
+  group: 'logic',
+  title: 'Filter',
+  description: 'Keep only the items that match',
+  help: 'Items that match the conditions leave by "kept"; the others by "dropped" (connect it only if you need them).',
+  ports: { in: ['main'], out: ['kept', 'dropped'] },
+  config: ConditionsConfigSchema,
+  check: checkConditions,
+  connectionRefs: conditionConnectionRefs,
+  effect: false,
+  run: ({ items, config, ctx }) => {
+    const predicate = compileOrThrow(config);
+    const kept: Item[] = [];
+    const dropped: Item[] = [];
+    for (let i = 0; i < items.length; i++) {
+      const item = items[i] as Item;
+      if (predicate(item.json, ctx) === undefined) kept.push(item);
+      else dropped.push(item);
+    }
+    return { out: { kept, dropped } };
+  },
+});

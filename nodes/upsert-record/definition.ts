@@ -1,0 +1,38 @@
+import { z } from 'zod';
+import { defineNode } from '../../flows-engine/index';
+import { connectionIdField, RECORD_CONNECTION_KINDS } from '../connection-field';
+
+/**
+ * Creates or updates records in a target system, writing only the mapped fields (the fields this
+ * system is the system of record for). Matches by external id first, then by an optional natural
+ * key. Each output item gets `upserted: { externalId, created }`.
+ */
+export const upsertRecordNode = defineNode({
+  type: 'sync.upsert-record',
+  version: 1,
+  group: 'sync',
+  title: 'Upsert record',
+  description: 'Create or update a record in another system',
+  help: 'Map only the fields this system owns. On a two-way sync, put a "Continue if — changed by someone other than the integration account" before this step.',
+  ports: { in: ['main'], out: ['main'] },
+  config: z.object({
+    connectionId: connectionIdField({ label: 'Write to', kinds: RECORD_CONNECTION_KINDS }),
+    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type' }),
+    fields: z
+      .array(z.object({ target: z.string().min(1, 'Choose a target field'), sourcePath: z.string().min(1, 'Choose a source field') }))
+      .min(1, 'Choose at least one field to write')
+      .meta({ label: 'Fields to write', widget: 'field-mapping' }),
+    matchBy: z
+      .object({
+        externalIdPath: z.string().min(1).optional().meta({ label: 'External id field (from Lookup)' }),
+        naturalKey: z
+          .object({ target: z.string().min(1), sourcePath: z.string().min(1) })
+          .optional()
+          .meta({ label: 'Otherwise match on' }),
+      })
+      .default({})
+      .meta({ label: 'Match existing records by' }),
+  }),
+  writesRecords: true,
+  effect: true,
+});

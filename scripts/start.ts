@@ -1,0 +1,267 @@
+/**
+ * `npm start` (production web app) / `npm run dev` (`--dev`, `next dev`): supervises the whole stack.
+ *
+ *   PostgreSQL  embedded under .data/postgres (port SYNCLINE_PG_PORT, 5433), unless DATABASE_URL is set
+ *   migrations  db/migrate.ts migrateDatabase()
+ *   Temporal    `temporal server start-dev` with .data/temporal.db (TEMPORAL_PORT 7233, TEMPORAL_UI_PORT 8233),
+ *               unless TEMPORAL_ADDRESS is set (then TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY,
+ *               TEMPORAL_API_KEY are passed through to the worker and the web app)
+ *   worker      tsx temporal/worker.ts   (restarted on a crash, with backoff; gives up after 5 crashes in 2 min)
+ *   web         next start / next dev on PORT (3000); `next build` first when .next/BUILD_ID is missing
+ *
+ * Ctrl-C / SIGTERM stops web, worker, Temporal, then PostgreSQL; any other child exiting stops everything.
+ */
+import { existsSync } from 'node:fs';
+import fs from 'node:fs/promises';
+import path from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { dataRoot, projectRoot, resolveDatabase, type ResolvedDatabase } from '../db/embedded';
+import { findTemporalCli } from './temporal-cli';
+import { createLogger, paint, syncline } from './supervisor/logs';
+import { describeExit, spawnManaged, watchLaunchers, type ManagedProcess } from './supervisor/process';
+import { assertPortsFree, portFromEnv, type PortNeed } from './supervisor/ports';
+import { waitForHttp, waitForTemporal } from './supervisor/readiness';
+import { RunStateFile } from './supervisor/runstate';
+import { ensureSecrets } from './supervisor/secrets';
+
+const dev = process.argv.includes('--dev');
+const root = projectRoot;
+const data = dataRoot();
+const rel = (p: string) => (path.relative(process.cwd(), p).startsWith('..') ? p : path.relative(process.cwd(), p) || '.');
+const bin = (name: string) => path.join(root, 'node_modules', '.bin', name);
+const runState = new RunStateFile(data);
+const children: ManagedProcess[] = [];
+let db: ResolvedDatabase | undefined;
+let shuttingDown: Promise<void> | undefined;
+
+// ---------------------------------------------------------------------------------------------------------
+// Shutdown
+
+function shutdown(reason: string, exitCode: number): Promise<void> {
+  shuttingDown ??= (async () => {
+    (exitCode === 0 ? syncline.log : syncline.error)(reason);
+    for (const child of [...children].reverse()) {
+      if (child.running()) syncline.log(`stopping ${child.name}...`);
+      await child.stop(child.name === 'temporal' ? 15_000 : 10_000);
+    }
+    if (db?.embedded) {
+      syncline.log('stopping postgres...');
+      await db.stop();
+    }
+    await runState.release().catch(() => {});
+    syncline.log(exitCode === 0 ? 'stopped.' : `stopped (exit code ${exitCode}).`);
+    process.exit(exitCode);
+  })();
+  return shuttingDown;
+}
+
+// A terminal's Ctrl-C reaches npm, tsx and this process at once, and tsx relays it once more: signals within
+// 1.5 s of the first count as one. A later one forces the exit.
+let firstSignalAt = 0;
+for (const signal of ['SIGINT', 'SIGTERM', 'SIGHUP'] as const) {
+  process.on(signal, () => {
+    if (firstSignalAt === 0 || Date.now() - firstSignalAt < 1500) {
+      if (firstSignalAt !== 0) return;
+      firstSignalAt = Date.now();
+      void shutdown(`${signal} received: shutting down (press Ctrl-C again to force)`, 0);
+      return;
+    }
+    syncline.error('forced exit: killing all processes');
+    for (const child of children) child.kill();
+    process.exit(130); // the embedded PostgreSQL gets SIGINT from db/embedded.ts's exit hook
+  });
+}
+watchLaunchers((why) => void shutdown(`The supervisor is on its own: ${why}. Shutting down.`, 1));
+process.on('exit', () => {
+  for (const child of children) if (child.running()) child.kill();
+});
+process.on('uncaughtException', (err) => void shutdown(`supervisor error: ${err.stack ?? err.message}`, 1));
+process.on('unhandledRejection', (err) => void shutdown(`supervisor error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 1));
+
+function supervise(child: ManagedProcess, onUnexpectedExit?: (info: Awaited<ManagedProcess['exited']>) => void) {
+  children.push(child);
+  void runState.addChild(child.name, child.pid, String(child.child.spawnfile));
+  void child.exited.then((info) => {
+    void runState.removeChild(child.pid).catch(() => {});
+    if (shuttingDown || child.stopping()) return;
+    if (onUnexpectedExit) onUnexpectedExit(info);
+    else void shutdown(`${child.name} ${describeExit(info)} unexpectedly; stopping everything.`, 1);
+  });
+  return child;
+}
+
+// ---------------------------------------------------------------------------------------------------------
+// Start
+
+async function main() {
+  const t0 = Date.now();
+  const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
+  syncline.log(`starting Syncline${dev ? ' (dev mode)' : ''}; data in ${rel(data)}`);
+  await fs.mkdir(data, { recursive: true });
+  await runState.acquire(syncline);
+
+  // Ports first: nothing starts when one is taken.
+  const externalDb = Boolean(process.env.DATABASE_URL?.trim());
+  const externalTemporal = Boolean(process.env.TEMPORAL_ADDRESS?.trim());
+  const webPort = portFromEnv('PORT', 3000);
+  const pgPort = portFromEnv('SYNCLINE_PG_PORT', 5433);
+  const temporalPort = portFromEnv('TEMPORAL_PORT', 7233);
+  const uiPort = portFromEnv('TEMPORAL_UI_PORT', 8233);
+  const needs: PortNeed[] = [{ port: webPort, envVar: 'PORT', label: 'the web app' }];
+  // A PostgreSQL left running by a killed run holds its port; db/embedded.ts stops it and then checks the port.
+  const pgMayBeLeftover = existsSync(path.join(data, 'postgres', 'postmaster.pid'));
+  if (!externalDb && !pgMayBeLeftover) needs.push({ port: pgPort, envVar: 'SYNCLINE_PG_PORT', label: 'PostgreSQL' });
+  if (!externalTemporal) {
+    needs.push({ port: temporalPort, envVar: 'TEMPORAL_PORT', label: 'the Temporal server' });
+    needs.push({ port: uiPort, envVar: 'TEMPORAL_UI_PORT', label: 'the Temporal UI' });
+  }
+  await assertPortsFree(needs);
+
+  const secrets = await ensureSecrets(data);
+  for (const file of secrets.created) syncline.log(`generated ${rel(file)} (mode 0600)`);
+
+  const namespace = process.env.TEMPORAL_NAMESPACE?.trim() || 'default';
+  const temporalCli = externalTemporal ? undefined : await findTemporalCli({ onProgress: (m) => syncline.log(m) });
+
+  // PostgreSQL (+ migrations) and Temporal start side by side.
+  const pgLog = createLogger('postgres', 'blue');
+  const migrateLog = createLogger('migrate', 'blue');
+  const startDatabase = async () => {
+    if (!externalDb) pgLog.log(`starting embedded PostgreSQL on 127.0.0.1:${pgPort}`);
+    db = await resolveDatabase({ onLog: (line) => pgLog.log(line) });
+    if (db.embedded) {
+      pgLog.log(`ready in ${since()}${db.embedded.initialised ? ' (new cluster)' : ''}`);
+      void db.embedded.exited.then((info) => {
+        if (!shuttingDown) void shutdown(`PostgreSQL ${info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`} unexpectedly; stopping everything.`, 1);
+      });
+    }
+    const migrateFile = path.join(root, 'db', 'migrate.ts');
+    if (!existsSync(migrateFile)) {
+      migrateLog.log('db/migrate.ts not found: skipping migrations');
+      return;
+    }
+    const mod = (await import(pathToFileURL(migrateFile).href)) as { migrateDatabase?: (url: string) => Promise<void> };
+    if (typeof mod.migrateDatabase !== 'function') throw new Error('db/migrate.ts does not export migrateDatabase(url)');
+    const started = Date.now();
+    await mod.migrateDatabase(db.url);
+    migrateLog.log(`migrations applied in ${Date.now() - started} ms`);
+  };
+
+  let temporalAddress = process.env.TEMPORAL_ADDRESS?.trim() ?? '';
+  let temporalUiUrl = process.env.TEMPORAL_UI_URL?.trim();
+  const startTemporal = async () => {
+    if (!temporalCli) return;
+    temporalAddress = `127.0.0.1:${temporalPort}`;
+    temporalUiUrl = `http://localhost:${uiPort}`;
+    const args = ['server', 'start-dev', '--db-filename', path.join(data, 'temporal.db'), '--ip', '127.0.0.1'];
+    args.push('--port', String(temporalPort), '--ui-port', String(uiPort), '--namespace', namespace);
+    args.push('--log-level', process.env.TEMPORAL_LOG_LEVEL ?? 'error');
+    const temporal = supervise(spawnManaged({ name: 'temporal', color: 'magenta', command: temporalCli, args, cwd: root, env: process.env }));
+    temporal.logger.log(`starting ${rel(temporalCli)} server start-dev on ${temporalAddress} (UI ${temporalUiUrl})`);
+    await waitForTemporal(temporalAddress, namespace, { timeoutMs: 90_000, isAlive: () => temporal.running() });
+    temporal.logger.log(`ready in ${since()}`);
+  };
+  await Promise.all([startDatabase(), startTemporal()]);
+
+  const env: NodeJS.ProcessEnv = {
+    ...process.env,
+    ...secrets.env,
+    DATABASE_URL: db!.url,
+    TEMPORAL_ADDRESS: temporalAddress,
+    TEMPORAL_NAMESPACE: namespace,
+    ...(temporalUiUrl ? { TEMPORAL_UI_URL: temporalUiUrl } : {}),
+    BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${webPort}`,
+    NEXT_TELEMETRY_DISABLED: '1',
+    PORT: String(webPort),
+  };
+
+  // Worker: restarted on a crash (it holds no state; Temporal retries its tasks).
+  const workerFile = path.join(root, 'temporal', 'worker.ts');
+  let workerReady: Promise<unknown> = Promise.resolve();
+  if (!existsSync(workerFile)) {
+    createLogger('worker', 'green').log('temporal/worker.ts not found: not starting a worker');
+  } else {
+    const crashes: number[] = [];
+    const startWorker = (): ManagedProcess => {
+      const worker = spawnManaged({ name: 'worker', color: 'green', command: bin('tsx'), args: [workerFile], cwd: root, env });
+      return supervise(worker, (info) => {
+        if (children.includes(worker)) children.splice(children.indexOf(worker), 1);
+        const now = Date.now();
+        crashes.push(now);
+        while (crashes.length && now - crashes[0]! > 120_000) crashes.shift();
+        if (crashes.length > 5) {
+          void shutdown(`the worker ${describeExit(info)}; it crashed ${crashes.length} times in 2 minutes, giving up.`, 1);
+          return;
+        }
+        const delay = Math.min(30_000, 1000 * 2 ** (crashes.length - 1));
+        worker.logger.error(`worker ${describeExit(info)}; restarting in ${delay / 1000}s`);
+        setTimeout(() => !shuttingDown && startWorker(), delay).unref();
+      });
+    };
+    const worker = startWorker();
+    workerReady = worker
+      .waitForLine(/worker ready/i, 180_000)
+      .then(() => worker.logger.log(`ready in ${since()}`))
+      .catch((err: Error) => worker.logger.error(`not ready: ${err.message}`));
+  }
+
+  // Web app.
+  const webLog = createLogger('web', 'cyan');
+  if (!dev && !existsSync(path.join(root, '.next', 'BUILD_ID'))) {
+    webLog.log('no production build (.next/BUILD_ID): running next build first (`npm run build` rebuilds later)');
+    const build = supervise(spawnManaged({ name: 'build', color: 'yellow', command: bin('next'), args: ['build'], cwd: root, env }), () => {});
+    const info = await build.exited;
+    if (shuttingDown) return;
+    if (info.code !== 0) {
+      await shutdown(`next build ${describeExit(info)}; see the [build] lines above. Stopping everything.`, 1);
+      return;
+    }
+  }
+  const webArgs = dev ? ['dev', '-p', String(webPort)] : ['start', '-p', String(webPort)];
+  const web = supervise(spawnManaged({ name: 'web', color: 'cyan', command: bin('next'), args: webArgs, cwd: root, env }));
+  const healthUrl = `http://127.0.0.1:${webPort}/api/health`;
+  let webStatus: number | undefined;
+  try {
+    // 200 = healthy. 404 = the app has no health route yet: it answers, good enough.
+    webStatus = await waitForHttp(healthUrl, {
+      timeoutMs: dev ? 300_000 : 120_000,
+      accept: (s) => s === 200 || s === 404,
+      isAlive: () => web.running(),
+      onWaiting: (last, ms) =>
+        webLog.log(`waiting for ${healthUrl} (${Math.round(ms / 1000)}s; last: ${'status' in last ? `HTTP ${last.status}` : last.error})`),
+    });
+  } catch (err) {
+    if (shuttingDown) return;
+    webLog.error(`not ready: ${(err as Error).message}`);
+  }
+  await workerReady;
+  if (shuttingDown) return;
+
+  const line = paint('gray', '─'.repeat(64));
+  const rows = [
+    ['App', `http://localhost:${webPort}${webStatus === 404 ? '   (no /api/health route yet)' : webStatus ? '' : '   (not healthy yet)'}`],
+    ['Temporal UI', temporalUiUrl ?? '(external Temporal; set TEMPORAL_UI_URL)'],
+    ['Temporal', `${temporalAddress}, namespace ${namespace}${externalTemporal ? ' (external)' : `, state in ${rel(path.join(data, 'temporal.db'))}`}`],
+    ['PostgreSQL', db!.embedded ? `127.0.0.1:${pgPort}, data in ${rel(db!.embedded.dataDir)}` : `${redact(db!.url)} (external)`],
+    ['Secrets', secrets.files.length ? secrets.files.map((f) => rel(f.file)).join(', ') : 'from the environment'],
+  ];
+  console.log(`\n${line}\n  ${paint('green', `Syncline is running${dev ? ' (dev)' : ''}`)} — ready in ${since()}`);
+  for (const [k, v] of rows) console.log(`  ${paint('bold', k!.padEnd(12))} ${v}`);
+  console.log(`  Press Ctrl-C to stop.\n${line}\n`);
+}
+
+function redact(url: string): string {
+  try {
+    const u = new URL(url);
+    if (u.password) u.password = '***';
+    return u.toString();
+  } catch {
+    return '(DATABASE_URL)';
+  }
+}
+
+main().catch((err: unknown) => {
+  const human = ['SupervisorError', 'EmbeddedPostgresError', 'TemporalCliNotFoundError'];
+  const message = err instanceof Error ? (human.includes(err.name) ? err.message : (err.stack ?? err.message)) : String(err);
+  void shutdown(message, 1);
+});

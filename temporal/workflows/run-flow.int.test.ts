@@ -1,0 +1,192 @@
+import type { Client } from '@temporalio/client';
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { asc, eq } from 'drizzle-orm';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptWebhook } from '../../app/_server/intake/accept-webhook';
+import { setFlowStatus } from '../../app/_server/flows/flow-service';
+import { openDb, type DbHandle } from '../../db/client';
+import { externalIds, inboxEvents, runs, runSteps } from '../../db/schema';
+import { TransientError } from '../../flows-engine/index';
+import type { EffectDeps } from '../../nodes/effect-deps';
+import { insertUser, insertWorkspace } from '../../tests/support/app-context';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
+import { createTestWorkflowEnvironment, uniqueTaskQueue } from '../../tests/support/temporal';
+import { createActivities } from '../activities';
+import { createEffectDeps } from '../activities/effect-deps';
+import { relayPendingEvents } from '../relay/relay';
+import { runWorkflowId } from '../shared';
+
+let database: TestDatabase;
+let handle: DbHandle;
+let env: TestWorkflowEnvironment;
+let bundle: WorkflowBundleWithSourceMap;
+let actor: { workspaceId: string; userId: string };
+const taskQueue = uniqueTaskQueue('run-flow');
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = openDb(database.url, { max: 8 });
+  env = await createTestWorkflowEnvironment();
+  bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)), logger: quietLogger });
+  process.env.SYNCLINE_TASK_QUEUE = taskQueue;
+  const user = await insertUser(handle.db, 'Runner');
+  actor = { userId: user.id, workspaceId: await insertWorkspace(handle.db, 'Durable', [{ userId: user.id, role: 'admin' }]) };
+});
+
+afterAll(async () => {
+  delete process.env.SYNCLINE_TASK_QUEUE;
+  await env?.teardown();
+  await handle?.close();
+  await database?.drop();
+});
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+
+async function withWorker<T>(effects: EffectDeps | undefined, fn: () => Promise<T>): Promise<T> {
+  const worker = await Worker.create({
+    connection: env.nativeConnection,
+    taskQueue,
+    workflowBundle: bundle,
+    activities: createActivities({ db: handle.db, ...(effects ? { effects } : {}) }),
+  });
+  return worker.runUntil(fn());
+}
+
+async function deliver(token: string, body: unknown, idempotencyKey: string | null = null) {
+  const outcome = await acceptWebhook(handle.db, { token, body: JSON.stringify(body), idempotencyKey });
+  if (outcome.kind !== 'accepted') throw new Error(`webhook rejected: ${outcome.message}`);
+  return outcome;
+}
+
+async function resultOf(client: Client, runId: string) {
+  return client.workflow.getHandle(runWorkflowId(runId)).result();
+}
+
+describe('flow runs on Temporal', () => {
+  it('runs the smoke workflow through a real worker to PostgreSQL', async () => {
+    const result = await withWorker(undefined, () =>
+      env.client.workflow.execute('smokeWorkflow', { taskQueue, workflowId: `smoke-${taskQueue}`, args: ['hello'] }),
+    );
+    expect(result.greeting).toBe('hello');
+    expect(Date.parse(result.databaseTime)).toBeGreaterThan(Date.parse('2020-01-01'));
+  });
+
+  it('takes a webhook event through the inbox to a completed run with its steps and mappings recorded', async () => {
+    const { flowId, token } = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+    const accepted = await deliver(token, [
+      { id: 'c1', email: 'Ada@Example.com', modifiedBy: 'ada' },
+      { id: 'c2', email: '' },
+      { id: 'c3', email: 'bot@test.invalid' },
+    ]);
+    const summary = await withWorker(undefined, async () => {
+      expect(await relayPendingEvents(handle.db, env.client)).toEqual({ started: 1, failed: 0 });
+      return resultOf(env.client, accepted.eventId);
+    });
+    expect(summary.status).toBe('succeeded');
+
+    const [run] = await handle.db.select().from(runs).where(eq(runs.id, accepted.eventId));
+    expect(run).toMatchObject({ flowId, status: 'succeeded', version: 1, itemsIn: 3, itemsSkipped: 1 });
+    expect(run?.finishedAt).toBeInstanceOf(Date);
+    const steps = await handle.db.select().from(runSteps).where(eq(runSteps.runId, accepted.eventId)).orderBy(asc(runSteps.nodeId));
+    const byNode = Object.fromEntries(steps.map((s) => [s.nodeId, s]));
+    expect(byNode.filter?.itemsOut).toEqual({ kept: 2, dropped: 1 });
+    expect(byNode.guard?.skipped?.[0]?.reason).toMatch(/email/);
+    expect(byNode.lookup?.itemsOut).toEqual({ found: 0, notFound: 1 });
+    expect(byNode.save?.status).toBe('succeeded');
+    const mappings = await handle.db.select().from(externalIds).where(eq(externalIds.workspaceId, actor.workspaceId));
+    expect(mappings.map((m) => [m.externalId, m.recordKey])).toEqual([['c1', 'rk-c1']]);
+    const [event] = await handle.db.select().from(inboxEvents).where(eq(inboxEvents.id, accepted.eventId));
+    expect(event?.relayedAt).toBeInstanceOf(Date);
+  });
+
+  it('makes one run from a repeated delivery, by body or by Idempotency-Key', async () => {
+    const { flowId, token } = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+    const first = await deliver(token, { id: 'd1', email: 'd1@example.com' });
+    const again = await deliver(token, { id: 'd1', email: 'd1@example.com' });
+    const keyed = await deliver(token, { id: 'd2', email: 'd2@example.com', at: 1 }, 'evt-7');
+    const keyedAgain = await deliver(token, { id: 'd2', email: 'd2@example.com', at: 2 }, 'evt-7');
+    expect(again).toMatchObject({ eventId: first.eventId, duplicate: true });
+    expect(keyedAgain).toMatchObject({ eventId: keyed.eventId, duplicate: true });
+    await withWorker(undefined, async () => {
+      await relayPendingEvents(handle.db, env.client);
+      await relayPendingEvents(handle.db, env.client);
+      await Promise.all([resultOf(env.client, first.eventId), resultOf(env.client, keyed.eventId)]);
+    });
+    const flowRuns = await handle.db.select().from(runs).where(eq(runs.flowId, flowId));
+    expect(flowRuns).toHaveLength(2);
+  });
+
+  it('retries a failing effect and succeeds on the third attempt, recording the attempts', async () => {
+    const real = createEffectDeps(handle.db);
+    let calls = 0;
+    const flaky: EffectDeps = {
+      ...real,
+      externalIds: {
+        ...real.externalIds,
+        async lookupMany(query) {
+          calls += 1;
+          if (calls < 3) throw new TransientError(`the mapping store is busy (call ${calls})`);
+          return real.externalIds.lookupMany(query);
+        },
+      },
+    };
+    const graph = contactIntakeFlow();
+    const lookup = graph.nodes.find((n) => n.id === 'lookup');
+    if (!lookup) throw new Error('no lookup node');
+    lookup.settings = { retry: { maximumAttempts: 5, initialIntervalMs: 50, backoffCoefficient: 1, maximumIntervalMs: 50 } };
+    const { token } = await createPublishedFlow(handle.db, actor, graph);
+    const accepted = await deliver(token, { id: 'r1', email: 'r1@example.com' });
+    const summary = await withWorker(flaky, async () => {
+      await relayPendingEvents(handle.db, env.client);
+      return resultOf(env.client, accepted.eventId);
+    });
+    expect(summary.status).toBe('succeeded');
+    expect(calls).toBe(3);
+    const [step] = await handle.db.select().from(runSteps).where(eq(runSteps.runId, accepted.eventId)).then((rows) => rows.filter((r) => r.nodeId === 'lookup'));
+    expect(step?.attempts).toBe(3);
+  });
+
+  it('keeps events of a paused flow in the inbox and runs them once the flow is resumed', async () => {
+    const { flowId, token } = await createPublishedFlow(handle.db, actor, contactIntakeFlow(), 'paused');
+    const accepted = await deliver(token, { id: 'p1', email: 'p1@example.com' });
+    expect(accepted.flowStatus).toBe('paused');
+    expect(await relayPendingEvents(handle.db, env.client)).toEqual({ started: 0, failed: 0 });
+    expect(await handle.db.select().from(runs).where(eq(runs.flowId, flowId))).toHaveLength(0);
+
+    await setFlowStatus(handle.db, actor, { flowId, status: 'active' });
+    const summary = await withWorker(undefined, async () => {
+      expect((await relayPendingEvents(handle.db, env.client)).started).toBe(1);
+      return resultOf(env.client, accepted.eventId);
+    });
+    expect(summary.status).toBe('succeeded');
+  });
+
+  it('fails a run with a user error without retrying, and says which node and why', async () => {
+    const broken: EffectDeps = {
+      ...createEffectDeps(handle.db),
+      externalIds: {
+        ...createEffectDeps(handle.db).externalIds,
+        lookupMany: async () => {
+          calls += 1;
+          throw new TransientError('never reached');
+        },
+      },
+    };
+    let calls = 0;
+    const graph = contactIntakeFlow();
+    graph.nodes = graph.nodes.map((n) => (n.id === 'transform' ? { ...n, config: { mappings: { kind: 'literal', value: [{ target: 'x', source: { kind: 'expr', source: 'email + 1' } }] } } } : n));
+    const { token } = await createPublishedFlow(handle.db, actor, graph);
+    const accepted = await deliver(token, { id: 'u1', email: 'u1@example.com' });
+    const summary = await withWorker(broken, async () => {
+      await relayPendingEvents(handle.db, env.client);
+      return resultOf(env.client, accepted.eventId);
+    });
+    expect(summary.status).toBe('failed');
+    expect(calls).toBe(0);
+    const [run] = await handle.db.select().from(runs).where(eq(runs.id, accepted.eventId));
+    expect(run?.error).toMatchObject({ category: 'user', nodeId: 'transform' });
+  });
+});

@@ -1,0 +1,97 @@
+import { randomUUID } from 'node:crypto';
+import type { Db } from '../../db/client';
+import { flows } from '../../db/schema';
+import { newWebhookToken, publishFlow, setFlowStatus } from '../../app/_server/flows/flow-service';
+import type { Flow, FlowInput } from '../../flows-engine/index';
+
+const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+
+/**
+ * Webhook -> Filter (has an email) -> Transform (normalise) -> Continue If (not a test contact)
+ * -> Lookup external ID -> (notFound) Save external ID: the sync-shaped flow of the durable tests.
+ */
+export function contactIntakeFlow(connectionId = 'crm'): Omit<FlowInput, 'id' | 'name'> {
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'hook', type: 'core.webhook-trigger', typeVersion: 1, label: 'Contact changed', config: {} },
+      {
+        id: 'filter',
+        type: 'core.filter',
+        typeVersion: 1,
+        label: 'Has an email',
+        config: { conditions: lit([{ field: 'email', operator: 'isNotEmpty' }]) },
+      },
+      {
+        id: 'transform',
+        type: 'core.transform',
+        typeVersion: 1,
+        label: 'Normalise',
+        config: {
+          mappings: lit([
+            { target: 'email', source: { kind: 'expr', source: '$lowercase(email)' } },
+            { target: 'recordKey', source: { kind: 'expr', source: "'rk-' & id" } },
+          ]),
+        },
+      },
+      {
+        id: 'guard',
+        type: 'core.continue-if',
+        typeVersion: 1,
+        label: 'Not a test contact',
+        config: { conditions: lit([{ field: 'email', operator: 'notContains', value: '@test.invalid' }]) },
+      },
+      {
+        id: 'lookup',
+        type: 'sync.lookup-external-id',
+        typeVersion: 1,
+        label: 'Known contact?',
+        config: { connectionId: lit(connectionId), objectType: lit('contact'), externalIdPath: lit('id') },
+      },
+      {
+        id: 'save',
+        type: 'sync.save-external-id',
+        typeVersion: 1,
+        label: 'Remember contact',
+        config: {
+          connectionId: lit(connectionId),
+          objectType: lit('contact'),
+          externalIdPath: lit('id'),
+          recordKeyPath: lit('recordKey'),
+        },
+      },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'filter', port: 'main' } },
+      { id: 'e2', from: { node: 'filter', port: 'kept' }, to: { node: 'transform', port: 'main' } },
+      { id: 'e3', from: { node: 'transform', port: 'main' }, to: { node: 'guard', port: 'main' } },
+      { id: 'e4', from: { node: 'guard', port: 'main' }, to: { node: 'lookup', port: 'main' } },
+      { id: 'e5', from: { node: 'lookup', port: 'notFound' }, to: { node: 'save', port: 'main' } },
+    ],
+    layout: {},
+  };
+}
+
+/** Inserts a flow with `graph` as its draft, publishes it and sets its status; returns ids and the webhook token. */
+export async function createPublishedFlow(
+  db: Db,
+  actor: { workspaceId: string; userId: string },
+  graph: Omit<FlowInput, 'id' | 'name'>,
+  status: 'active' | 'paused' = 'active',
+): Promise<{ flowId: string; token: string }> {
+  const flowId = randomUUID();
+  const token = newWebhookToken();
+  const name = `Test flow ${flowId.slice(0, 6)}`;
+  await db.insert(flows).values({
+    id: flowId,
+    workspaceId: actor.workspaceId,
+    name,
+    draft: { ...graph, id: flowId, name } as Flow,
+    webhookToken: token,
+  });
+  const outcome = await publishFlow(db, actor, { flowId, note: 'test' });
+  if (!outcome.published) throw new Error(`test flow does not validate: ${JSON.stringify(outcome.issues)}`);
+  await setFlowStatus(db, actor, { flowId, status: 'active' });
+  if (status === 'paused') await setFlowStatus(db, actor, { flowId, status: 'paused' });
+  return { flowId, token };
+}
