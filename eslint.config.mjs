@@ -43,11 +43,12 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { ...noBuiltins, patterns: noFramework }] },
   },
   {
-    files: ['nodes/*/definition.ts', 'nodes/registry.ts', 'nodes/define*.ts'],
+    files: ['nodes/*/definition.ts', 'nodes/registry.ts', 'nodes/define-node.ts'],
     rules: { 'no-restricted-imports': ['error', { ...noBuiltins, patterns: noFramework }] },
   },
   {
     files: ['temporal/workflows/**/*.ts'],
+    ignores: ['**/*.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',

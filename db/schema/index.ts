@@ -3,3 +3,4 @@ export * from './workspaces';
 export * from './flows';
 export * from './runs';
 export * from './external-ids';
+export * from './cursors';
