@@ -54,7 +54,7 @@ export default defineConfig({
           environment: 'node',
           include: ['tests/e2e/**/*.e2e.test.ts'],
           exclude: ignored,
-          globalSetup,
+          globalSetup: [...globalSetup, './tests/setup/e2e-build.ts'],
           fileParallelism: false,
           // After unit + integration, so the browser and the app do not compete with them for 2 cores.
           sequence: { groupOrder: 1 },

@@ -20,6 +20,11 @@ export function createAuth(db: Db) {
     }),
     emailAndPassword: { enabled: true, minPasswordLength: 8, maxPasswordLength: 128, autoSignIn: true },
     session: { expiresIn: 60 * 60 * 24 * 7, updateAge: 60 * 60 * 24 },
+    // Password guessing is slowed per client address: 10 sign-in or sign-up attempts a minute.
+    rateLimit: {
+      enabled: true,
+      customRules: { '/sign-in/email': { window: 60, max: 10 }, '/sign-up/email': { window: 60, max: 10 } },
+    },
     telemetry: { enabled: false },
   });
 }

@@ -22,7 +22,13 @@ export function SignInForm() {
     });
     setPending(false);
     if (failure) {
-      setError(failure.status === 401 ? 'That email and password do not match an account.' : (failure.message ?? 'Sign-in failed.'));
+      setError(
+        failure.status === 401
+          ? 'That email and password do not match an account.'
+          : failure.status === 429
+            ? 'Too many attempts from this address. Wait a minute, then try again.'
+            : (failure.message ?? 'Sign-in failed.'),
+      );
       return;
     }
     router.push('/flows');

@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
+import { useRef, useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { Button } from '../../_components/button';
 import { TextField } from '../../_components/text-field';
@@ -88,10 +88,12 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
 function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
   const trpc = useTRPC();
   const [role, setRole] = useState<Role>('analyst');
+  const formRef = useRef<HTMLFormElement>(null);
   const add = useMutation(
     trpc.members.add.mutationOptions({
       onSuccess: async (_, input) => {
         toast.success(`${input.email} can now sign in to this workspace.`);
+        formRef.current?.reset();
         await onAdded();
       },
     }),
@@ -108,7 +110,7 @@ function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
     });
   }
   return (
-    <form onSubmit={onSubmit} className="grid gap-4 border-t border-slate-200 px-6 py-5 md:grid-cols-5 md:items-end">
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-4 border-t border-slate-200 px-6 py-5 md:grid-cols-5 md:items-start">
       <TextField label="Name" name="name" required />
       <TextField label="Email" name="email" type="email" required />
       <TextField label="Initial password" name="initialPassword" type="password" hint="Only for new accounts" />
@@ -126,9 +128,8 @@ function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
             <option key={r}>{r}</option>
           ))}
         </select>
-        <p className="text-xs text-slate-500">&nbsp;</p>
       </div>
-      <div className="pb-5">
+      <div className="md:pt-6">
         <Button type="submit" disabled={add.isPending} className="w-full">
           Add member
         </Button>

@@ -1,0 +1,110 @@
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startApp, type RunningApp } from '../support/app-server';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+let database: TestDatabase;
+let app: RunningApp;
+let browser: Browser;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  app = await startApp({ databaseUrl: database.url });
+  browser = await launchBrowser();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await database?.drop();
+});
+
+async function newPage(): Promise<Page> {
+  const context = await browser.newContext({ viewport: { width: 1366, height: 800 } });
+  return context.newPage();
+}
+
+async function signIn(page: Page, email: string, password: string) {
+  await page.goto(`${app.url}/sign-in`);
+  await page.getByLabel('Email').fill(email);
+  await page.getByLabel('Password').fill(password);
+  await page.getByRole('button', { name: 'Sign in' }).click();
+  await page.waitForURL(`${app.url}/flows`);
+}
+
+describe('the platform, as a first user sees it', () => {
+  it('reports the database, Temporal and the worker as up', async () => {
+    const res = await fetch(`${app.url}/api/health`);
+    expect(res.status).toBe(200);
+    const health = await res.json();
+    expect(health).toMatchObject({
+      status: 'ok',
+      database: { up: true },
+      temporal: { up: true, namespace: 'default', workerPolling: true, taskQueue: app.taskQueue },
+    });
+  });
+
+  it('walks the first admin through setup into the app shell', async () => {
+    const page = await newPage();
+    await page.goto(app.url);
+    await page.waitForURL(`${app.url}/sign-up`);
+    await expect(page.getByRole('heading', { name: 'Welcome to Syncline' }).isVisible()).resolves.toBe(true);
+    await page.screenshot({ path: screenshotPath('platform-01-first-run') });
+
+    await page.getByLabel('Your name').fill('Ada Admin');
+    await page.getByLabel('Work email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByLabel('Workspace name').fill('Acme Integrations');
+    await page.getByRole('button', { name: 'Create admin account' }).click();
+    await page.waitForURL(`${app.url}/flows`);
+
+    await expect(page.getByRole('heading', { name: 'Flows', level: 1 }).isVisible()).resolves.toBe(true);
+    await expect(page.getByText('No flows yet').isVisible()).resolves.toBe(true);
+    for (const section of ['Flows', 'Runs', 'Connections', 'Mappings', 'Settings']) {
+      await expect(page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: section }).isVisible()).resolves.toBe(true);
+    }
+    await expect(page.getByLabel('Workspace').inputValue()).resolves.toMatch(/[0-9a-f-]{36}/);
+    await expect(page.getByLabel('Workspace').locator('option:checked').textContent()).resolves.toBe('Acme Integrations');
+    await expect(page.getByTestId('current-role').textContent()).resolves.toBe('admin');
+    await page.screenshot({ path: screenshotPath('platform-02-shell') });
+    await page.context().close();
+  });
+
+  it('signs out, refuses a wrong password clearly, and signs back in', async () => {
+    const page = await newPage();
+    await page.goto(`${app.url}/sign-in`);
+    await page.getByLabel('Email').fill('ada@example.com');
+    await page.getByLabel('Password').fill('wrong password');
+    await page.getByRole('button', { name: 'Sign in' }).click();
+    await page.getByRole('alert').filter({ hasText: 'That email and password do not match an account.' }).waitFor();
+    await signIn(page, 'ada@example.com', 'correct horse battery');
+    await page.getByRole('button', { name: 'Sign out' }).click();
+    await page.waitForURL(`${app.url}/sign-in`);
+    await page.goto(`${app.url}/runs`);
+    await page.waitForURL(`${app.url}/sign-in`);
+    await page.context().close();
+  });
+
+  it('lets the admin add an analyst, who then signs in with that role', async () => {
+    const admin = await newPage();
+    await signIn(admin, 'ada@example.com', 'correct horse battery');
+    await admin.getByRole('link', { name: 'Settings' }).click();
+    await admin.waitForURL(`${app.url}/settings`);
+    await admin.getByLabel('Name', { exact: true }).fill('Ana Analyst');
+    await admin.getByLabel('Email', { exact: true }).fill('ana@example.com');
+    await admin.getByLabel('Initial password').fill('analyst password');
+    await admin.getByLabel('Role', { exact: true }).selectOption('analyst');
+    await admin.getByRole('button', { name: 'Add member' }).click();
+    await admin.getByRole('cell', { name: 'ana@example.com' }).waitFor();
+    await admin.screenshot({ path: screenshotPath('platform-03-members') });
+    await admin.context().close();
+
+    const analyst = await newPage();
+    await signIn(analyst, 'ana@example.com', 'analyst password');
+    await expect(analyst.getByTestId('current-role').textContent()).resolves.toBe('analyst');
+    await analyst.goto(`${app.url}/settings`);
+    await expect(analyst.getByRole('button', { name: 'Add member' }).count()).resolves.toBe(0);
+    await analyst.context().close();
+  });
+});
