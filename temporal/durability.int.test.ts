@@ -1,0 +1,142 @@
+import { Client, Connection } from '@temporalio/client';
+import { eq } from 'drizzle-orm';
+import { mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { acceptWebhook } from '../app/_server/intake/accept-webhook';
+import { openDb, type DbHandle } from '../db/client';
+import { externalIds, inboxEvents, runs } from '../db/schema';
+import type { FlowInput } from '../flows-engine/index';
+import { insertUser, insertWorkspace } from '../tests/support/app-context';
+import { createTestDatabase, type TestDatabase } from '../tests/support/database';
+import { contactIntakeFlow, createPublishedFlow } from '../tests/support/flows';
+import { eventually, startTemporalServer, startWorkerProcess, type ManagedChild } from '../tests/support/processes';
+import { temporalAddress, uniqueTaskQueue } from '../tests/support/temporal';
+import { relayPendingEvents } from './relay/relay';
+import { runWorkflowId } from './shared';
+
+let database: TestDatabase;
+let handle: DbHandle;
+let actor: { workspaceId: string; userId: string };
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = openDb(database.url, { max: 4 });
+  const user = await insertUser(handle.db, 'Operator');
+  actor = { userId: user.id, workspaceId: await insertWorkspace(handle.db, 'Durability', [{ userId: user.id, role: 'admin' }]) };
+});
+
+afterAll(async () => {
+  await handle?.close();
+  await database?.drop();
+});
+
+async function deliver(token: string, body: unknown) {
+  const outcome = await acceptWebhook(handle.db, { token, body: JSON.stringify(body), idempotencyKey: null });
+  if (outcome.kind !== 'accepted') throw new Error(outcome.message);
+  return outcome.eventId;
+}
+
+async function runStatus(runId: string) {
+  const [run] = await handle.db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
+  return run?.status;
+}
+
+/** Save the mapping, wait (a durable timer), then look it up again: two effects with a crash window between. */
+function saveWaitLookupFlow(): Omit<FlowInput, 'id' | 'name'> {
+  const base = contactIntakeFlow();
+  const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+  return {
+    ...base,
+    nodes: [
+      ...base.nodes.filter((n) => ['hook', 'transform', 'save'].includes(n.id)),
+      { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(3000) } },
+      { id: 'lookup', type: 'sync.lookup-external-id', typeVersion: 1, label: 'Check', config: { connectionId: lit('crm'), objectType: lit('contact'), externalIdPath: lit('id') } },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'transform', port: 'main' } },
+      { id: 'e2', from: { node: 'transform', port: 'main' }, to: { node: 'save', port: 'main' } },
+      { id: 'e3', from: { node: 'save', port: 'main' }, to: { node: 'wait', port: 'main' } },
+      { id: 'e4', from: { node: 'wait', port: 'main' }, to: { node: 'lookup', port: 'main' } },
+    ],
+  };
+}
+
+describe('durability', () => {
+  it('completes a run exactly once when the worker is killed with SIGKILL in the middle of it', async () => {
+    const taskQueue = uniqueTaskQueue('sigkill');
+    const env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalAddress(), SYNCLINE_TASK_QUEUE: taskQueue };
+    const { token } = await createPublishedFlow(handle.db, actor, saveWaitLookupFlow());
+    let worker: ManagedChild = await startWorkerProcess(env);
+    const connection = await Connection.connect({ address: temporalAddress() });
+    const client = new Client({ connection });
+    try {
+      const runId = await deliver(token, { id: 'k1', email: 'k1@example.com' });
+      // The worker's own relay starts the run; wait until the first effect has completed, then kill it.
+      const workflow = client.workflow.getHandle(runWorkflowId(runId));
+      await eventually(async () => {
+        try {
+          const history = await workflow.fetchHistory();
+          return history.events?.some((e) => e.timerStartedEventAttributes) ? true : undefined;
+        } catch {
+          return undefined;
+        }
+      }, 'the run to reach its durable timer');
+      await worker.kill();
+      expect(await runStatus(runId)).toBe('running');
+
+      worker = await startWorkerProcess(env);
+      const summary = await workflow.result();
+      expect(summary.status).toBe('succeeded');
+      expect(await runStatus(runId)).toBe('succeeded');
+
+      const history = await workflow.fetchHistory();
+      const scheduled = (history.events ?? []).filter((e) => e.activityTaskScheduledEventAttributes?.activityType?.name === 'runNodeEffect');
+      const completed = (history.events ?? []).filter((e) => e.activityTaskCompletedEventAttributes);
+      expect(scheduled).toHaveLength(2); // save, lookup: each scheduled once, never repeated after the crash
+      expect(completed.length).toBeGreaterThanOrEqual(2);
+      expect(await handle.db.select().from(externalIds).where(eq(externalIds.externalId, 'k1'))).toHaveLength(1);
+      expect(await handle.db.select().from(runs).where(eq(runs.id, runId))).toHaveLength(1);
+    } finally {
+      await worker.stop();
+      await connection.close();
+    }
+  }, 240_000);
+
+  it('keeps events accepted while Temporal is down and runs them once it is back', async () => {
+    const dir = await mkdtemp(path.join(os.tmpdir(), 'syncline-temporal-'));
+    let server = await startTemporalServer({ dbFile: path.join(dir, 'temporal.db') });
+    const taskQueue = uniqueTaskQueue('outage');
+    const env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: server.address, SYNCLINE_TASK_QUEUE: taskQueue };
+    const connection = await Connection.connect({ address: server.address });
+    const client = new Client({ connection });
+    let worker: ManagedChild | undefined;
+    try {
+      const { token } = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+      await server.stop();
+
+      const accepted = [];
+      for (const id of ['o1', 'o2', 'o3']) accepted.push(await deliver(token, { id, email: `${id}@example.com` }));
+      process.env.SYNCLINE_TASK_QUEUE = taskQueue;
+      const outcome = await relayPendingEvents(handle.db, client);
+      expect(outcome).toEqual({ started: 0, failed: 3 });
+      const pending = await handle.db.select().from(inboxEvents).where(eq(inboxEvents.flowId, (await handle.db.select().from(inboxEvents).where(eq(inboxEvents.id, accepted[0]!)))[0]!.flowId));
+      expect(pending.every((e) => e.relayedAt === null && e.relayAttempts === 1 && e.lastRelayError)).toBe(true);
+
+      server = await startTemporalServer({ dbFile: path.join(dir, 'temporal.db'), port: server.port });
+      worker = await startWorkerProcess(env); // its relay loop picks the waiting events up
+      for (const runId of accepted) {
+        await eventually(async () => ((await runStatus(runId)) === 'succeeded' ? true : undefined), `run ${runId} to succeed`);
+      }
+      const started = await handle.db.select().from(inboxEvents).where(eq(inboxEvents.flowId, pending[0]!.flowId));
+      expect(started.every((e) => e.relayedAt !== null)).toBe(true);
+    } finally {
+      delete process.env.SYNCLINE_TASK_QUEUE;
+      await worker?.stop();
+      await connection.close();
+      await server.stop();
+      await rm(dir, { recursive: true, force: true });
+    }
+  }, 240_000);
+});

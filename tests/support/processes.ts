@@ -1,0 +1,97 @@
+/**
+ * Real processes for durability tests: a private Temporal dev server that a test may stop and restart
+ * (state kept in a SQLite file), and the real worker process (`tsx temporal/worker.ts`) that a test may
+ * kill with SIGKILL.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import path from 'node:path';
+import { projectRoot } from '../../db/embedded';
+import { getFreePort } from '../../scripts/supervisor/ports';
+import { waitForTemporal } from '../../scripts/supervisor/readiness';
+import { findTemporalCli } from '../../scripts/temporal-cli';
+
+export interface ManagedChild {
+  readonly process: ChildProcess;
+  output(): string;
+  /** SIGTERM to the process group, SIGKILL after `graceMs`; resolves once it has exited. */
+  stop(graceMs?: number): Promise<void>;
+  /** SIGKILL to the whole process group: no shutdown hooks run. */
+  kill(): Promise<void>;
+}
+
+function manage(child: ChildProcess): ManagedChild {
+  let output = '';
+  child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
+  const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+  const signal = (name: NodeJS.Signals) => {
+    try {
+      if (child.pid) process.kill(-child.pid, name);
+    } catch {
+      /* already gone */
+    }
+  };
+  return {
+    process: child,
+    output: () => output,
+    async stop(graceMs = 10_000) {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      signal('SIGTERM');
+      const timer = setTimeout(() => signal('SIGKILL'), graceMs);
+      await exited;
+      clearTimeout(timer);
+    },
+    async kill() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      signal('SIGKILL');
+      await exited;
+    },
+  };
+}
+
+/** A Temporal dev server on a fixed port with its state in `dbFile`, so a restart keeps every workflow. */
+export async function startTemporalServer(options: { dbFile: string; port?: number }): Promise<ManagedChild & { address: string; port: number }> {
+  const port = options.port ?? (await getFreePort());
+  const cli = await findTemporalCli();
+  const child = spawn(
+    cli,
+    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default', '--log-level', 'error', '--db-filename', options.dbFile],
+    { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  const managed = manage(child);
+  const address = `127.0.0.1:${port}`;
+  await waitForTemporal(address, 'default', { timeoutMs: 60_000, isAlive: () => child.exitCode === null && child.signalCode === null });
+  return { ...managed, address, port };
+}
+
+/** The real worker process; resolves once it logs that it is polling. */
+export async function startWorkerProcess(env: Record<string, string>): Promise<ManagedChild> {
+  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['temporal/worker.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env } as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const managed = manage(child);
+  const deadline = Date.now() + 60_000;
+  while (!managed.output().includes('worker ready')) {
+    if (child.exitCode !== null) throw new Error(`the worker exited while starting:\n${managed.output()}`);
+    if (Date.now() > deadline) {
+      await managed.kill();
+      throw new Error(`the worker did not get ready within 60 s:\n${managed.output()}`);
+    }
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  return managed;
+}
+
+/** Polls `check` until it returns a value other than undefined. */
+export async function eventually<T>(check: () => Promise<T | undefined>, what: string, timeoutMs = 60_000): Promise<T> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const value = await check();
+    if (value !== undefined) return value;
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
