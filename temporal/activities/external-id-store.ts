@@ -3,8 +3,23 @@ import type { Db } from '../../db/client';
 import { externalIds } from '../../db/schema';
 import type { ExternalIdStore } from '../../nodes/effect-deps';
 
+/** Beyond the node-facing interface: the register-of-records operations (hard-delete detection). */
+export interface ExternalIdRegister extends ExternalIdStore {
+  /** Sets the deleted marker on mappings whose record vanished from the source; returns how many. */
+  markDeleted(query: { readonly workspaceId: string; readonly objectType: string; readonly connectionId: string; readonly externalIds: readonly string[] }): Promise<number>;
+  /** Records that these external ids were seen in the source now (without changing their mapping). */
+  touchSeen(query: { readonly workspaceId: string; readonly objectType: string; readonly connectionId: string; readonly externalIds: readonly string[] }): Promise<void>;
+}
+
 /** The external-ID store on PostgreSQL: one query per batch, never one per item. */
-export function createExternalIdStore(db: Db): ExternalIdStore {
+export function createExternalIdStore(db: Db): ExternalIdRegister {
+  const sameBatch = (q: { workspaceId: string; objectType: string; connectionId: string; externalIds: readonly string[] }) =>
+    and(
+      eq(externalIds.workspaceId, q.workspaceId),
+      eq(externalIds.objectType, q.objectType),
+      eq(externalIds.connectionId, q.connectionId),
+      inArray(externalIds.externalId, [...q.externalIds]),
+    );
   return {
     async lookupMany({ workspaceId, objectType, connectionId, externalIds: ids }) {
       if (ids.length === 0) return new Map();
@@ -25,10 +40,12 @@ export function createExternalIdStore(db: Db): ExternalIdStore {
 
     async saveMany(rows) {
       if (rows.length === 0) return;
+      // One INSERT cannot touch the same row twice: keep the last of duplicate keys in a batch.
+      const unique = [...new Map(rows.map((r) => [`${r.workspaceId}\u0000${r.objectType}\u0000${r.connectionId}\u0000${r.externalId}`, r])).values()];
       // Idempotent: a retried activity or a concurrent run saving the same mapping changes nothing.
       await db
         .insert(externalIds)
-        .values(rows.map((row) => ({ ...row })))
+        .values(unique.map((row) => ({ ...row })))
         .onConflictDoUpdate({
           target: [externalIds.workspaceId, externalIds.objectType, externalIds.connectionId, externalIds.externalId],
           set: { lastSeenAt: sql`now()`, deletedAt: null },
@@ -42,6 +59,21 @@ export function createExternalIdStore(db: Db): ExternalIdStore {
         .where(and(eq(externalIds.workspaceId, workspaceId), inArray(externalIds.recordKey, [...recordKeys])))
         .returning({ id: externalIds.id });
       return deleted.length;
+    },
+
+    async markDeleted(query) {
+      if (query.externalIds.length === 0) return 0;
+      const marked = await db
+        .update(externalIds)
+        .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(and(sameBatch(query), sql`${externalIds.deletedAt} is null`))
+        .returning({ id: externalIds.id });
+      return marked.length;
+    },
+
+    async touchSeen(query) {
+      if (query.externalIds.length === 0) return;
+      await db.update(externalIds).set({ lastSeenAt: sql`now()` }).where(sameBatch(query));
     },
   };
 }

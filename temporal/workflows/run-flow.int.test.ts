@@ -1,7 +1,10 @@
 import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
+import { historyToJSON } from '@temporalio/common/lib/proto-utils';
 import { asc, eq } from 'drizzle-orm';
+import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptWebhook } from '../../app/_server/intake/accept-webhook';
@@ -25,6 +28,8 @@ let env: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 let actor: { workspaceId: string; userId: string };
 const taskQueue = uniqueTaskQueue('run-flow');
+/** Recorded histories of past workflow code; `SYNCLINE_RECORD_HISTORIES=1` refreshes them. */
+const HISTORIES = fileURLToPath(new URL('../__histories__', import.meta.url));
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -100,6 +105,21 @@ describe('flow runs on Temporal', () => {
     expect(mappings.map((m) => [m.externalId, m.recordKey])).toEqual([['c1', 'rk-c1']]);
     const [event] = await handle.db.select().from(inboxEvents).where(eq(inboxEvents.id, accepted.eventId));
     expect(event?.relayedAt).toBeInstanceOf(Date);
+
+    if (process.env.SYNCLINE_RECORD_HISTORIES) {
+      // Refresh the recorded history the replay test below checks the workflow code against.
+      const history = await env.client.workflow.getHandle(runWorkflowId(accepted.eventId)).fetchHistory();
+      writeFileSync(path.join(HISTORIES, 'run-flow-webhook-sync.json'), historyToJSON(history));
+    }
+  });
+
+  it('replays every recorded history with the current workflow code (no non-determinism)', async () => {
+    const files = readdirSync(HISTORIES).filter((f) => f.endsWith('.json'));
+    expect(files.length).toBeGreaterThan(0);
+    for (const file of files) {
+      const history = JSON.parse(readFileSync(path.join(HISTORIES, file), 'utf8'));
+      await expect(Worker.runReplayHistory({ workflowBundle: bundle }, history, file)).resolves.toBeUndefined();
+    }
   });
 
   it('makes one run from a repeated delivery, by body or by Idempotency-Key', async () => {
