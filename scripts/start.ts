@@ -8,6 +8,9 @@
  *               TEMPORAL_API_KEY are passed through to the worker and the web app)
  *   worker      tsx temporal/worker.ts   (restarted on a crash, with backoff; gives up after 5 crashes in 2 min)
  *   web         next start / next dev on PORT (3000); `next build` first when .next/BUILD_ID is missing
+ *   demos       the demo CRM (DEMO_CRM_PORT 4010) and helpdesk (DEMO_HELPDESK_PORT 4020) from examples/, with
+ *               their databases demo_crm / demo_helpdesk on the same cluster; SYNCLINE_DEMO=off disables them
+ *               (scripts/supervisor/demo-systems.ts)
  *
  * Ctrl-C / SIGTERM stops web, worker, Temporal, then PostgreSQL; any other child exiting stops everything.
  */
@@ -17,6 +20,7 @@ import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dataRoot, projectRoot, resolveDatabase, type ResolvedDatabase } from '../db/embedded';
 import { findTemporalCli } from './temporal-cli';
+import { demoPlan, demoPortNeeds, prepareDemoDatabases, startDemoSystems, type RunningDemos } from './supervisor/demo-systems';
 import { createLogger, paint, syncline } from './supervisor/logs';
 import { describeExit, spawnManaged, watchLaunchers, type ManagedProcess } from './supervisor/process';
 import { assertPortsFree, portFromEnv, type PortNeed } from './supervisor/ports';
@@ -115,6 +119,8 @@ async function main() {
     needs.push({ port: temporalPort, envVar: 'TEMPORAL_PORT', label: 'the Temporal server' });
     needs.push({ port: uiPort, envVar: 'TEMPORAL_UI_PORT', label: 'the Temporal UI' });
   }
+  const demo = demoPlan();
+  needs.push(...demoPortNeeds(demo));
   await assertPortsFree(needs);
 
   const secrets = await ensureSecrets(data);
@@ -163,6 +169,16 @@ async function main() {
   };
   await Promise.all([startDatabase(), startTemporal()]);
 
+  // Demo systems: their databases first (the web app and worker get their URLs), then their processes.
+  let demos: RunningDemos | undefined;
+  if (!demo.enabled) syncline.log('SYNCLINE_DEMO=off: not starting the demo CRM and helpdesk');
+  else {
+    const demoDbs = await prepareDemoDatabases(db!.embedded?.url ?? db!.url, !db!.embedded, syncline);
+    if (demoDbs) {
+      demos = startDemoSystems({ plan: demo, databases: demoDbs, root, baseEnv: process.env, supervise, isShuttingDown: () => Boolean(shuttingDown), since });
+    }
+  }
+
   const env: NodeJS.ProcessEnv = {
     ...process.env,
     ...secrets.env,
@@ -173,6 +189,7 @@ async function main() {
     BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${webPort}`,
     NEXT_TELEMETRY_DISABLED: '1',
     PORT: String(webPort),
+    ...demos?.env,
   };
 
   // Worker: restarted on a crash (it holds no state; Temporal retries its tasks).
@@ -234,7 +251,7 @@ async function main() {
     if (shuttingDown) return;
     webLog.error(`not ready: ${(err as Error).message}`);
   }
-  await workerReady;
+  await Promise.all([workerReady, demos?.ready]);
   if (shuttingDown) return;
 
   const line = paint('gray', '─'.repeat(64));
@@ -243,10 +260,11 @@ async function main() {
     ['Temporal UI', temporalUiUrl ?? '(external Temporal; set TEMPORAL_UI_URL)'],
     ['Temporal', `${temporalAddress}, namespace ${namespace}${externalTemporal ? ' (external)' : `, state in ${rel(path.join(data, 'temporal.db'))}`}`],
     ['PostgreSQL', db!.embedded ? `127.0.0.1:${pgPort}, data in ${rel(db!.embedded.dataDir)}` : `${redact(db!.url)} (external)`],
+    ...(demos ? [['Demo CRM', `${demos.crmUrl}   (REST API key ${demos.env.DEMO_CRM_API_KEY})`], ['Demo helpdesk', demos.helpdeskUrl]] : []),
     ['Secrets', secrets.files.length ? secrets.files.map((f) => rel(f.file)).join(', ') : 'from the environment'],
   ];
   console.log(`\n${line}\n  ${paint('green', `Syncline is running${dev ? ' (dev)' : ''}`)} — ready in ${since()}`);
-  for (const [k, v] of rows) console.log(`  ${paint('bold', k!.padEnd(12))} ${v}`);
+  for (const [k, v] of rows) console.log(`  ${paint('bold', k!.padEnd(13))} ${v}`);
   console.log(`  Press Ctrl-C to stop.\n${line}\n`);
 }
 
