@@ -1,6 +1,7 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Worker } from '@temporalio/worker';
+import { startConnectionHealthChecks } from '../app/_server/connections/test-connection';
 import { openDb } from '../db/client';
 import { createActivities } from './activities';
 import { temporalSettings } from './connection-options';
@@ -27,6 +28,7 @@ async function main(): Promise<void> {
     temporal: new Client({ connection: clientConnection, namespace: settings.namespace }),
     log: (line) => console.log(line),
   });
+  const stopHealthChecks = startConnectionHealthChecks(database.db);
   try {
     const worker = await Worker.create({
       connection,
@@ -43,6 +45,7 @@ async function main(): Promise<void> {
     await worker.run();
     console.log('worker stopped');
   } finally {
+    stopHealthChecks();
     await relay.stop();
     await clientConnection.close();
     await connection.close();

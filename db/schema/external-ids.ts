@@ -7,6 +7,11 @@ import { workspaces } from './workspaces';
  * for that record. The unique constraints make two concurrent saves unable to
  * create duplicates; rows are also the register of records used to detect
  * hard deletes.
+ *
+ * `connectionId` stays `text` without a foreign key on purpose: flows and their run snapshots
+ * reference connections by id, mapping rows are written by activities, and tests and demo seeds
+ * use symbolic ids. Retiring a connection (refused while a flow uses it) deletes its mappings
+ * in the same transaction instead.
  */
 export const externalIds = pgTable(
   'external_ids',
@@ -28,5 +33,7 @@ export const externalIds = pgTable(
     unique('external_ids_by_external_id').on(t.workspaceId, t.objectType, t.connectionId, t.externalId),
     unique('external_ids_by_record_key').on(t.workspaceId, t.objectType, t.connectionId, t.recordKey),
     index('external_ids_record_key_idx').on(t.workspaceId, t.recordKey),
+    // "Search by either id" in the mappings UI, without knowing the object type.
+    index('external_ids_external_id_idx').on(t.workspaceId, t.externalId),
   ],
 );

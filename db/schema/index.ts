@@ -4,3 +4,4 @@ export * from './flows';
 export * from './runs';
 export * from './external-ids';
 export * from './cursors';
+export * from './connections';

@@ -1,6 +1,7 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { loadIntegrationIdentities } from '../../app/_server/connections/usage';
 import type { Db } from '../../db/client';
 import { flows, flowVersions, inboxEvents, runs } from '../../db/schema';
 import { FlowSchema } from '../../flows-engine/index';
@@ -91,7 +92,7 @@ async function startRun(
     version: version.version,
     flow: FlowSchema.parse(version.graph),
     trigger: { items: itemsFromPayload(event.payload), payload: event.payload },
-    integrationIdentities: {},
+    integrationIdentities: await loadIntegrationIdentities(db, event.workspaceId),
     acceptedAt: event.receivedAt.toISOString(),
   };
   try {

@@ -12,10 +12,11 @@ import { randomBytes } from 'node:crypto';
 import path from 'node:path';
 import { projectRoot } from '../../db/embedded';
 import { getFreePort } from '../../scripts/supervisor/ports';
-import { temporalAddress } from './temporal';
 
 export interface RunningApp {
   url: string;
+  /** Process ids: the worker first, then the web server. */
+  pids: number[];
   taskQueue: string;
   env: Record<string, string>;
   /** Output of both processes so far, for failure messages. */
@@ -23,7 +24,9 @@ export interface RunningApp {
   stop(): Promise<void>;
 }
 
-export async function startApp(options: { databaseUrl: string; env?: Record<string, string> }): Promise<RunningApp> {
+export async function startApp(options: { databaseUrl: string; temporalAddress?: string; env?: Record<string, string> }): Promise<RunningApp> {
+  // Tests get the shared test server from vitest; benchmarks pass their own.
+  const temporalAddress = options.temporalAddress ?? (await import('./temporal')).temporalAddress();
   const port = await getFreePort();
   const taskQueue = `e2e-${randomBytes(4).toString('hex')}`;
   const env: Record<string, string> = {
@@ -32,7 +35,7 @@ export async function startApp(options: { databaseUrl: string; env?: Record<stri
     NEXT_TELEMETRY_DISABLED: '1',
     PORT: String(port),
     DATABASE_URL: options.databaseUrl,
-    TEMPORAL_ADDRESS: temporalAddress(),
+    TEMPORAL_ADDRESS: temporalAddress,
     TEMPORAL_NAMESPACE: 'default',
     SYNCLINE_TASK_QUEUE: taskQueue,
     SYNCLINE_ENCRYPTION_KEY: randomBytes(32).toString('base64'),
@@ -97,5 +100,5 @@ export async function startApp(options: { databaseUrl: string; env?: Record<stri
     }
     await new Promise((r) => setTimeout(r, 250));
   }
-  return { url, taskQueue, env, logs: () => output, stop };
+  return { url, pids: children.map((c) => c.pid ?? 0), taskQueue, env, logs: () => output, stop };
 }

@@ -1,5 +1,8 @@
 import { createCallerFactory, router } from '../trpc/procedures';
+import { auditRouter } from './audit';
+import { connectionsRouter } from './connections';
 import { flowsRouter } from './flows';
+import { mappingsRouter } from './mappings';
 import { membersRouter } from './members';
 import { setupRouter } from './setup';
 import { workspacesRouter } from './workspaces';
@@ -9,6 +12,9 @@ export const appRouter = router({
   workspaces: workspacesRouter,
   members: membersRouter,
   flows: flowsRouter,
+  connections: connectionsRouter,
+  mappings: mappingsRouter,
+  audit: auditRouter,
 });
 
 export type AppRouter = typeof appRouter;

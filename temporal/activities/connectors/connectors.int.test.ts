@@ -5,14 +5,14 @@ import { and, eq } from 'drizzle-orm';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../../db/client';
-import { externalIds } from '../../../db/schema';
+import { connections, externalIds } from '../../../db/schema';
 import { insertUser, insertWorkspace } from '../../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { createConnection } from '../../../app/_server/connections/connection-service';
 import { closeAllPools } from '../../../app/_server/connections/postgres-pool';
 import { resolveConnection } from '../../../app/_server/connections/resolve';
 import { authHeaders, oauthStats } from '../../../app/_server/connections/rest-auth';
-import { testConnection } from '../../../app/_server/connections/test-connection';
+import { runDueHealthChecks, testConnection } from '../../../app/_server/connections/test-connection';
 import { createExternalIdStore } from '../external-id-store';
 import { createConnectors } from './index';
 
@@ -59,6 +59,10 @@ beforeAll(async () => {
         const newId = `c${records.size + 1}`;
         records.set(newId, JSON.parse(body));
         return json(201, { id: newId });
+      }
+      if (req.method === 'DELETE' && id && records.has(id)) {
+        records.set(id, { ...records.get(id), deletedAt: new Date().toISOString() });
+        return json(200, { id });
       }
       if (req.method === 'PATCH' && id && records.has(id)) {
         records.set(id, { ...records.get(id), ...JSON.parse(body) });
@@ -147,7 +151,7 @@ describe('REST connections with OAuth2 client credentials', () => {
     expect(again).toEqual([{ externalId: a!.externalId, created: false }, { externalId: a!.externalId, created: false }]);
     expect(records.get(a!.externalId)).toMatchObject({ name: 'A3' });
     await gateway.deleteMany({ connectionId: created.id, objectType: 'contacts', externalIds: [a!.externalId], mode: 'soft', idempotencyKey: 'r1:n3' });
-    expect(records.get(a!.externalId)).toMatchObject({ deleted: true });
+    expect(records.get(a!.externalId)).toMatchObject({ deletedAt: expect.any(String) });
     await expect(http.request({ connectionId: created.id, method: 'GET', url: 'https://example.com/steal', headers: {}, timeoutMs: 1000, idempotencyKey: 'k' })).rejects.toThrow(/outside the base URL/);
     await expect(http.request({ method: 'GET', url: `${base}/api/contacts/x`, headers: {}, timeoutMs: 1000, idempotencyKey: 'k' })).rejects.toThrow(/private or loopback/);
   });
@@ -177,5 +181,16 @@ describe('PostgreSQL connections', () => {
     expect(row).toMatchObject({ email: null, name: null });
     expect(row?.deleted_at).toBeInstanceOf(Date);
     await expect(gateway.upsertMany({ connectionId: created.id, objectType: 'nope', records: [{ fields: { x: 1 } }], idempotencyKey: 'k' })).rejects.toThrow(/does not exist/);
+  });
+});
+
+describe('scheduled health checks', () => {
+  it('checks every connection not checked within the interval, then none until it passes', async () => {
+    await oauthConnection(); // never checked
+    const checked = await runDueHealthChecks(handle.db, { intervalMs: 60_000, batch: 100 });
+    expect(checked).toBeGreaterThan(0);
+    expect(await runDueHealthChecks(handle.db, { intervalMs: 60_000, batch: 100 })).toBe(0);
+    const rows = await handle.db.select().from(connections);
+    expect(rows.every((r) => r.lastCheckedAt !== null && r.lastCheckOk !== null)).toBe(true);
   });
 });

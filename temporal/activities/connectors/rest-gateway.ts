@@ -3,7 +3,8 @@
  *   create   POST   {base}/{objectType}            -> { id }
  *   update   PATCH  {base}/{objectType}/{id}       (404: the record is gone, so it is created again)
  *   find     GET    {base}/{objectType}?{field}={value} -> [...] or { items | data | results: [...] }
- *   delete   DELETE {base}/{objectType}/{id} (hard) | PATCH { deleted: true } (soft) | PATCH { flaggedForDeletion: true } (flag)
+ *   delete   DELETE {base}/{objectType}/{id} (hard and soft: over REST the API decides how it deletes,
+ *            e.g. the demo CRM soft-deletes) | PATCH { flaggedForDeletion: true } (flag)
  *   anonymise PATCH {base}/{objectType}/{id} with the fields set to null
  * Every write carries `Idempotency-Key: <run>:<node>:<index>` so an API that honours it never applies
  * a retried write twice. 408, 429 and 5xx are transient (retried); other 4xx are the user's to fix.
@@ -75,10 +76,7 @@ export function createRestGateway(resolve: (connectionId: string) => Promise<Res
       const path = collection(objectType);
       for (const [index, id] of externalIds.entries()) {
         const url = `${path}/${encodeURIComponent(id)}`;
-        const request =
-          mode === 'hard'
-            ? { method: 'DELETE', url }
-            : { method: 'PATCH', url, body: mode === 'soft' ? { deleted: true } : { flaggedForDeletion: true } };
+        const request = mode === 'flag' ? { method: 'PATCH', url, body: { flaggedForDeletion: true } } : { method: 'DELETE', url };
         const response = await sendWithConnection(connection, { ...request, idempotencyKey: `${idempotencyKey}:${index}` });
         check(response, `${request.method} ${url}`, { allow404: true }); // already gone is what we wanted
       }

@@ -1,0 +1,137 @@
+'use client';
+
+import { useState, type FormEvent } from 'react';
+import { Button } from '../../_components/button';
+import { TextField } from '../../_components/text-field';
+
+export type Kind = 'rest' | 'postgres' | 'webhook' | 'demo-crm' | 'demo-helpdesk';
+type AuthType = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2';
+
+export const KIND_LABELS: Record<Kind, string> = {
+  rest: 'REST API',
+  postgres: 'PostgreSQL database',
+  webhook: 'Inbound webhook source',
+  'demo-crm': 'Demo CRM (REST)',
+  'demo-helpdesk': 'Demo helpdesk (PostgreSQL)',
+};
+
+const SECRET_LABEL: Record<AuthType, string> = { none: '', apiKey: 'API key', bearer: 'Bearer token', basic: 'Password', oauth2: 'Client secret' };
+
+/** What the form edits; `secretSet` says a secret is stored (it is never sent to the browser). */
+export interface ConnectionDraft {
+  id?: string;
+  kind: Kind;
+  name: string;
+  integrationIdentity: string;
+  owner: string;
+  description: string;
+  scopes: string[];
+  credentialExpiresAt: Date | null;
+  allowPrivateNetwork: boolean;
+  settings: Record<string, unknown>;
+  secretSet: boolean;
+}
+
+export interface ConnectionSubmit extends Omit<ConnectionDraft, 'secretSet' | 'id'> {
+  secret?: string;
+}
+
+const isRest = (k: Kind) => k === 'rest' || k === 'demo-crm';
+const isPg = (k: Kind) => k === 'postgres' || k === 'demo-helpdesk';
+const select = 'block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
+
+export function ConnectionForm({ initial, busy, error, onSubmit, onCancel }: { initial: ConnectionDraft; busy: boolean; error?: string; onSubmit: (v: ConnectionSubmit) => void; onCancel: () => void }) {
+  const [v, setV] = useState(initial);
+  const [secret, setSecret] = useState('');
+  const [replacing, setReplacing] = useState(!initial.secretSet);
+  const auth = (v.settings.auth ?? { type: 'none' }) as Record<string, string> & { type: AuthType };
+  const set = (patch: Partial<ConnectionDraft>) => setV((old) => ({ ...old, ...patch }));
+  const setSettings = (patch: Record<string, unknown>) => set({ settings: { ...v.settings, ...patch } });
+  const setAuth = (patch: Record<string, string>) => setSettings({ auth: { ...auth, ...patch } });
+  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'webhook' ? 'Shared HMAC secret' : SECRET_LABEL[auth.type];
+  const fieldError = (field: string) => (error?.includes(`${field}:`) ? error : undefined);
+
+  const submit = (e: FormEvent) => {
+    e.preventDefault();
+    const { secretSet: _s, id: _id, ...rest } = v;
+    onSubmit({ ...rest, ...(replacing && secret ? { secret } : {}) });
+  };
+
+  return (
+    <form onSubmit={submit} className="space-y-4" aria-label="Connection">
+      <div className="grid gap-4 sm:grid-cols-2">
+        <div className="space-y-1">
+          <label htmlFor="conn-kind" className="block text-sm font-medium text-slate-700">Kind</label>
+          <select id="conn-kind" className={select} value={v.kind} disabled={Boolean(v.id)} onChange={(e) => {
+            const kind = e.target.value as Kind;
+            set({ kind, settings: isRest(kind) ? { baseUrl: '', auth: { type: 'none' } } : isPg(kind) ? { schema: 'public' } : {} });
+          }}>
+            {Object.entries(KIND_LABELS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
+          </select>
+        </div>
+        <TextField label="Name" required value={v.name} onChange={(e) => set({ name: e.target.value })} error={fieldError('name')} />
+      </div>
+
+      {isRest(v.kind) && (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField label="Base URL" placeholder="https://api.example.com/v1" value={String(v.settings.baseUrl ?? '')} onChange={(e) => setSettings({ baseUrl: e.target.value })} error={fieldError('baseUrl')} />
+          <TextField label="Test path" hint="Requested by “Test connection”, relative to the base URL" value={String(v.settings.healthPath ?? '')} onChange={(e) => setSettings({ healthPath: e.target.value })} />
+          <div className="space-y-1">
+            <label htmlFor="conn-auth" className="block text-sm font-medium text-slate-700">Authentication</label>
+            <select id="conn-auth" className={select} value={auth.type} onChange={(e) => setSettings({ auth: { type: e.target.value } })}>
+              <option value="none">None</option>
+              <option value="apiKey">API key header</option>
+              <option value="bearer">Bearer token</option>
+              <option value="basic">Basic (user + password)</option>
+              <option value="oauth2">OAuth2 client credentials</option>
+            </select>
+          </div>
+          {auth.type === 'apiKey' && <TextField label="Header name" placeholder="X-Api-Key" value={auth.headerName ?? ''} onChange={(e) => setAuth({ headerName: e.target.value })} error={fieldError('auth.headerName')} />}
+          {auth.type === 'basic' && <TextField label="User name" value={auth.username ?? ''} onChange={(e) => setAuth({ username: e.target.value })} error={fieldError('auth.username')} />}
+          {auth.type === 'oauth2' && (
+            <>
+              <TextField label="Token URL" value={auth.tokenUrl ?? ''} onChange={(e) => setAuth({ tokenUrl: e.target.value })} error={fieldError('auth.tokenUrl')} />
+              <TextField label="Client id" value={auth.clientId ?? ''} onChange={(e) => setAuth({ clientId: e.target.value })} error={fieldError('auth.clientId')} />
+              <TextField label="Scope" value={auth.scope ?? ''} onChange={(e) => setAuth({ scope: e.target.value })} />
+            </>
+          )}
+        </div>
+      )}
+      {isPg(v.kind) && <TextField label="Schema" value={String(v.settings.schema ?? 'public')} onChange={(e) => setSettings({ schema: e.target.value })} error={fieldError('schema')} />}
+
+      {secretLabel && (
+        <div className="rounded-md bg-slate-50 p-3">
+          {replacing ? (
+            <TextField label={secretLabel} type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} error={fieldError('secret')}
+              hint={isPg(v.kind) ? 'postgres://user:password@host:5432/database — stored encrypted, never shown again' : 'Stored encrypted, never shown again'} />
+          ) : (
+            <div className="flex items-center justify-between text-sm">
+              <span><span className="font-medium text-slate-700">{secretLabel}:</span> <span data-testid="secret-status" className="rounded bg-emerald-100 px-2 py-0.5 text-emerald-800">set</span></span>
+              <Button variant="secondary" onClick={() => setReplacing(true)}>Replace</Button>
+            </div>
+          )}
+        </div>
+      )}
+
+      <div className="grid gap-4 sm:grid-cols-2">
+        <TextField label="Integration identity" hint="The user or account id Syncline acts as in this system (loop prevention)" value={v.integrationIdentity} onChange={(e) => set({ integrationIdentity: e.target.value })} />
+        <TextField label="Owner" value={v.owner} onChange={(e) => set({ owner: e.target.value })} />
+        <TextField label="Scopes" hint="Comma-separated" value={v.scopes.join(', ')} onChange={(e) => set({ scopes: e.target.value.split(',').map((s) => s.trim()).filter(Boolean) })} />
+        <TextField label="Credential expires on" type="date" value={v.credentialExpiresAt ? v.credentialExpiresAt.toISOString().slice(0, 10) : ''}
+          onChange={(e) => set({ credentialExpiresAt: e.target.value ? new Date(`${e.target.value}T00:00:00Z`) : null })} />
+      </div>
+      <TextField label="Description" value={v.description} onChange={(e) => set({ description: e.target.value })} />
+      {v.kind !== 'webhook' && (
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" checked={v.allowPrivateNetwork} onChange={(e) => set({ allowPrivateNetwork: e.target.checked })} />
+          Allow private and loopback network addresses (only for systems inside your network)
+        </label>
+      )}
+      {error && <p className="text-sm text-red-600" role="alert">{error}</p>}
+      <div className="flex justify-end gap-2">
+        <Button variant="ghost" onClick={onCancel}>Cancel</Button>
+        <Button type="submit" disabled={busy}>{v.id ? 'Save changes' : 'Create connection'}</Button>
+      </div>
+    </form>
+  );
+}

@@ -1,0 +1,35 @@
+import { adminProcedure, router, viewerProcedure } from '../trpc/procedures';
+import {
+  adminView,
+  createConnection,
+  getConnectionRow,
+  listConnections,
+  retireConnection,
+  rotateConnectionSecret,
+  updateConnection,
+} from '../connections/connection-service';
+import { ConnectionIdSchema, CreateConnectionSchema, RotateSecretSchema, UpdateConnectionSchema } from '../connections/schemas';
+import { testConnection } from '../connections/test-connection';
+import { flowsUsingConnection } from '../connections/usage';
+
+const actorOf = (ctx: { workspace: { id: string }; user: { id: string } }) => ({ workspaceId: ctx.workspace.id, userId: ctx.user.id });
+
+/**
+ * Integration accounts. Everyone may list (the shape depends on the role: viewers get names only,
+ * analysts what node pickers need); everything else is admin-only. No procedure returns a secret.
+ */
+export const connectionsRouter = router({
+  list: viewerProcedure.query(({ ctx }) => listConnections(ctx.db, ctx.workspace.id, ctx.workspace.role)),
+  get: adminProcedure.input(ConnectionIdSchema).query(async ({ ctx, input }) => {
+    const row = await getConnectionRow(ctx.db, ctx.workspace.id, input.id);
+    return { ...adminView(row), usedBy: await flowsUsingConnection(ctx.db, ctx.workspace.id, input.id) };
+  }),
+  create: adminProcedure.input(CreateConnectionSchema).mutation(({ ctx, input }) => createConnection(ctx.db, actorOf(ctx), input)),
+  update: adminProcedure.input(UpdateConnectionSchema).mutation(({ ctx, input }) => updateConnection(ctx.db, actorOf(ctx), input)),
+  rotateSecret: adminProcedure.input(RotateSecretSchema).mutation(({ ctx, input }) => rotateConnectionSecret(ctx.db, actorOf(ctx), input)),
+  retire: adminProcedure.input(ConnectionIdSchema).mutation(({ ctx, input }) => retireConnection(ctx.db, actorOf(ctx), input.id)),
+  test: adminProcedure.input(ConnectionIdSchema).mutation(async ({ ctx, input }) => {
+    await getConnectionRow(ctx.db, ctx.workspace.id, input.id); // 404 for another workspace's id
+    return testConnection(ctx.db, { workspaceId: ctx.workspace.id, connectionId: input.id });
+  }),
+});

@@ -1,0 +1,171 @@
+/**
+ * Durable execution, end to end over real sockets: webhook POST -> inbox -> relay -> Temporal
+ * (embedded dev server) -> worker -> run recorded in PostgreSQL, for the flow
+ * Webhook -> Filter -> Transform -> Continue If -> Lookup external ID -> write step.
+ *
+ * Figures: runsPerSecond / p50 / p99 at concurrency 10 and 50 (closed loop: each client posts an event
+ * and waits until its run has finished, then posts the next), workerPeakRssMb, and intakePerSecondC50
+ * (webhook requests answered 202 per second at concurrency 50, each event durably stored in the inbox).
+ * Latency is the run's finish time minus the event's receive time, both from PostgreSQL.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import postgres from 'postgres';
+import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '../../db/embedded';
+import { migrateDatabase } from '../../db/migrate';
+import { openDb } from '../../db/client';
+import { memberships, users, workspaces } from '../../db/schema';
+import buildForE2e from '../../tests/setup/e2e-build';
+import { startApp } from '../../tests/support/app-server';
+import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
+import { startTemporalServer } from '../../tests/support/processes';
+import { getFreePort } from '../supervisor/ports';
+import { setFlowStatus } from '../../app/_server/flows/flow-service';
+import type { BenchOutcome } from '../bench';
+
+const RUNS_PER_LEVEL = { 10: 600, 50: 1500 } as const;
+const INTAKE_REQUESTS = 4000;
+
+function percentile(sorted: number[], p: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
+}
+
+/** Resident memory of a process and its descendants, in MB (from /proc). */
+async function treeRssMb(pid: number): Promise<number> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const own = await readFile(`/proc/${pid}/status`, 'utf8')
+    .then((status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
+    .catch(() => 0);
+  const nested = await Promise.all(children.trim().split(/\s+/).filter(Boolean).map((c) => treeRssMb(Number(c))));
+  return own + nested.reduce((a, b) => a + b, 0);
+}
+
+export default async function run(): Promise<BenchOutcome> {
+  buildForE2e();
+  const tmp = await mkdtemp(path.join(os.tmpdir(), 'syncline-bench-durable-'));
+  const { chmod } = await import('node:fs/promises');
+  await chmod(tmp, 0o755);
+  const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await getFreePort(), postgresFlags: ['-c', 'max_connections=300'] });
+  const temporal = await startTemporalServer({ dbFile: path.join(tmp, 'temporal.db') });
+  await ensureDatabase(pg.url, 'syncline');
+  const databaseUrl = withDatabase(pg.url, 'syncline');
+  await migrateDatabase(databaseUrl);
+  const app = await startApp({ databaseUrl, temporalAddress: temporal.address });
+  const database = openDb(databaseUrl, { max: 4 });
+  const sql = postgres(databaseUrl, { max: 2 });
+  try {
+    const userId = randomUUID();
+    await database.db.insert(users).values({ id: userId, name: 'Bench', email: `bench-${userId}@example.test` });
+    const [workspace] = await database.db.insert(workspaces).values({ name: 'Bench' }).returning();
+    await database.db.insert(memberships).values({ workspaceId: workspace!.id, userId, role: 'admin' });
+    const actor = { workspaceId: workspace!.id, userId };
+    const runFlow = await createPublishedFlow(database.db, actor, contactIntakeFlow());
+    const intakeFlow = await createPublishedFlow(database.db, actor, contactIntakeFlow(), 'paused');
+
+    const workerPid = app.pids[0];
+    let workerPeak = 0;
+    const sampler = setInterval(() => {
+      if (workerPid) void treeRssMb(workerPid).then((mb) => (workerPeak = Math.max(workerPeak, mb)));
+    }, 250);
+
+    const post = async (token: string, body: unknown) => {
+      const res = await fetch(`${app.url}/api/hooks/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
+      return ((await res.json()) as { eventId: string }).eventId;
+    };
+
+    // Completion watcher: one query for every outstanding run, every 20 ms.
+    const waiting = new Map<string, () => void>();
+    let watching = true;
+    const watcher = (async () => {
+      while (watching) {
+        const ids = [...waiting.keys()];
+        if (ids.length > 0) {
+          const done = await sql<{ id: string }[]>`select id from runs where id = any(${ids}::uuid[]) and finished_at is not null`;
+          for (const { id } of done) {
+            waiting.get(id)?.();
+            waiting.delete(id);
+          }
+        }
+        await new Promise((r) => setTimeout(r, 20));
+      }
+    })();
+    const finished = (runId: string) => new Promise<void>((resolve) => waiting.set(runId, resolve));
+
+    const closedLoop = async (concurrency: number, total: number) => {
+      let next = 0;
+      const ids: string[] = [];
+      const started = Date.now();
+      await Promise.all(
+        Array.from({ length: concurrency }, async () => {
+          while (next < total) {
+            const n = next++;
+            const id = await post(runFlow.token, { id: `c${concurrency}-${n}`, email: `Person${n}@Example.com`, modifiedBy: 'someone' });
+            ids.push(id);
+            await finished(id);
+          }
+        }),
+      );
+      const seconds = (Date.now() - started) / 1000;
+      const rows = await sql<{ ms: number; status: string }[]>`
+        select extract(epoch from (r.finished_at - e.received_at)) * 1000 as ms, r.status
+        from runs r join inbox_events e on e.id = r.event_id where r.id = any(${ids}::uuid[])`;
+      const failed = rows.filter((r) => r.status !== 'succeeded').length;
+      if (failed > 0) throw new Error(`${failed} runs did not succeed`);
+      const latencies = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+      return { runsPerSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+    };
+
+    await closedLoop(10, 100); // warm-up: JIT, workflow bundle caches, connection pools
+    const c10 = await closedLoop(10, RUNS_PER_LEVEL[10]);
+    const c50 = await closedLoop(50, RUNS_PER_LEVEL[50]);
+    watching = false;
+    await watcher;
+    clearInterval(sampler);
+
+    // Intake only: the flow is paused, so every request is an inbox write and nothing else.
+    let sent = 0;
+    const intakeStarted = Date.now();
+    await Promise.all(
+      Array.from({ length: 50 }, async () => {
+        while (sent < INTAKE_REQUESTS) {
+          const n = sent++;
+          await post(intakeFlow.token, { id: `i-${n}`, email: `i${n}@example.com` });
+        }
+      }),
+    );
+    const intakePerSecond = INTAKE_REQUESTS / ((Date.now() - intakeStarted) / 1000);
+    const [stored] = await sql<{ n: number }[]>`select count(*)::int as n from inbox_events where flow_id = ${intakeFlow.flowId}`;
+    if (stored?.n !== INTAKE_REQUESTS) throw new Error(`expected ${INTAKE_REQUESTS} stored events, found ${stored?.n}`);
+    await setFlowStatus(database.db, actor, { flowId: intakeFlow.flowId, status: 'draft' });
+
+    return {
+      figures: {
+        runsPerSecondC10: c10.runsPerSecond,
+        p50MsC10: c10.p50,
+        p99MsC10: c10.p99,
+        runsPerSecondC50: c50.runsPerSecond,
+        p50MsC50: c50.p50,
+        p99MsC50: c50.p99,
+        workerPeakRssMb: workerPeak,
+        intakePerSecondC50: intakePerSecond,
+      },
+      units: {
+        runsPerSecondC10: 'runs/s', p50MsC10: 'ms', p99MsC10: 'ms', runsPerSecondC50: 'runs/s', p50MsC50: 'ms', p99MsC50: 'ms',
+        workerPeakRssMb: 'MB', intakePerSecondC50: 'requests/s',
+      },
+      runs: 1,
+      notes: `closed loop after a 100-run warm-up: ${RUNS_PER_LEVEL[10]} runs at concurrency 10, ${RUNS_PER_LEVEL[50]} at 50; intake: ${INTAKE_REQUESTS} webhook POSTs at concurrency 50 to a paused flow; one web process, one worker, embedded Temporal dev server (SQLite) and PostgreSQL on this machine`,
+    };
+  } finally {
+    await sql.end();
+    await database.close();
+    await app.stop();
+    await temporal.stop();
+    await pg.stop();
+    await rm(tmp, { recursive: true, force: true });
+  }
+}
