@@ -25,7 +25,7 @@ import { getFreePort } from '../supervisor/ports';
 import { setFlowStatus } from '../../app/_server/flows/flow-service';
 import type { BenchOutcome } from '../bench';
 
-const RUNS_PER_LEVEL = { 10: 600, 50: 1500 } as const;
+const RUNS_PER_LEVEL = { 10: Number(process.env.BENCH_RUNS_C10 ?? 600), 50: Number(process.env.BENCH_RUNS_C50 ?? 1500) } as const;
 const INTAKE_REQUESTS = 4000;
 
 function percentile(sorted: number[], p: number): number {
@@ -49,7 +49,7 @@ export default async function run(): Promise<BenchOutcome> {
   const { chmod } = await import('node:fs/promises');
   await chmod(tmp, 0o755);
   const pg = await startEmbeddedPostgres({ dataDir: path.join(tmp, 'pg'), port: await getFreePort(), postgresFlags: ['-c', 'max_connections=300'] });
-  const temporal = await startTemporalServer({ dbFile: path.join(tmp, 'temporal.db') });
+  const temporal = await startTemporalServer(process.env.BENCH_TEMPORAL_IN_MEMORY ? {} : { dbFile: path.join(tmp, 'temporal.db') });
   await ensureDatabase(pg.url, 'syncline');
   const databaseUrl = withDatabase(pg.url, 'syncline');
   await migrateDatabase(databaseUrl);
@@ -95,6 +95,7 @@ export default async function run(): Promise<BenchOutcome> {
     })();
     const finished = (runId: string) => new Promise<void>((resolve) => waiting.set(runId, resolve));
 
+    const notes: string[] = [];
     const closedLoop = async (concurrency: number, total: number) => {
       let next = 0;
       const ids: string[] = [];
@@ -116,6 +117,15 @@ export default async function run(): Promise<BenchOutcome> {
       const failed = rows.filter((r) => r.status !== 'succeeded').length;
       if (failed > 0) throw new Error(`${failed} runs did not succeed`);
       const latencies = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
+      // Where the time goes, per phase (medians): accepted -> relayed -> first workflow task -> finished.
+      const [phases] = await sql<{ relay: number; pickup: number; execute: number }[]>`
+        select percentile_cont(0.5) within group (order by extract(epoch from (e.relayed_at - e.received_at)) * 1000) as relay,
+               percentile_cont(0.5) within group (order by extract(epoch from (r.started_at - e.relayed_at)) * 1000) as pickup,
+               percentile_cont(0.5) within group (order by extract(epoch from (r.finished_at - r.started_at)) * 1000) as execute
+        from runs r join inbox_events e on e.id = r.event_id where r.id = any(${ids}::uuid[])`;
+      const phaseNote = `c${concurrency} median ms: relay ${Math.round(phases!.relay)}, pickup ${Math.round(phases!.pickup)}, execute ${Math.round(phases!.execute)}`;
+      console.log(phaseNote);
+      notes.push(phaseNote);
       return { runsPerSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
     };
 
@@ -158,7 +168,7 @@ export default async function run(): Promise<BenchOutcome> {
         workerPeakRssMb: 'MB', intakePerSecondC50: 'requests/s',
       },
       runs: 1,
-      notes: `closed loop after a 100-run warm-up: ${RUNS_PER_LEVEL[10]} runs at concurrency 10, ${RUNS_PER_LEVEL[50]} at 50; intake: ${INTAKE_REQUESTS} webhook POSTs at concurrency 50 to a paused flow; one web process, one worker, embedded Temporal dev server (SQLite) and PostgreSQL on this machine`,
+      notes: `closed loop after a 100-run warm-up: ${RUNS_PER_LEVEL[10]} runs at concurrency 10, ${RUNS_PER_LEVEL[50]} at 50; intake: ${INTAKE_REQUESTS} webhook POSTs at concurrency 50 to a paused flow; one web process, one worker, embedded Temporal dev server (SQLite) and PostgreSQL on this machine. Phases: ${notes.slice(1).join('; ')}`,
     };
   } finally {
     await sql.end();

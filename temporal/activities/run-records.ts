@@ -18,10 +18,12 @@ const SAMPLE_ITEMS = 5;
 export function createRunRecords(db: Db) {
   return {
     async markRunRunning(runId: string): Promise<void> {
-      await db
+      const updated = await db
         .update(runs)
         .set({ status: 'running', startedAt: sql`coalesce(${runs.startedAt}, now())` })
-        .where(eq(runs.id, runId));
+        .where(eq(runs.id, runId))
+        .returning({ id: runs.id });
+      if (updated.length === 0) throw new Error(`run ${runId} has no run record yet`); // retried
     },
 
     /** One transaction: the run row and every step row (one multi-row insert). Idempotent on retry. */
@@ -31,7 +33,7 @@ export function createRunRecords(db: Db) {
         await tx.delete(runSteps).where(eq(runSteps.runId, runId));
         const steps = result.trace.map((step) => toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1)));
         if (steps.length > 0) await tx.insert(runSteps).values(steps);
-        await tx
+        const updated = await tx
           .update(runs)
           .set({
             status: result.status,
@@ -42,7 +44,9 @@ export function createRunRecords(db: Db) {
             finishedAt: sql`now()`,
             startedAt: sql`coalesce(${runs.startedAt}, now())`,
           })
-          .where(eq(runs.id, runId));
+          .where(eq(runs.id, runId))
+          .returning({ id: runs.id });
+        if (updated.length === 0) throw new Error(`run ${runId} has no run record`); // rolls back; retried
       });
     },
   };

@@ -1,10 +1,10 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { and, asc, eq, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
 import { loadIntegrationIdentities } from '../../app/_server/connections/usage';
 import type { Db } from '../../db/client';
 import { flows, flowVersions, inboxEvents, runs } from '../../db/schema';
-import { FlowSchema } from '../../flows-engine/index';
+import { FlowSchema, type Flow } from '../../flows-engine/index';
 import type { RunFlowInput } from '../run-input';
 import { runWorkflowId, taskQueue } from '../shared';
 import { itemsFromPayload } from './trigger-items';
@@ -16,90 +16,120 @@ export interface RelayOutcome {
   failed: number;
 }
 
+type PendingEvent = typeof inboxEvents.$inferSelect;
+
 /**
- * The relay half of the transactional outbox: starts a run in Temporal for
- * each accepted inbox event of an active flow, oldest first. Safe to run in
+ * The relay half of the transactional inbox: starts a run in Temporal for each
+ * accepted event of an active flow, oldest first, a batch per pass (one query
+ * to claim, one to create the runs, parallel starts, one to mark them). Safe in
  * many processes at once: rows are claimed with SKIP LOCKED, the run id is the
- * event id, and the workflow id is derived from it, so an event can never make
- * two runs. If Temporal is unreachable the event stays pending and is retried
- * on the next pass; nothing accepted is lost.
+ * event id and the workflow id derives from it (with REJECT_DUPLICATE), so an
+ * event can never make two runs. If Temporal is unreachable the events stay
+ * pending, with the error, for the next pass; nothing accepted is lost.
  */
-export async function relayPendingEvents(db: Db, temporal: Client, options: { limit?: number; eventId?: string } = {}): Promise<RelayOutcome> {
-  const outcome: RelayOutcome = { started: 0, failed: 0 };
-  await db.transaction(async (tx) => {
+export async function relayPendingEvents(db: Db, temporal: Client, options: { limit?: number } = {}): Promise<RelayOutcome> {
+  return db.transaction(async (tx) => {
     const pending = await tx
       .select({ event: inboxEvents, flowName: flows.name, versionId: flows.activeVersionId })
       .from(inboxEvents)
       .innerJoin(flows, eq(flows.id, inboxEvents.flowId))
-      .where(
-        and(
-          isNull(inboxEvents.relayedAt),
-          eq(flows.status, 'active'),
-          options.eventId ? eq(inboxEvents.id, options.eventId) : undefined,
-        ),
-      )
+      .where(and(isNull(inboxEvents.relayedAt), eq(flows.status, 'active')))
       .orderBy(asc(inboxEvents.seq))
-      .limit(options.limit ?? 100)
+      .limit(options.limit ?? 200)
       .for('update', { of: inboxEvents, skipLocked: true });
+    if (pending.length === 0) return { started: 0, failed: 0 };
 
-    for (const { event, flowName, versionId } of pending) {
-      try {
-        if (!versionId) throw new Error('the flow is active but has no published version');
-        await startRun(tx as unknown as Db, temporal, { event, flowName, versionId });
-        await tx.update(inboxEvents).set({ relayedAt: sql`now()`, runId: event.id }).where(eq(inboxEvents.id, event.id));
-        outcome.started += 1;
-      } catch (error) {
-        outcome.failed += 1;
-        await tx
-          .update(inboxEvents)
-          .set({ relayAttempts: sql`${inboxEvents.relayAttempts} + 1`, lastRelayError: error instanceof Error ? error.message : String(error) })
-          .where(eq(inboxEvents.id, event.id));
-      }
+    const versionIds = [...new Set(pending.flatMap((p) => (p.versionId ? [p.versionId] : [])))];
+    const versions = new Map(
+      (versionIds.length ? await tx.select().from(flowVersions).where(inArray(flowVersions.id, versionIds)) : []).map((v) => [
+        v.id,
+        { id: v.id, version: v.version, flow: FlowSchema.parse(v.graph) },
+      ]),
+    );
+    const identities = new Map<string, Record<string, string>>();
+    for (const workspaceId of new Set(pending.map((p) => p.event.workspaceId))) {
+      identities.set(workspaceId, await loadIntegrationIdentities(tx as unknown as Db, workspaceId));
     }
+
+    const startable = pending.flatMap(({ event, flowName, versionId }) => {
+      const version = versionId ? versions.get(versionId) : undefined;
+      return version ? [{ event, flowName, version }] : [];
+    });
+    if (startable.length > 0) {
+      // Committed before the workflows start (outside this transaction), so a fast run never
+      // looks for its run row before it exists. A repeat pass finds it there (ON CONFLICT).
+      await db
+        .insert(runs)
+        .values(
+          startable.map(({ event, version }) => ({
+            id: event.id,
+            workspaceId: event.workspaceId,
+            flowId: event.flowId,
+            flowVersionId: version.id,
+            version: version.version,
+            trigger: event.source,
+            eventId: event.id,
+            workflowId: runWorkflowId(event.id),
+            triggerPayload: event.payload,
+            createdAt: event.receivedAt,
+          })),
+        )
+        .onConflictDoNothing();
+    }
+
+    const results = await Promise.allSettled(
+      startable.map(({ event, flowName, version }) =>
+        startRun(temporal, runInput(event, flowName, version, identities.get(event.workspaceId) ?? {})),
+      ),
+    );
+    const started: string[] = [];
+    const failures: { id: string; message: string }[] = pending
+      .filter((p) => !p.versionId || !versions.has(p.versionId))
+      .map((p) => ({ id: p.event.id, message: 'the flow is active but has no published version' }));
+    results.forEach((result, i) => {
+      const id = startable[i]!.event.id;
+      if (result.status === 'fulfilled') started.push(id);
+      else failures.push({ id, message: result.reason instanceof Error ? result.reason.message : String(result.reason) });
+    });
+
+    if (started.length > 0) {
+      await tx.update(inboxEvents).set({ relayedAt: sql`clock_timestamp()`, runId: sql`${inboxEvents.id}` }).where(inArray(inboxEvents.id, started));
+    }
+    for (const failure of failures) {
+      await tx
+        .update(inboxEvents)
+        .set({ relayAttempts: sql`${inboxEvents.relayAttempts} + 1`, lastRelayError: failure.message })
+        .where(eq(inboxEvents.id, failure.id));
+    }
+    return { started: started.length, failed: failures.length };
   });
-  return outcome;
 }
 
-async function startRun(
-  db: Db,
-  temporal: Client,
-  { event, flowName, versionId }: { event: typeof inboxEvents.$inferSelect; flowName: string; versionId: string },
-): Promise<void> {
-  const [version] = await db.select().from(flowVersions).where(eq(flowVersions.id, versionId));
-  if (!version) throw new Error(`flow version ${versionId} is missing`);
-  const runId = event.id;
-  const workflowId = runWorkflowId(runId);
-  await db
-    .insert(runs)
-    .values({
-      id: runId,
-      workspaceId: event.workspaceId,
-      flowId: event.flowId,
-      flowVersionId: version.id,
-      version: version.version,
-      trigger: event.source,
-      eventId: event.id,
-      workflowId,
-      triggerPayload: event.payload,
-      createdAt: event.receivedAt,
-    })
-    .onConflictDoNothing();
-  const input: RunFlowInput = {
-    runId,
+function runInput(
+  event: PendingEvent,
+  flowName: string,
+  version: { version: number; flow: Flow },
+  integrationIdentities: Record<string, string>,
+): RunFlowInput {
+  return {
+    runId: event.id,
     workspaceId: event.workspaceId,
     flowId: event.flowId,
     flowName,
     version: version.version,
-    flow: FlowSchema.parse(version.graph),
+    flow: version.flow,
     trigger: { items: itemsFromPayload(event.payload), payload: event.payload },
-    integrationIdentities: await loadIntegrationIdentities(db, event.workspaceId),
+    integrationIdentities,
     acceptedAt: event.receivedAt.toISOString(),
   };
+}
+
+async function startRun(temporal: Client, input: RunFlowInput): Promise<void> {
   try {
     // A bounded wait: with Temporal down, the SDK would otherwise keep retrying while we hold row locks.
     await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
       temporal.workflow.start('runFlowWorkflow', {
-        workflowId,
+        workflowId: runWorkflowId(input.runId),
         taskQueue: taskQueue(process.env),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         args: [input],

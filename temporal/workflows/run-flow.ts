@@ -1,4 +1,4 @@
-import { ActivityFailure, ApplicationFailure, proxyActivities, sleep } from '@temporalio/workflow';
+import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import {
   executeFlow,
   TransientError,
@@ -13,23 +13,52 @@ import type { Activities } from '../activities';
 import type { NodeEffectFailureDetails } from '../activities/node-effect';
 import type { RunFlowInput, RunFlowSummary } from '../run-input';
 
-/** Run records must land even if PostgreSQL is away for a while: retried without limit. */
-const records = proxyActivities<Activities>({
+/**
+ * Run records are short database writes: local activities (run in the worker
+ * within the workflow task, no extra round trips through the server). They
+ * must land even if PostgreSQL is away for a while: retried without limit.
+ */
+const RECORDS_OPTIONS = {
   startToCloseTimeout: '30 seconds',
   retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-});
+} as const;
+
+/**
+ * Patch marker of the switch to local activities. Runs started before it
+ * replay with ordinary activities, as they were recorded.
+ */
+const LOCAL_ACTIVITIES_PATCH = 'local-activities-v1';
+
+function recordsActivities(local: boolean) {
+  return local ? proxyLocalActivities<Activities>(RECORDS_OPTIONS) : proxyActivities<Activities>(RECORDS_OPTIONS);
+}
+
+/**
+ * Effects up to this timeout run as local activities: in the worker, inside the
+ * workflow task, with no round trips through the server per step, which is most
+ * of what a sync step costs. Longer ones run as ordinary activities (with a
+ * heartbeat timeout), so a slow call does not hold a workflow task open.
+ * Either way an effect may run again after a crash; the idempotency key
+ * (`runId:nodeId`) is what makes that harmless.
+ */
+export const LOCAL_EFFECT_MAX_TIMEOUT_MS = 120_000;
 
 /** Each effectful node gets the retry policy and timeout set on it in the editor. */
-function effectActivity(settings: NodeSettings) {
+function effectActivity(settings: NodeSettings, local: boolean) {
+  const retry = {
+    maximumAttempts: settings.retry.maximumAttempts,
+    initialInterval: settings.retry.initialIntervalMs,
+    backoffCoefficient: settings.retry.backoffCoefficient,
+    maximumInterval: settings.retry.maximumIntervalMs,
+    nonRetryableErrorTypes: ['UserError'],
+  };
+  if (local && settings.timeoutMs <= LOCAL_EFFECT_MAX_TIMEOUT_MS) {
+    return proxyLocalActivities<Activities>({ startToCloseTimeout: settings.timeoutMs, retry }).runNodeEffect;
+  }
   return proxyActivities<Activities>({
     startToCloseTimeout: settings.timeoutMs,
-    retry: {
-      maximumAttempts: settings.retry.maximumAttempts,
-      initialInterval: settings.retry.initialIntervalMs,
-      backoffCoefficient: settings.retry.backoffCoefficient,
-      maximumInterval: settings.retry.maximumIntervalMs,
-      nonRetryableErrorTypes: ['UserError'],
-    },
+    heartbeatTimeout: Math.min(settings.timeoutMs, 60_000),
+    retry,
   }).runNodeEffect;
 }
 
@@ -39,12 +68,14 @@ function effectActivity(settings: NodeSettings) {
  * derived from the run id, so the same run can never start twice.
  */
 export async function runFlowWorkflow(input: RunFlowInput): Promise<RunFlowSummary> {
+  const local = patched(LOCAL_ACTIVITIES_PATCH);
+  const records = recordsActivities(local);
   await records.markRunRunning(input.runId);
   const attempts: Record<string, number> = {};
 
   const runEffect = async (request: EffectRequest): Promise<Record<string, Item[]>> => {
     try {
-      const { ports, attempt } = await effectActivity(request.settings)({
+      const { ports, attempt } = await effectActivity(request.settings, local)({
         ...request,
         items: [...request.items],
         workspaceId: input.workspaceId,

@@ -52,7 +52,7 @@ export async function startApp(options: { databaseUrl: string; temporalAddress?:
     children.push(child);
   };
   const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
-  launch(bin('tsx'), ['temporal/worker.ts']);
+  launch(bin('tsx'), [...(process.env.SYNCLINE_PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNCLINE_PROFILE_WORKER}`] : []), 'temporal/worker.ts']);
   launch(bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1']);
 
   const stop = async () => {

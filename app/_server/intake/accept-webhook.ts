@@ -37,21 +37,21 @@ export async function acceptWebhook(db: Db, input: { token: string; body: string
   if (!check.ok) return { kind: 'rejected', status: 400, message: check.error };
 
   const dedupeKey = input.idempotencyKey?.trim() ? `key:${input.idempotencyKey.trim()}` : `body:${createHash('sha256').update(input.body).digest('hex')}`;
-  return db.transaction(async (tx) => {
-    const [inserted] = await tx
-      .insert(inboxEvents)
-      .values({ workspaceId: flow.workspaceId, flowId: flow.id, dedupeKey, source: 'webhook', payload })
-      .onConflictDoNothing()
-      .returning({ id: inboxEvents.id });
-    if (inserted) {
-      await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${inserted.id})`);
-      return { kind: 'accepted' as const, eventId: inserted.id, duplicate: false, flowStatus: flow.status as 'active' | 'paused' };
-    }
-    const [existing] = await tx
-      .select({ id: inboxEvents.id })
-      .from(inboxEvents)
-      .where(and(eq(inboxEvents.flowId, flow.id), eq(inboxEvents.dedupeKey, dedupeKey)));
-    if (!existing) throw new Error('inbox insert conflicted but no event was found');
-    return { kind: 'accepted' as const, eventId: existing.id, duplicate: true, flowStatus: flow.status as 'active' | 'paused' };
-  });
+  // One round trip: insert (or recognise the repeat) and wake the relay; the NOTIFY is delivered on commit.
+  const inserted = await db.execute<{ id: string }>(sql`
+    with ins as (
+      insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, source, payload)
+      values (${flow.workspaceId}, ${flow.id}, ${dedupeKey}, 'webhook', ${JSON.stringify(payload)}::jsonb)
+      on conflict (flow_id, dedupe_key) do nothing
+      returning id
+    )
+    select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
+  const flowStatus = flow.status as 'active' | 'paused';
+  if (inserted[0]) return { kind: 'accepted', eventId: inserted[0].id, duplicate: false, flowStatus };
+  const [existing] = await db
+    .select({ id: inboxEvents.id })
+    .from(inboxEvents)
+    .where(and(eq(inboxEvents.flowId, flow.id), eq(inboxEvents.dedupeKey, dedupeKey)));
+  if (!existing) throw new Error('inbox insert conflicted but no event was found');
+  return { kind: 'accepted', eventId: existing.id, duplicate: true, flowStatus };
 }

@@ -1,7 +1,4 @@
-import { after } from 'next/server';
 import { getDb } from '../../../../db/client';
-import { relayPendingEvents } from '../../../../temporal/relay/relay';
-import { getTemporalClient } from '../../../../temporal/client';
 import { acceptWebhook } from '../../../_server/intake/accept-webhook';
 import { readBodyWithLimit } from '../../../_server/intake/read-body';
 
@@ -10,10 +7,10 @@ export const dynamic = 'force-dynamic';
 const MAX_BODY_BYTES = Number(process.env.SYNCLINE_WEBHOOK_MAX_BYTES ?? 1024 * 1024);
 
 /**
- * Webhook intake. Answers 202 with the event id once the event is stored; the
- * run is started right after the response (and by the worker's relay if this
- * process cannot reach Temporal), so a slow or absent Temporal never loses or
- * delays the acknowledgement.
+ * Webhook intake. Answers 202 with the event id once the event is stored in
+ * the inbox; the worker's relay, woken by the NOTIFY in the same transaction,
+ * starts the run. The intake never talks to Temporal, so a slow or absent
+ * Temporal never loses or delays the acknowledgement.
  */
 export async function POST(req: Request, { params }: { params: Promise<{ token: string }> }) {
   const { token } = await params;
@@ -24,15 +21,6 @@ export async function POST(req: Request, { params }: { params: Promise<{ token: 
   const db = getDb();
   const outcome = await acceptWebhook(db, { token, body: body.text, idempotencyKey: req.headers.get('idempotency-key') });
   if (outcome.kind === 'rejected') return Response.json({ error: outcome.message }, { status: outcome.status });
-  if (outcome.flowStatus === 'active' && !outcome.duplicate) {
-    after(async () => {
-      try {
-        await relayPendingEvents(db, await getTemporalClient(), { eventId: outcome.eventId, limit: 1 });
-      } catch {
-        // Temporal unreachable: the worker's relay loop starts the run once it is back.
-      }
-    });
-  }
   return Response.json(
     { eventId: outcome.eventId, duplicate: outcome.duplicate, queued: outcome.flowStatus === 'paused' },
     { status: 202 },
