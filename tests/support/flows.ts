@@ -1,6 +1,8 @@
 import { randomUUID } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import { createConnection } from '../../app/_server/connections/connection-service';
 import type { Db } from '../../db/client';
-import { flows } from '../../db/schema';
+import { connections, flows } from '../../db/schema';
 import { newWebhookToken, publishFlow, setFlowStatus } from '../../app/_server/flows/flow-service';
 import type { Flow, FlowInput } from '../../flows-engine/index';
 
@@ -10,7 +12,7 @@ const lit = (value: unknown) => ({ kind: 'literal' as const, value });
  * Webhook -> Filter (has an email) -> Transform (normalise) -> Continue If (not a test contact)
  * -> Lookup external ID -> (notFound) Save external ID: the sync-shaped flow of the durable tests.
  */
-export function contactIntakeFlow(connectionId = 'crm'): Omit<FlowInput, 'id' | 'name'> {
+export function contactIntakeFlow(connectionId = PLACEHOLDER_CONNECTION): Omit<FlowInput, 'id' | 'name'> {
   return {
     schemaVersion: 1,
     nodes: [
@@ -72,13 +74,58 @@ export function contactIntakeFlow(connectionId = 'crm'): Omit<FlowInput, 'id' | 
   };
 }
 
-/** Inserts a flow with `graph` as its draft, publishes it and sets its status; returns ids and the webhook token. */
+/** The placeholder connection id of the fixtures; {@link createPublishedFlow} binds it to a real connection. */
+export const PLACEHOLDER_CONNECTION = 'crm';
+
+/** A REST connection "Test CRM" in the workspace (created once), with `svc-sync` as its integration identity. */
+export async function ensureTestConnection(db: Db, actor: { workspaceId: string; userId: string }): Promise<string> {
+  const [existing] = await db
+    .select({ id: connections.id })
+    .from(connections)
+    .where(and(eq(connections.workspaceId, actor.workspaceId), eq(connections.name, 'Test CRM')));
+  if (existing) return existing.id;
+  const created = await createConnection(db, actor, {
+    name: 'Test CRM',
+    kind: 'rest',
+    settings: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'none' } },
+    integrationIdentity: 'svc-sync',
+    owner: '',
+    description: '',
+    scopes: [],
+    credentialExpiresAt: null,
+    allowPrivateNetwork: true,
+  });
+  return created.id;
+}
+
+/** Replaces the placeholder connection id in every node config with `connectionId`. */
+function bindConnection(graph: Omit<FlowInput, 'id' | 'name'>, connectionId: string): Omit<FlowInput, 'id' | 'name'> {
+  return {
+    ...graph,
+    nodes: graph.nodes.map((node) => ({
+      ...node,
+      config: Object.fromEntries(
+        Object.entries(node.config ?? {}).map(([field, source]) => [
+          field,
+          field === 'connectionId' && source.kind === 'literal' && source.value === PLACEHOLDER_CONNECTION ? lit(connectionId) : source,
+        ]),
+      ),
+    })),
+  };
+}
+
+/**
+ * Inserts a flow with `graph` as its draft (the placeholder connection bound to the workspace's test
+ * connection), publishes it with full validation and sets its status; returns ids and the webhook token.
+ */
 export async function createPublishedFlow(
   db: Db,
   actor: { workspaceId: string; userId: string },
-  graph: Omit<FlowInput, 'id' | 'name'>,
+  unboundGraph: Omit<FlowInput, 'id' | 'name'>,
   status: 'active' | 'paused' = 'active',
-): Promise<{ flowId: string; token: string }> {
+): Promise<{ flowId: string; token: string; connectionId: string }> {
+  const connectionId = await ensureTestConnection(db, actor);
+  const graph = bindConnection(unboundGraph, connectionId);
   const flowId = randomUUID();
   const token = newWebhookToken();
   const name = `Test flow ${flowId.slice(0, 6)}`;
@@ -93,5 +140,5 @@ export async function createPublishedFlow(
   if (!outcome.published) throw new Error(`test flow does not validate: ${JSON.stringify(outcome.issues)}`);
   await setFlowStatus(db, actor, { flowId, status: 'active' });
   if (status === 'paused') await setFlowStatus(db, actor, { flowId, status: 'paused' });
-  return { flowId, token };
+  return { flowId, token, connectionId };
 }
