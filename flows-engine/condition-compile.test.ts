@@ -85,6 +85,12 @@ describe('condition operators', () => {
 });
 
 describe('regex guard', () => {
+  it.each(['(a|aa)*b', '(x|xy)+$', '(?:ab|a)*c', '(ab|a){2,}', '(a|b+)*c'])('refuses repeated alternation %s', (p) => {
+    const r = compileSafeRegex(p, {});
+    expect(r.ok).toBe(false);
+    if (!r.ok) expect(r.error).toMatch(/alternatives/);
+  });
+
   it.each(['(a+)+$', '(a*)*b', '(x+x+)+y', '((ab)*)+', '(a{2,})+', '(\\w+\\s?)*$'])('refuses nested quantifier %s', (p) => {
     const r = compileSafeRegex(p, {});
     expect(r.ok).toBe(false);
@@ -97,6 +103,7 @@ describe('regex guard', () => {
   });
   it('accepts ordinary patterns, including quantified groups without inner quantifiers', () => {
     expect(compileSafeRegex('^(foo|bar)+$', {}).ok).toBe(true);
+    expect(compileSafeRegex('^(?:a|b){2,}$', {}).ok).toBe(true);
     expect(compileSafeRegex('^\\d{3}-\\d{4}$', {}).ok).toBe(true);
     expect(compileSafeRegex('[(a+)+]', {}).ok).toBe(true);
   });

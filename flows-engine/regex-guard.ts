@@ -1,7 +1,8 @@
 /**
  * Bounds user regular expressions (the `matchesRegex` operator) so they cannot hang a run:
- * short patterns only, no nested quantifiers such as `(a+)+`, no back-references, and the tested
- * text is capped.
+ * short patterns only, no nested quantifiers such as `(a+)+`, no repeated alternations such as
+ * `(a|aa)*` (their alternatives can overlap, which backtracks exponentially too), no back-references,
+ * and the tested text is capped.
  */
 import { err, ok, type Result } from './result';
 
@@ -39,6 +40,8 @@ export function compileSafeRegex(pattern: unknown, options: { ignoreCase?: boole
  */
 function findHazard(pattern: string): string | undefined {
   const groupHasQuantifier: boolean[] = [];
+  const groupHasAlternation: boolean[] = [];
+  const groupStart: number[] = [];
   let inClass = false;
   for (let i = 0; i < pattern.length; i++) {
     const ch = pattern[i];
@@ -54,12 +57,22 @@ function findHazard(pattern: string): string | undefined {
       continue;
     }
     if (ch === '[') inClass = true;
-    else if (ch === '(') groupHasQuantifier.push(false);
-    else if (ch === ')') {
+    else if (ch === '(') {
+      groupHasQuantifier.push(false);
+      groupHasAlternation.push(false);
+      groupStart.push(i + 1);
+    } else if (ch === '|' && groupHasAlternation.length > 0) {
+      groupHasAlternation[groupHasAlternation.length - 1] = true;
+    } else if (ch === ')') {
       const inner = groupHasQuantifier.pop() ?? false;
+      const alternation = groupHasAlternation.pop() ?? false;
+      const body = pattern.slice(groupStart.pop() ?? i, i);
       const quantified = isQuantifierAt(pattern, i + 1);
       if (inner && quantified) {
         return 'The pattern has a nested quantifier such as (a+)+, which can take forever on some text; simplify it';
+      }
+      if (alternation && quantified && !distinctLiteralAlternatives(body)) {
+        return 'The pattern repeats a group of alternatives such as (a|aa)*, which can take forever on some text; use a character class like [ab]+ or test the alternatives separately';
       }
       if ((inner || quantified) && groupHasQuantifier.length > 0) groupHasQuantifier[groupHasQuantifier.length - 1] = true;
     } else if (isQuantifierAt(pattern, i) && groupHasQuantifier.length > 0) {
@@ -67,6 +80,16 @@ function findHazard(pattern: string): string | undefined {
     }
   }
   return undefined;
+}
+
+/**
+ * `foo|bar` is safe to repeat: plain words, none a prefix of another, so at each position at most
+ * one alternative can match and nothing backtracks. `a|aa` is not.
+ */
+function distinctLiteralAlternatives(body: string): boolean {
+  const alternatives = body.replace(/^\?:/, '').split('|');
+  if (!alternatives.every((a) => /^[\w -]+$/.test(a))) return false;
+  return alternatives.every((a, i) => alternatives.every((b, j) => i === j || !b.startsWith(a)));
 }
 
 function isQuantifierAt(pattern: string, i: number): boolean {
