@@ -1,4 +1,5 @@
 import type { ReactNode } from 'react';
+import { ContentColumn } from '../_components/shell/content-column';
 import { Sidebar } from '../_components/shell/sidebar';
 import { requireWorkspace } from '../_server/session';
 
@@ -9,9 +10,7 @@ export default async function ShellLayout({ children }: { children: ReactNode })
   return (
     <div className="flex h-full min-h-screen">
       <Sidebar session={session} />
-      <main className="min-w-0 flex-1 overflow-y-auto">
-        <div className="mx-auto max-w-6xl px-6 py-8 lg:px-10">{children}</div>
-      </main>
+      <ContentColumn>{children}</ContentColumn>
     </div>
   );
 }

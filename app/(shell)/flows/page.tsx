@@ -1,18 +1,13 @@
-import { Workflow } from 'lucide-react';
-import { EmptyState } from '../../_components/empty-state';
-import { PageHeader } from '../../_components/page-header';
+import { getDb } from '../../../db/client';
+import { listFlows } from '../../_server/flows/flow-queries';
+import { requireWorkspace } from '../../_server/session';
+import { FlowsList } from './flows-list';
 
-export default function FlowsPage() {
-  return (
-    <>
-      <PageHeader
-        title="Flows"
-        description="A flow keeps two systems in sync: a trigger picks up a change, then filters, transforms and sync steps write it to the other side."
-      />
-      <EmptyState icon={Workflow} title="No flows yet">
-        Flows you build or import will be listed here with their status and last run. Start by adding a connection to
-        each system you want to keep in sync.
-      </EmptyState>
-    </>
-  );
+export const dynamic = 'force-dynamic';
+
+/** Rendered with its data on the server (no loading flash); the client list then keeps it fresh. */
+export default async function FlowsPage() {
+  const session = await requireWorkspace();
+  const initial = await listFlows(getDb(), session.current.id);
+  return <FlowsList initial={initial} role={session.current.role} />;
 }

@@ -21,7 +21,12 @@ export function Providers({ children }: { children: ReactNode }) {
       new QueryClient({
         defaultOptions: { queries: { staleTime: 10_000, retry: 1 } },
         queryCache: new QueryCache({ onError: (error) => toast.error(errorMessage(error)) }),
-        mutationCache: new MutationCache({ onError: (error) => toast.error(errorMessage(error)) }),
+        // A mutation with `meta: { silent: true }` shows its own error (e.g. the editor's save state).
+        mutationCache: new MutationCache({
+          onError: (error, _variables, _context, mutation) => {
+            if (!mutation.meta?.silent) toast.error(errorMessage(error));
+          },
+        }),
       }),
   );
   const [trpcClient] = useState(() =>

@@ -75,7 +75,7 @@ export async function publishFlow(db: Db, actor: Actor, input: { flowId: string;
     const version = (latest?.version ?? 0) + 1;
     const [row] = await tx
       .insert(flowVersions)
-      .values({ flowId: flow.id, workspaceId: actor.workspaceId, version, graph: flow.draft, note: input.note, publishedBy: actor.userId })
+      .values({ flowId: flow.id, workspaceId: actor.workspaceId, version, graph: withoutEditorData(flow.draft), note: input.note, publishedBy: actor.userId })
       .returning({ id: flowVersions.id });
     if (!row) throw new Error('flow version insert returned no row');
     // An active flow switches to the new version for new runs; runs in flight keep theirs.
@@ -90,6 +90,16 @@ export async function publishFlow(db: Db, actor: Actor, input: { flowId: string;
     });
     return { published: true as const, version, versionId: row.id, issues };
   });
+}
+
+/**
+ * The draft may carry editor-only data next to the graph (`samples`: test input pinned per trigger,
+ * possibly personal data). A published version is what runs: it never carries them.
+ */
+export function withoutEditorData(draft: unknown): unknown {
+  if (!draft || typeof draft !== 'object' || !('samples' in draft)) return draft;
+  const { samples: _samples, ...rest } = draft as Record<string, unknown>;
+  return rest;
 }
 
 export async function latestVersion(db: Db, flowId: string) {

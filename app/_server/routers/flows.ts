@@ -1,20 +1,21 @@
-import { and, asc, desc, eq, isNull } from 'drizzle-orm';
+import { asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
-import { auditLog, flows, flowVersions } from '../../../db/schema';
-import { emptyFlow, getFlowRow, newWebhookToken, publishFlow, saveDraft, setFlowStatus } from '../flows/flow-service';
+import { flowVersions } from '../../../db/schema';
+import { archiveOrDeleteFlow, duplicateFlow, exportFlowDoc, importFlowDoc, insertFlow, restoreVersion } from '../flows/flow-lifecycle';
+import { diffRevisions, listFlows, listVersions } from '../flows/flow-queries';
+import { getFlowRow, publishFlow, saveDraft, setFlowStatus } from '../flows/flow-service';
+import { TestRunInputSchema, testRunDraft } from '../flows/test-run';
 import { analystProcedure, router, viewerProcedure } from '../trpc/procedures';
 
 const FlowIdSchema = z.object({ flowId: z.uuid('That is not a flow id.') });
 const FlowNameSchema = z.string().trim().min(1, 'Give the flow a name.').max(120, 'Keep the name under 120 characters.');
+const RevisionRefSchema = z.union([z.literal('draft'), z.number().int().min(1)]);
+
+const actorOf = (ctx: { workspace: { id: string }; user: { id: string } }) => ({ workspaceId: ctx.workspace.id, userId: ctx.user.id });
 
 export const flowsRouter = router({
-  list: viewerProcedure.query(({ ctx }) =>
-    ctx.db
-      .select({ id: flows.id, name: flows.name, status: flows.status, updatedAt: flows.updatedAt })
-      .from(flows)
-      .where(and(eq(flows.workspaceId, ctx.workspace.id), isNull(flows.archivedAt)))
-      .orderBy(desc(flows.updatedAt)),
-  ),
+  /** Every live flow with its trigger kind, last run, recent success rate and who changed it. */
+  list: viewerProcedure.query(({ ctx }) => listFlows(ctx.db, ctx.workspace.id)),
 
   get: viewerProcedure.input(FlowIdSchema).query(async ({ ctx, input }) => {
     const flow = await getFlowRow(ctx.db, ctx.workspace.id, input.flowId);
@@ -25,42 +26,49 @@ export const flowsRouter = router({
       .orderBy(asc(flowVersions.version));
     const { webhookToken, ...rest } = flow;
     // Only analysts and admins may see the webhook's secret path.
-    return { ...rest, webhookPath: ctx.workspace.role === 'viewer' ? null : `/api/hooks/${webhookToken}`, versions };
+    return { ...rest, webhookPath: ctx.workspace.role === 'viewer' ? null : `/api/hooks/${webhookToken}`, versions, role: ctx.workspace.role };
   }),
 
-  create: analystProcedure.input(z.object({ name: FlowNameSchema })).mutation(async ({ ctx, input }) => {
-    return ctx.db.transaction(async (tx) => {
-      const id = crypto.randomUUID();
-      await tx.insert(flows).values({
-        id,
-        workspaceId: ctx.workspace.id,
-        name: input.name,
-        draft: emptyFlow(id, input.name),
-        webhookToken: newWebhookToken(),
-        createdBy: ctx.user.id,
-        updatedBy: ctx.user.id,
-      });
-      await tx.insert(auditLog).values({
-        workspaceId: ctx.workspace.id,
-        actorUserId: ctx.user.id,
-        action: 'flow.created',
-        targetType: 'flow',
-        targetId: id,
-        details: { name: input.name },
-      });
-      return { id };
-    });
-  }),
+  create: analystProcedure
+    .input(z.object({ name: FlowNameSchema }))
+    .mutation(({ ctx, input }) => insertFlow(ctx.db, actorOf(ctx), { name: input.name, action: 'flow.created' })),
+
+  duplicate: analystProcedure.input(FlowIdSchema).mutation(({ ctx, input }) => duplicateFlow(ctx.db, actorOf(ctx), input)),
+
+  /** The draft as a shareable JSON document (no connection ids, no secrets). */
+  export: viewerProcedure.input(FlowIdSchema).query(({ ctx, input }) => exportFlowDoc(ctx.db, actorOf(ctx), input)),
+
+  import: analystProcedure
+    .input(z.object({ document: z.unknown(), name: FlowNameSchema.optional() }))
+    .mutation(({ ctx, input }) => importFlowDoc(ctx.db, actorOf(ctx), input)),
+
+  /** Archives a flow that has runs (history is kept), deletes one that has none. */
+  archive: analystProcedure.input(FlowIdSchema).mutation(({ ctx, input }) => archiveOrDeleteFlow(ctx.db, actorOf(ctx), input)),
 
   saveDraft: analystProcedure
     .input(FlowIdSchema.extend({ draft: z.unknown(), baseRevision: z.number().int().min(1) }))
-    .mutation(({ ctx, input }) => saveDraft(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input)),
+    .mutation(({ ctx, input }) => saveDraft(ctx.db, actorOf(ctx), input)),
 
   publish: analystProcedure
     .input(FlowIdSchema.extend({ note: z.string().max(500).default('') }))
-    .mutation(({ ctx, input }) => publishFlow(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input)),
+    .mutation(({ ctx, input }) => publishFlow(ctx.db, actorOf(ctx), input)),
 
   setStatus: analystProcedure
     .input(FlowIdSchema.extend({ status: z.enum(['active', 'paused', 'draft']) }))
-    .mutation(({ ctx, input }) => setFlowStatus(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input)),
+    .mutation(({ ctx, input }) => setFlowStatus(ctx.db, actorOf(ctx), input)),
+
+  /** Version history with who published and their note. */
+  versions: viewerProcedure.input(FlowIdSchema).query(({ ctx, input }) => listVersions(ctx.db, ctx.workspace.id, input.flowId)),
+
+  /** Node / edge / field-level changes between two versions (or a version and the draft). */
+  diff: viewerProcedure
+    .input(FlowIdSchema.extend({ from: RevisionRefSchema, to: RevisionRefSchema }))
+    .query(({ ctx, input }) => diffRevisions(ctx.db, ctx.workspace.id, input)),
+
+  restoreVersion: analystProcedure
+    .input(FlowIdSchema.extend({ version: z.number().int().min(1), baseRevision: z.number().int().min(1) }))
+    .mutation(({ ctx, input }) => restoreVersion(ctx.db, actorOf(ctx), input)),
+
+  /** Runs the editor's draft on sample items, dry by default; returns the per-node trace. */
+  testRun: analystProcedure.input(TestRunInputSchema).mutation(({ ctx, input }) => testRunDraft(ctx.db, actorOf(ctx), input)),
 });

@@ -1,0 +1,105 @@
+'use client';
+
+import { useSuspenseQuery } from '@tanstack/react-query';
+import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import { useCallback, useEffect, useState } from 'react';
+import { useTRPC } from '../../_lib/trpc/react';
+import { preferredDirection } from './auto-layout';
+import { Canvas } from './canvas';
+import { HelpDialog } from './help-dialog';
+import { Palette } from './palette';
+import { PublishDialog } from './publish-dialog';
+import { SidePanel } from './side-panel';
+import { useShortcuts } from './shortcuts';
+import { useEditor, type EditorDoc } from './store';
+import { TestRunDialog } from './test-run-dialog';
+import { Toolbar } from './toolbar';
+import { DnDProvider } from './use-dnd';
+import { useAutosave } from './use-autosave';
+import { VersionsDialog } from './versions-dialog';
+
+type Dialogs = 'test' | 'publish' | 'versions' | 'help' | null;
+
+function EditorBody({ flowId }: { flowId: string }) {
+  const trpc = useTRPC();
+  const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ flowId }));
+  const readOnly = flow.role === 'viewer';
+  const [loaded, setLoaded] = useState(false);
+  const [dialog, setDialog] = useState<Dialogs>(null);
+  const { fitView, screenToFlowPosition } = useReactFlow();
+
+  useEffect(() => {
+    // Load once per flow: later refetches (after publish) must not overwrite local edits.
+    useEditor.getState().load(flow.draft as EditorDoc);
+    setLoaded(true);
+  }, [flowId]);
+
+  const { state, saveNow, revision, setRevision } = useAutosave(flowId, flow.draftRevision, loaded && !readOnly);
+  const onSave = useCallback(() => void saveNow(), [saveNow]);
+  const onHelp = useCallback(() => setDialog('help'), []);
+  const onFit = useCallback(() => void fitView({ duration: 200, maxZoom: 1 }), [fitView]);
+  const onTidy = useCallback(() => {
+    const rect = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    useEditor.getState().layout(preferredDirection(rect));
+    requestAnimationFrame(() => void fitView({ duration: 200, maxZoom: 1, padding: 0.08 }));
+  }, [fitView]);
+  useShortcuts({ readOnly, onSave, onHelp, onFit, onTidy });
+
+  const addAtCenter = useCallback(
+    (type: string) => {
+      const rect = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+      const p = rect ? screenToFlowPosition({ x: rect.left + rect.width / 2, y: rect.top + rect.height / 2 }) : { x: 0, y: 0 };
+      useEditor.getState().addNode(type, { x: Math.round(p.x - 120), y: Math.round(p.y - 38) });
+    },
+    [screenToFlowPosition],
+  );
+
+  if (!loaded) return null;
+  return (
+    <div className="flex h-full flex-col">
+      <Toolbar
+        flowId={flowId}
+        name={flow.name}
+        status={flow.status}
+        hasVersions={flow.versions.length > 0}
+        readOnly={readOnly}
+        saveState={state}
+        onTestRun={() => setDialog('test')}
+        onPublish={() => setDialog('publish')}
+        onVersions={() => setDialog('versions')}
+        onHelp={onHelp}
+        onTidy={onTidy}
+      />
+      {state === 'conflict' && (
+        <div role="alert" className="flex items-center justify-between bg-red-50 px-4 py-2 text-sm text-red-800">
+          <span>Someone else (or another tab) changed this flow since you opened it, so your latest changes were not saved.</span>
+          <button type="button" className="font-medium underline" onClick={() => window.location.reload()}>
+            Reload their version
+          </button>
+        </div>
+      )}
+      <div className="flex min-h-0 flex-1">
+        {!readOnly && <Palette onAdd={addAtCenter} />}
+        <main className="min-w-0 flex-1 bg-slate-50">
+          <Canvas readOnly={readOnly} />
+        </main>
+        <SidePanel readOnly={readOnly} />
+      </div>
+      <TestRunDialog flowId={flowId} open={dialog === 'test'} onClose={() => setDialog(null)} />
+      <PublishDialog flowId={flowId} open={dialog === 'publish'} onClose={() => setDialog(null)} saveNow={saveNow} />
+      <VersionsDialog flowId={flowId} open={dialog === 'versions'} onClose={() => setDialog(null)} revision={() => revision.current} onRestored={setRevision} />
+      <HelpDialog open={dialog === 'help'} onClose={() => setDialog(null)} />
+    </div>
+  );
+}
+
+/** The flow editor: palette, canvas, side panel, toolbar; state in one zustand store. */
+export function FlowEditor({ flowId }: { flowId: string }) {
+  return (
+    <ReactFlowProvider>
+      <DnDProvider>
+        <EditorBody flowId={flowId} />
+      </DnDProvider>
+    </ReactFlowProvider>
+  );
+}

@@ -1,0 +1,109 @@
+'use client';
+
+import clsx from 'clsx';
+import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { AlertTriangle } from 'lucide-react';
+import { memo } from 'react';
+import { nodeRegistry } from '../../../nodes/registry';
+import { NODE_HEIGHT, NODE_WIDTH } from './auto-layout';
+import { outputPorts } from './graph-ops';
+import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS, summariseConfig } from './node-meta';
+import { useEditor } from './store';
+
+/** React Flow data: identity only. Everything else is read from the store by id. */
+export type FlowNodeData = { nodeId: string; type: string; typeVersion: number };
+export type FlowCanvasNode = Node<FlowNodeData, 'flowNode'>;
+
+function portTop(index: number, count: number): string {
+  return `${((index + 1) / (count + 1)) * 100}%`;
+}
+
+function RunBadge({ nodeId }: { nodeId: string }) {
+  const trace = useEditor((s) => s.testRun?.trace.find((t) => t.nodeId === nodeId));
+  if (!trace) return null;
+  const ports = Object.entries(trace.itemsOut);
+  const out = ports.length > 1 ? ports.map(([port, n]) => `${n} ${port}`).join(' · ') : `${ports[0]?.[1] ?? 0} out`;
+  const tone =
+    trace.status === 'failed' ? 'bg-red-600 text-white' : trace.status === 'skipped' ? 'bg-slate-200 text-slate-600' : 'bg-emerald-600 text-white';
+  const text =
+    trace.status === 'failed' ? 'Failed' : trace.status === 'skipped' ? 'Not reached' : `${trace.itemsIn} in → ${out}${trace.skippedCount ? ` · ${trace.skippedCount} skipped` : ''}`;
+  return (
+    <span data-testid="run-badge" className={clsx('absolute -bottom-3 left-3 rounded-full px-2 py-0.5 text-[11px] font-medium shadow-sm', tone)}>
+      {text}
+    </span>
+  );
+}
+
+/** The one node component: label, type icon, config summary, ports, problem and run badges. */
+function FlowNodeCardImpl({ data, selected }: NodeProps<FlowCanvasNode>) {
+  const node = useEditor((s) => s.nodeIndex[data.nodeId]);
+  const problem = useEditor((s) => {
+    const list = s.issuesByNode[data.nodeId] ?? [];
+    const errors = list.filter((i) => i.severity === 'error');
+    const shown = errors.length > 0 ? errors : list;
+    const first = shown[0];
+    return first ? `${errors.length > 0 ? 'error' : 'warning'}|${shown.length} ${errors.length > 0 ? 'problem' : 'warning'}${shown.length > 1 ? 's' : ''}: ${first.message}` : null;
+  });
+  const [severity, problemText] = problem ? (problem.split(/\|(.*)/s) as [string, string]) : [null, null];
+  const def = nodeRegistry.get(data.type, data.typeVersion);
+  if (!node) return null;
+  const Icon = NODE_ICONS[data.type] ?? FALLBACK_ICON;
+  const inPorts = def?.ports.in ?? [];
+  const outPorts = outputPorts(node, nodeRegistry);
+  return (
+    <div
+      data-testid="flow-node"
+      data-node-label={node.label}
+      style={{ width: NODE_WIDTH, minHeight: NODE_HEIGHT }}
+      className={clsx(
+        'relative rounded-lg border bg-white px-3 py-2.5 shadow-sm transition-shadow',
+        selected ? 'border-brand-600 ring-2 ring-brand-600/30' : 'border-slate-200 hover:border-slate-300',
+        severity === 'error' && !selected && 'border-amber-400',
+      )}
+    >
+      <div className="flex items-start gap-2.5">
+        <span className={clsx('mt-0.5 flex h-8 w-8 shrink-0 items-center justify-center rounded-md', def ? GROUP_ACCENTS[def.group] : 'bg-slate-100')}>
+          <Icon size={16} aria-hidden="true" />
+        </span>
+        <div className="min-w-0 flex-1">
+          <div className="flex items-center gap-1">
+            <p className="truncate text-sm font-semibold text-slate-900">{node.label}</p>
+            {problemText && (
+              <span title={problemText} aria-label={problemText} data-testid="problem-badge" data-severity={severity} className={clsx('ml-auto shrink-0', severity === 'error' ? 'text-amber-500' : 'text-slate-400')}>
+                <AlertTriangle size={15} />
+              </span>
+            )}
+          </div>
+          <p className="truncate text-[11px] text-slate-400">{def?.title ?? node.type}</p>
+          <p className="mt-0.5 truncate text-xs text-slate-600">{summariseConfig(node)}</p>
+        </div>
+      </div>
+      {inPorts.map((port, i) => (
+        <Handle key={port} id={port} type="target" position={Position.Left} style={{ top: portTop(i, inPorts.length) }} className="!h-3 !w-3 !border-2 !border-white !bg-slate-400" />
+      ))}
+      {outPorts.map((port, i) => (
+        <Handle
+          key={port}
+          id={port}
+          type="source"
+          position={Position.Right}
+          style={{ top: portTop(i, outPorts.length) }}
+          className={clsx('!h-3 !w-3 !border-2 !border-white', port === 'error' ? '!bg-red-500' : '!bg-brand-600')}
+          data-testid={`port-${port}`}
+        >
+          {outPorts.length > 1 && (
+            <span className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 rounded bg-white/90 px-1 text-[10px] font-medium whitespace-nowrap text-slate-500">
+              {port}
+            </span>
+          )}
+        </Handle>
+      ))}
+      <RunBadge nodeId={data.nodeId} />
+    </div>
+  );
+}
+
+export const FlowNodeCard = memo(FlowNodeCardImpl);
+
+/** Module scope: React Flow must get the same object on every render. */
+export const nodeTypes = { flowNode: FlowNodeCard };

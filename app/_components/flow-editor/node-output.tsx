@@ -1,0 +1,93 @@
+'use client';
+
+import JsonView from '@uiw/react-json-view';
+import { useState } from 'react';
+import { useEditor } from './store';
+
+function ItemsTable({ items }: { items: readonly Record<string, unknown>[] }) {
+  if (items.length === 0) return <p className="text-xs text-slate-500">No items.</p>;
+  const columns = [...new Set(items.flatMap((i) => Object.keys(i)))].slice(0, 12);
+  return (
+    <div className="overflow-x-auto rounded border border-slate-200">
+      <table className="min-w-full text-xs">
+        <thead className="bg-slate-50 text-left text-slate-500">
+          <tr>
+            {columns.map((c) => (
+              <th key={c} className="px-2 py-1 font-medium whitespace-nowrap">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {items.map((item, i) => (
+            <tr key={i} className="border-t border-slate-100">
+              {columns.map((c) => {
+                const v = item[c];
+                return (
+                  <td key={c} className="max-w-40 truncate px-2 py-1 font-mono whitespace-nowrap text-slate-700" title={typeof v === 'string' ? v : JSON.stringify(v)}>
+                    {v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v)}
+                  </td>
+                );
+              })}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Items({ title, items, total }: { title: string; items: readonly Record<string, unknown>[]; total: number }) {
+  const [asJson, setAsJson] = useState(false);
+  return (
+    <section className="space-y-1.5" aria-label={title}>
+      <div className="flex items-center justify-between">
+        <h4 className="text-xs font-semibold text-slate-700">
+          {title} <span className="font-normal text-slate-500">({total}{items.length < total ? `, first ${items.length} shown` : ''})</span>
+        </h4>
+        <button type="button" onClick={() => setAsJson(!asJson)} className="text-xs font-medium text-brand-700 hover:underline">
+          {asJson ? 'Table' : 'JSON'}
+        </button>
+      </div>
+      {asJson ? <JsonView value={items as object} collapsed={2} displayDataTypes={false} style={{ fontSize: 11 }} /> : <ItemsTable items={items} />}
+    </section>
+  );
+}
+
+/** A node's input and output in the last test run, skipped items with reasons, and its error. */
+export function NodeOutput({ nodeId }: { nodeId: string }) {
+  const trace = useEditor((s) => s.testRun?.trace.find((t) => t.nodeId === nodeId));
+  const hasRun = useEditor((s) => s.testRun !== null);
+  if (!hasRun) return <p className="text-sm text-slate-500">Run a test (toolbar, “Test run”) to see what this step receives and sends on.</p>;
+  if (!trace) return <p className="text-sm text-slate-500">This step was not part of the last test run.</p>;
+  if (trace.status === 'skipped') {
+    return <p className="text-sm text-slate-600">Not reached: {trace.skipReason === 'run-stopped' ? 'an earlier step failed and stopped the run.' : 'no items arrived here.'}</p>;
+  }
+  return (
+    <div className="space-y-4" data-testid="node-output">
+      {trace.error && (
+        <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
+          <p className="font-medium">This step failed{trace.error.field ? ` at “${trace.error.field}”` : ''}</p>
+          <p>{trace.error.message}</p>
+        </div>
+      )}
+      <Items title="Input" items={trace.inputSample} total={trace.itemsIn} />
+      {Object.entries(trace.outputSample).map(([port, items]) => (
+        <Items key={port} title={`Output${port === 'main' ? '' : ` “${port}”`}`} items={items} total={trace.itemsOut[port] ?? items.length} />
+      ))}
+      {trace.skippedCount > 0 && (
+        <section aria-label="Skipped items" className="space-y-1.5">
+          <h4 className="text-xs font-semibold text-slate-700">Skipped ({trace.skippedCount})</h4>
+          <ul className="space-y-1">
+            {trace.skipped.map((s) => (
+              <li key={s.index} className="rounded bg-amber-50 px-2 py-1 text-xs text-amber-900">
+                <span className="font-medium">Item {s.index + 1}:</span> {s.reason}
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}

@@ -1,0 +1,116 @@
+'use client';
+
+import clsx from 'clsx';
+import { AlertTriangle, X } from 'lucide-react';
+import { useState } from 'react';
+import { nodeRegistry } from '../../../nodes/registry';
+import { ConfigForm } from './config-form';
+import { INPUT_CLASS } from './literal-input';
+import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS } from './node-meta';
+import { NodeOutput } from './node-output';
+import { NodeSettingsForm } from './node-settings-form';
+import { useEditor } from './store';
+
+type Tab = 'configure' | 'output' | 'settings';
+
+function ProblemList() {
+  const issues = useEditor((s) => s.issues);
+  const nodes = useEditor((s) => s.doc.nodes);
+  const focusNode = useEditor((s) => s.focusNode);
+  if (issues.length === 0) return <p className="text-sm text-emerald-700">No problems: this flow is ready to publish.</p>;
+  return (
+    <ul className="space-y-1.5" aria-label="Problems">
+      {issues.map((issue, i) => {
+        const node = issue.nodeId ? nodes.find((n) => n.id === issue.nodeId) : undefined;
+        return (
+          <li key={i}>
+            <button
+              type="button"
+              disabled={!node}
+              onClick={() => node && focusNode(node.id)}
+              className="flex w-full items-start gap-2 rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-50 disabled:cursor-default"
+            >
+              <AlertTriangle size={14} className={clsx('mt-0.5 shrink-0', issue.severity === 'error' ? 'text-red-500' : 'text-amber-500')} aria-hidden="true" />
+              <span>
+                {node && !issue.message.includes(node.label) && <span className="font-medium text-slate-800">{node.label}: </span>}
+                <span className="text-slate-600">{issue.message}</span>
+              </span>
+            </button>
+          </li>
+        );
+      })}
+    </ul>
+  );
+}
+
+export { ProblemList };
+
+/** The right-hand panel: the selected step's form, test output and settings; or the flow's problems. */
+export function SidePanel({ readOnly }: { readOnly: boolean }) {
+  const selectedId = useEditor((s) => (s.selectedNodeIds.size === 1 ? [...s.selectedNodeIds][0] : undefined));
+  const selectedCount = useEditor((s) => s.selectedNodeIds.size);
+  const node = useEditor((s) => (selectedId ? s.doc.nodes.find((n) => n.id === selectedId) : undefined));
+  const updateNode = useEditor((s) => s.updateNode);
+  const select = useEditor((s) => s.select);
+  const [tab, setTab] = useState<Tab>('configure');
+  const def = node ? nodeRegistry.get(node.type, node.typeVersion) : undefined;
+
+  if (!node || !def) {
+    return (
+      <aside aria-label="Flow details" className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4">
+        <h2 className="text-sm font-semibold text-slate-900">{selectedCount > 1 ? `${selectedCount} steps selected` : 'Flow check'}</h2>
+        <p className="mt-1 mb-3 text-xs text-slate-500">{selectedCount > 1 ? 'Press Delete to remove them, Ctrl+C to copy.' : 'Select a step to configure it. Problems that block publishing:'}</p>
+        {selectedCount <= 1 && <ProblemList />}
+      </aside>
+    );
+  }
+  const Icon = NODE_ICONS[node.type] ?? FALLBACK_ICON;
+  const tabs: { id: Tab; label: string }[] = [
+    { id: 'configure', label: 'Configure' },
+    { id: 'output', label: 'Test output' },
+    { id: 'settings', label: 'Settings' },
+  ];
+  return (
+    <aside aria-label="Step settings" className="flex w-80 shrink-0 flex-col border-l border-slate-200 bg-white" data-testid="side-panel">
+      <div className="border-b border-slate-200 p-4 pb-0">
+        <div className="flex items-start gap-2.5">
+          <span className={clsx('flex h-8 w-8 shrink-0 items-center justify-center rounded-md', GROUP_ACCENTS[def.group])}>
+            <Icon size={16} aria-hidden="true" />
+          </span>
+          <div className="min-w-0 flex-1">
+            <label htmlFor="node-label" className="sr-only">
+              Step name
+            </label>
+            <input id="node-label" className={`${INPUT_CLASS} font-semibold`} value={node.label} readOnly={readOnly} onChange={(e) => updateNode(node.id, { label: e.target.value })} />
+            <p className="mt-1 text-xs text-slate-500">
+              {def.title} · {def.description}
+            </p>
+          </div>
+          <button type="button" aria-label="Close panel" onClick={() => select([])} className="rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700">
+            <X size={16} />
+          </button>
+        </div>
+        {def.help && <p className="mt-2 rounded bg-slate-50 px-2 py-1.5 text-xs text-slate-600">{def.help}</p>}
+        <div role="tablist" aria-label="Step panel" className="mt-3 flex gap-4">
+          {tabs.map((t) => (
+            <button
+              key={t.id}
+              type="button"
+              role="tab"
+              aria-selected={tab === t.id}
+              onClick={() => setTab(t.id)}
+              className={clsx('border-b-2 pb-2 text-sm font-medium', tab === t.id ? 'border-brand-600 text-brand-700' : 'border-transparent text-slate-500 hover:text-slate-800')}
+            >
+              {t.label}
+            </button>
+          ))}
+        </div>
+      </div>
+      <fieldset disabled={readOnly} className="min-h-0 min-w-0 flex-1 overflow-y-auto p-4" role="tabpanel">
+        {tab === 'configure' && <ConfigForm node={node} def={def} />}
+        {tab === 'output' && <NodeOutput nodeId={node.id} />}
+        {tab === 'settings' && <NodeSettingsForm node={node} effectful={def.effect} />}
+      </fieldset>
+    </aside>
+  );
+}
