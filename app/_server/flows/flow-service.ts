@@ -2,6 +2,7 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { FLOW_SCHEMA_VERSION, hasErrors, validateDraft, validateForPublish, type Flow, type Issue } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
+import { connectionInfos } from '../connections/usage';
 import type { Db } from '../../../db/client';
 import { auditLog, flows, flowVersions } from '../../../db/schema';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
@@ -61,7 +62,7 @@ export type PublishOutcome = { published: true; version: number; versionId: stri
 /** Strictly validates the draft and, when it has no errors, freezes it as the next immutable version. */
 export async function publishFlow(db: Db, actor: Actor, input: { flowId: string; note: string }): Promise<PublishOutcome> {
   const flow = await getFlowRow(db, actor.workspaceId, input.flowId);
-  const issues = validateForPublish(flow.draft, nodeRegistry);
+  const issues = validateForPublish(flow.draft, nodeRegistry, { connections: await connectionInfos(db, actor.workspaceId) });
   if (hasErrors(issues)) return { published: false, issues };
   return db.transaction(async (tx) => {
     // Serialise publishes of one flow so two cannot take the same version number.

@@ -4,7 +4,7 @@ import { flows, runs } from '../../../db/schema';
 import { eq } from 'drizzle-orm';
 import { createTestDatabase } from '../../../tests/support/database';
 import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
-import { contactIntakeFlow } from '../../../tests/support/flows';
+import { contactIntakeFlow, ensureTestConnection } from '../../../tests/support/flows';
 
 let database: { url: string; drop(): Promise<void> };
 let handle: DbHandle;
@@ -34,7 +34,8 @@ async function flowWithDraft(name: string) {
   const api = callerFor(handle.db, analyst, acme);
   const { id } = await api.flows.create({ name });
   const got = await api.flows.get({ flowId: id });
-  const draft = { ...contactIntakeFlow(), id, name, samples: { hook: [{ id: '1', email: 'ADA@example.com' }] } };
+  const connectionId = await ensureTestConnection(handle.db, { workspaceId: acme, userId: analyst.id });
+  const draft = { ...contactIntakeFlow(connectionId), id, name, samples: { hook: [{ id: '1', email: 'ADA@example.com' }] } };
   const saved = await api.flows.saveDraft({ flowId: id, draft, baseRevision: got.draftRevision });
   return { id, revision: saved.revision, draft };
 }
