@@ -1,4 +1,7 @@
 import { AuthCard } from '../_components/auth-card';
+import { eq } from 'drizzle-orm';
+import { getDb } from '../../db/client';
+import { memberships } from '../../db/schema';
 import { requireUser } from '../_server/session';
 import { CreateWorkspaceForm } from './create-workspace-form';
 
@@ -6,10 +9,15 @@ export const dynamic = 'force-dynamic';
 
 export default async function OnboardingPage() {
   const user = await requireUser();
+  const [membership] = await getDb().select({ id: memberships.workspaceId }).from(memberships).where(eq(memberships.userId, user.id)).limit(1);
   return (
     <AuthCard
-      title="Create a workspace"
-      subtitle={`You are signed in as ${user.email} but not a member of any workspace yet. Create one, or ask an admin to add you to theirs.`}
+      title={membership ? 'Create another workspace' : 'Create a workspace'}
+      subtitle={
+        membership
+          ? 'A workspace keeps its own flows, connections, mappings and runs. You will be its admin and can invite others.'
+          : `You are signed in as ${user.email} but not a member of any workspace yet. Create one, or ask an admin to add you to theirs.`
+      }
     >
       <CreateWorkspaceForm />
     </AuthCard>

@@ -86,6 +86,22 @@ describe('the platform, as a first user sees it', () => {
     await page.context().close();
   });
 
+  it('creates a second workspace and switches between them', async () => {
+    const page = await newPage();
+    await signIn(page, 'ada@example.com', 'correct horse battery');
+    await page.getByRole('link', { name: '+ New workspace' }).click();
+    await page.getByRole('heading', { name: 'Create another workspace' }).waitFor();
+    await page.getByLabel('Workspace name').fill('Sandbox');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.waitForURL(`${app.url}/flows`);
+    await expect(page.getByLabel('Workspace').locator('option:checked').textContent()).resolves.toBe('Sandbox');
+    await page.getByLabel('Workspace').selectOption({ label: 'Acme Integrations' });
+    await page.waitForFunction(() => document.querySelector('select option:checked')?.textContent === 'Acme Integrations');
+    await page.reload();
+    await expect(page.getByLabel('Workspace').locator('option:checked').textContent()).resolves.toBe('Acme Integrations');
+    await page.context().close();
+  });
+
   it('lets the admin add an analyst, who then signs in with that role', async () => {
     const admin = await newPage();
     await signIn(admin, 'ada@example.com', 'correct horse battery');

@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
+import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useId } from 'react';
 import { useTRPC } from '../../_lib/trpc/react';
@@ -38,6 +39,9 @@ export function WorkspaceSwitcher({ workspaces, currentId }: { workspaces: Shell
           </option>
         ))}
       </select>
+      <Link href="/onboarding" className="mt-1 block px-1 text-xs text-slate-400 hover:text-white">
+        + New workspace
+      </Link>
     </div>
   );
 }
