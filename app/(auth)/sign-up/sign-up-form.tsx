@@ -8,11 +8,15 @@ import { TextField } from '../../_components/text-field';
 import { authClient } from '../../_lib/auth-client';
 import { useTRPC } from '../../_lib/trpc/react';
 
-/** Sign-up creates the account, signs in, and creates the user's first workspace (they become its admin). */
+/**
+ * Sign-up creates the account, signs in, and creates the user's first workspace (they become its admin);
+ * when the demo systems run alongside, it also creates the demo workspace and lands there.
+ */
 export function SignUpForm({ firstRun }: { firstRun: boolean }) {
   const router = useRouter();
   const trpc = useTRPC();
   const createWorkspace = useMutation(trpc.workspaces.create.mutationOptions());
+  const ensureDemo = useMutation(trpc.demo.ensureWorkspace.mutationOptions());
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
 
@@ -38,6 +42,9 @@ export function SignUpForm({ firstRun }: { firstRun: boolean }) {
     }
     try {
       await createWorkspace.mutateAsync({ name: String(form.get('workspace')) });
+      // With the demo systems running, land in the demo workspace (it becomes the current one).
+      // Its failure must not block sign-up: the user's own workspace exists already.
+      await ensureDemo.mutateAsync().catch(() => null);
       router.push('/flows');
       router.refresh();
     } catch {

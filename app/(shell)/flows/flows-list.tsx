@@ -2,7 +2,7 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import clsx from 'clsx';
-import { FileUp, Plus, Search, Workflow } from 'lucide-react';
+import { FileUp, GraduationCap, Plus, Search, Workflow } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useMemo, useRef, useState } from 'react';
@@ -65,8 +65,14 @@ export function FlowsList({ initial, role }: { initial: FlowListRow[]; role: 'vi
     }
   };
 
+  const learn = (
+    <Link href="/learn" className="inline-flex items-center gap-1.5 self-center px-2 text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline">
+      <GraduationCap size={16} aria-hidden="true" /> How syncing works
+    </Link>
+  );
   const actions = canEdit ? (
     <>
+      {learn}
       <input ref={file} type="file" accept="application/json,.json" className="hidden" aria-label="Import a flow file" onChange={(e) => void onFile(e.target.files?.[0])} />
       <Button variant="secondary" onClick={() => file.current?.click()} disabled={importFlow.isPending}>
         <FileUp size={16} aria-hidden="true" /> Import
@@ -75,7 +81,9 @@ export function FlowsList({ initial, role }: { initial: FlowListRow[]; role: 'vi
         <Plus size={16} aria-hidden="true" /> New flow
       </Button>
     </>
-  ) : undefined;
+  ) : (
+    learn
+  );
 
   return (
     <>
@@ -125,9 +133,9 @@ export function FlowsList({ initial, role }: { initial: FlowListRow[]; role: 'vi
                     <td className="px-4 py-2.5 text-slate-600">{f.triggerKind ?? <span className="text-slate-400">None yet</span>}</td>
                     <td className="px-4 py-2.5">
                       {f.lastRun ? (
-                        <span className={RUN_TONE[f.lastRun.status] ?? 'text-slate-600'}>
+                        <Link href={`/runs?flow=${f.id}`} title="See this flow’s runs" className={clsx('hover:underline', RUN_TONE[f.lastRun.status] ?? 'text-slate-600')}>
                           {f.lastRun.status} <span className="text-xs text-slate-500">· {ago(f.lastRun.at)}</span>
-                        </span>
+                        </Link>
                       ) : (
                         <span className="text-slate-400">Never</span>
                       )}

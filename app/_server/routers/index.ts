@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from '../trpc/procedures';
 import { auditRouter } from './audit';
 import { connectionsRouter } from './connections';
+import { demoRouter } from './demo';
 import { flowsRouter } from './flows';
 import { mappingsRouter } from './mappings';
 import { membersRouter } from './members';
@@ -15,6 +16,7 @@ export const appRouter = router({
   connections: connectionsRouter,
   mappings: mappingsRouter,
   audit: auditRouter,
+  demo: demoRouter,
 });
 
 export type AppRouter = typeof appRouter;

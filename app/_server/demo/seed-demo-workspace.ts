@@ -1,0 +1,202 @@
+/**
+ * The first-run demo workspace: "Demo: CRM ⇄ Helpdesk" with the two demo systems of examples/ connected
+ * and the sample flows of examples/flows/ imported, published and (the webhook one) active, its URL
+ * subscribed in the demo CRM. Runs only when the demo env is present (`npm start` passes it to the web
+ * app); idempotent per user: a second call returns the existing workspace and re-subscribes the webhook
+ * if the CRM lost the subscription (e.g. its database was reset).
+ */
+import { randomBytes } from 'node:crypto';
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../../db/client';
+import { auditLog, flows, memberships, workspaces } from '../../../db/schema';
+import crmToHelpdeskDoc from '../../../examples/flows/crm-to-helpdesk-contacts.flow.json';
+import helpdeskToCrmDoc from '../../../examples/flows/helpdesk-to-crm-phone-tier.flow.json';
+import { createConnection } from '../connections/connection-service';
+import { importFlowDoc } from '../flows/flow-lifecycle';
+import { publishFlow, setFlowStatus, type Actor } from '../flows/flow-service';
+
+export const DEMO_WORKSPACE_NAME = 'Demo: CRM ⇄ Helpdesk';
+export const DEMO_CRM_CONNECTION = 'Demo CRM';
+export const DEMO_HELPDESK_CONNECTION = 'Demo helpdesk';
+/** Who the integration writes as in both demo systems (loop prevention compares with it). */
+export const DEMO_INTEGRATION_IDENTITY = 'svc-sync';
+
+export const DEMO_FLOWS = {
+  crmToHelpdesk: {
+    document: crmToHelpdeskDoc as unknown,
+    name: 'CRM → Helpdesk contacts',
+    status: 'active' as const,
+    description:
+      'Live. The demo CRM calls this flow’s webhook on every contact change. Changes made by the integration account (svc-sync) are skipped, ' +
+      'so nothing echoes back. The CRM is the system of record for name and email: only those (and updated_by = svc-sync) are written to the ' +
+      'helpdesk customer, found through the external-ID mapping (or by email the first time).',
+  },
+  helpdeskToCrm: {
+    document: helpdeskToCrmDoc as unknown,
+    name: 'Helpdesk → CRM phone and tier',
+    status: 'paused' as const,
+    description:
+      'Paused: poll triggers do not run on a schedule yet, so this flow cannot start by itself. It shows the other direction: the helpdesk ' +
+      'is the system of record for phone and support tier; changes not made by svc-sync are written to the matching CRM contact (only phone ' +
+      'and tier), using the mapping the CRM → Helpdesk flow saved.',
+  },
+} as const;
+
+export interface DemoEnv {
+  crmUrl: string;
+  crmApiKey: string;
+  helpdeskDatabaseUrl: string;
+  /** The web app's own base URL (BETTER_AUTH_URL): the CRM posts webhooks there. Null: no subscription. */
+  appUrl: string | null;
+}
+
+/** The demo env, or null when the demo systems are not configured (e.g. `SYNCLINE_DEMO=off`). */
+export function demoEnvFrom(env: NodeJS.ProcessEnv = process.env): DemoEnv | null {
+  const crmUrl = env.DEMO_CRM_URL?.trim();
+  const crmApiKey = env.DEMO_CRM_API_KEY?.trim();
+  const helpdeskDatabaseUrl = env.DEMO_HELPDESK_DATABASE_URL?.trim();
+  if (!crmUrl || !crmApiKey || !helpdeskDatabaseUrl) return null;
+  return { crmUrl: crmUrl.replace(/\/+$/, ''), crmApiKey, helpdeskDatabaseUrl, appUrl: env.BETTER_AUTH_URL?.trim().replace(/\/+$/, '') || null };
+}
+
+export interface DemoWorkspace {
+  workspaceId: string;
+  name: string;
+  /** False when the workspace already existed for this user. */
+  created: boolean;
+  flows: { crmToHelpdesk: string; helpdeskToCrm: string } | null;
+  /** The webhook URL subscribed in the demo CRM, or null (see warnings). */
+  webhookUrl: string | null;
+  /** Things that did not work but do not prevent using the workspace (the CRM was down, no app URL…). */
+  warnings: string[];
+}
+
+/**
+ * Creates (or finds) the user's demo workspace. Returns null when the demo env is absent.
+ *
+ * @example
+ * ```ts
+ * const demo = await seedDemoWorkspace(db, { userId: user.id });
+ * if (demo) ctx.rememberWorkspace(demo.workspaceId);
+ * ```
+ */
+export async function seedDemoWorkspace(
+  db: Db,
+  input: { userId: string; name?: string },
+  env: DemoEnv | null = demoEnvFrom(),
+): Promise<DemoWorkspace | null> {
+  if (!env) return null;
+  const name = input.name?.trim() || DEMO_WORKSPACE_NAME;
+  const existing = await findDemoWorkspace(db, input.userId, name);
+  if (existing) {
+    const actor = { workspaceId: existing, userId: input.userId };
+    const flowIds = await findDemoFlows(db, existing);
+    const warnings: string[] = [];
+    const webhookUrl = flowIds ? await subscribeFlowWebhook(db, env, actor, flowIds.crmToHelpdesk, warnings) : null;
+    return { workspaceId: existing, name, created: false, flows: flowIds, webhookUrl, warnings };
+  }
+
+  const workspaceId = await db.transaction(async (tx) => {
+    const [created] = await tx.insert(workspaces).values({ name }).returning({ id: workspaces.id });
+    if (!created) throw new Error('workspace insert returned no row');
+    await tx.insert(memberships).values({ workspaceId: created.id, userId: input.userId, role: 'admin' });
+    await tx.insert(auditLog).values({
+      workspaceId: created.id,
+      actorUserId: input.userId,
+      action: 'workspace.created',
+      targetType: 'workspace',
+      targetId: created.id,
+      details: { name, demo: true },
+    });
+    return created.id;
+  });
+  const actor: Actor = { workspaceId, userId: input.userId };
+  const common = { integrationIdentity: DEMO_INTEGRATION_IDENTITY, owner: '', scopes: [], credentialExpiresAt: null, allowPrivateNetwork: true };
+  await createConnection(db, actor, {
+    ...common,
+    name: DEMO_CRM_CONNECTION,
+    kind: 'demo-crm',
+    description: `The demo CRM of examples/demo-crm (${env.crmUrl}). The API key is the integration's: its writes show modifiedBy = svc-sync.`,
+    settings: { baseUrl: `${env.crmUrl}/api`, healthPath: 'contacts?limit=1', auth: { type: 'bearer' } },
+    secret: env.crmApiKey,
+  });
+  await createConnection(db, actor, {
+    ...common,
+    name: DEMO_HELPDESK_CONNECTION,
+    kind: 'demo-helpdesk',
+    description: 'The demo helpdesk database of examples/demo-helpdesk. Flows write updated_by = svc-sync on every row they touch.',
+    settings: { schema: 'public' },
+    secret: env.helpdeskDatabaseUrl,
+  });
+
+  const warnings: string[] = [];
+  const ids: Record<keyof typeof DEMO_FLOWS, string> = { crmToHelpdesk: '', helpdeskToCrm: '' };
+  for (const key of Object.keys(DEMO_FLOWS) as (keyof typeof DEMO_FLOWS)[]) {
+    const sample = DEMO_FLOWS[key];
+    const { id, issues } = await importFlowDoc(db, actor, { document: sample.document, name: sample.name });
+    if (issues.length) warnings.push(`${sample.name}: ${issues.map((i) => i.message).join('; ')}`);
+    await db.update(flows).set({ description: sample.description }).where(and(eq(flows.id, id), eq(flows.workspaceId, workspaceId)));
+    const published = await publishFlow(db, actor, { flowId: id, note: 'Sample flow of the demo workspace' });
+    if (!published.published) {
+      warnings.push(`${sample.name} was not published: ${published.issues.map((i) => i.message).join('; ')}`);
+    } else {
+      // Activate first so that a paused flow keeps its published version (pause = intake stores, no runs).
+      await setFlowStatus(db, actor, { flowId: id, status: 'active' });
+      if (sample.status === 'paused') await setFlowStatus(db, actor, { flowId: id, status: 'paused' });
+    }
+    ids[key] = id;
+  }
+  const webhookUrl = await subscribeFlowWebhook(db, env, actor, ids.crmToHelpdesk, warnings);
+  return { workspaceId, name, created: true, flows: ids, webhookUrl, warnings };
+}
+
+async function findDemoWorkspace(db: Db, userId: string, name: string): Promise<string | null> {
+  const [row] = await db
+    .select({ id: workspaces.id })
+    .from(memberships)
+    .innerJoin(workspaces, eq(workspaces.id, memberships.workspaceId))
+    .where(and(eq(memberships.userId, userId), eq(memberships.role, 'admin'), eq(workspaces.name, name)))
+    .limit(1);
+  return row?.id ?? null;
+}
+
+async function findDemoFlows(db: Db, workspaceId: string): Promise<DemoWorkspace['flows']> {
+  const rows = await db.select({ id: flows.id, name: flows.name }).from(flows).where(eq(flows.workspaceId, workspaceId));
+  const byName = new Map(rows.map((r) => [r.name, r.id]));
+  const crmToHelpdesk = byName.get(DEMO_FLOWS.crmToHelpdesk.name);
+  const helpdeskToCrm = byName.get(DEMO_FLOWS.helpdeskToCrm.name);
+  return crmToHelpdesk && helpdeskToCrm ? { crmToHelpdesk, helpdeskToCrm } : null;
+}
+
+/**
+ * Subscribes the flow's webhook URL in the demo CRM unless a subscription for it exists. The CRM signs
+ * deliveries (x-signature); Syncline's intake does not verify signatures yet, so the secret is random and
+ * not stored: the unguessable token in the URL is what protects the endpoint for now.
+ */
+async function subscribeFlowWebhook(db: Db, env: DemoEnv, actor: Actor, flowId: string, warnings: string[]): Promise<string | null> {
+  if (!env.appUrl) {
+    warnings.push('BETTER_AUTH_URL is not set, so the demo CRM was not told where to send its webhooks.');
+    return null;
+  }
+  const [flow] = await db.select({ token: flows.webhookToken }).from(flows).where(and(eq(flows.id, flowId), eq(flows.workspaceId, actor.workspaceId)));
+  if (!flow?.token) return null;
+  const url = `${env.appUrl}/api/hooks/${flow.token}`;
+  const headers = { authorization: `Bearer ${env.crmApiKey}`, 'content-type': 'application/json' };
+  try {
+    const listed = await fetch(`${env.crmUrl}/api/webhooks`, { headers, signal: AbortSignal.timeout(5000) });
+    if (!listed.ok) throw new Error(`listing subscriptions answered ${listed.status}`);
+    const { data } = (await listed.json()) as { data: { url: string }[] };
+    if (data.some((s) => s.url === url)) return url;
+    const created = await fetch(`${env.crmUrl}/api/webhooks`, {
+      method: 'POST',
+      headers,
+      body: JSON.stringify({ url, secret: randomBytes(24).toString('base64url') }),
+      signal: AbortSignal.timeout(5000),
+    });
+    if (!created.ok) throw new Error(`subscribing answered ${created.status}: ${await created.text()}`);
+    return url;
+  } catch (error) {
+    warnings.push(`The demo CRM at ${env.crmUrl} could not be subscribed to the flow's webhook: ${error instanceof Error ? error.message : String(error)}`);
+    return null;
+  }
+}
