@@ -19,7 +19,12 @@ export async function POST(req: Request, { params }: { params: Promise<{ token: 
     return Response.json({ error: `The body is larger than the limit of ${MAX_BODY_BYTES} bytes.` }, { status: 413 });
   }
   const db = getDb();
-  const outcome = await acceptWebhook(db, { token, body: body.text, idempotencyKey: req.headers.get('idempotency-key') });
+  const outcome = await acceptWebhook(db, {
+    token,
+    body: body.text,
+    idempotencyKey: req.headers.get('idempotency-key'),
+    header: (name) => req.headers.get(name),
+  });
   if (outcome.kind === 'rejected') return Response.json({ error: outcome.message }, { status: outcome.status });
   return Response.json(
     { eventId: outcome.eventId, duplicate: outcome.duplicate, queued: outcome.flowStatus === 'paused' },
