@@ -36,6 +36,8 @@ export const inboxEvents = pgTable(
       .notNull()
       .references(() => flows.id, { onDelete: 'cascade' }),
     dedupeKey: text('dedupe_key').notNull(),
+    /** Events with the same key run one at a time, in arrival order (null: no ordering). */
+    orderingKey: text('ordering_key'),
     source: text('source').notNull(),
     payload: jsonb('payload').$type<unknown>().notNull(),
     receivedAt: timestamp('received_at', { withTimezone: true }).notNull().defaultNow(),
@@ -45,7 +47,11 @@ export const inboxEvents = pgTable(
     relayAttempts: integer('relay_attempts').notNull().default(0),
     lastRelayError: text('last_relay_error'),
   },
-  (t) => [unique('inbox_events_flow_dedupe_key').on(t.flowId, t.dedupeKey), index('inbox_events_pending_idx').on(t.seq).where(sql`relayed_at is null`)],
+  (t) => [
+    unique('inbox_events_flow_dedupe_key').on(t.flowId, t.dedupeKey),
+    index('inbox_events_pending_idx').on(t.seq).where(sql`relayed_at is null`),
+    index('inbox_events_pending_key_idx').on(t.flowId, t.orderingKey, t.seq).where(sql`relayed_at is null`),
+  ],
 );
 
 export const runs = pgTable(
@@ -82,6 +88,7 @@ export const runs = pgTable(
     index('runs_flow_created_idx').on(t.flowId, t.createdAt.desc(), t.id.desc()),
     index('runs_workspace_created_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
     index('runs_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt.desc()),
+    index('runs_active_key_idx').on(t.flowId, t.orderingKey).where(sql`status in ('queued', 'running')`),
   ],
 );
 

@@ -28,6 +28,13 @@ export const webhookTriggerNode = defineNode({
       .string()
       .optional()
       .meta({ label: 'Idempotency key field', help: 'A field of the body that identifies the event; repeats are ignored' }),
+    orderingKeyPath: z
+      .string()
+      .default('id')
+      .meta({
+        label: 'Ordering key field',
+        help: 'Events with the same value (usually the record id) run one at a time, in the order they arrived. Empty: no ordering.',
+      }),
   }),
   check: (config) =>
     config.hmac.enabled && !config.connectionId

@@ -2,6 +2,7 @@ import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { runs, runSteps, type RunError } from '../../db/schema';
 import type { NodeTrace, RunResult } from '../../flows-engine/index';
+import { INBOX_CHANNEL } from '../shared';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
 export interface CompletedRun {
@@ -47,6 +48,8 @@ export function createRunRecords(db: Db) {
           .where(eq(runs.id, runId))
           .returning({ id: runs.id });
         if (updated.length === 0) throw new Error(`run ${runId} has no run record`); // rolls back; retried
+        // The next event of this run's ordering key may start now: wake the relay.
+        await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, '')`);
       });
     },
   };

@@ -19,6 +19,24 @@ export interface RelayOutcome {
 type PendingEvent = typeof inboxEvents.$inferSelect;
 
 /**
+ * Runs of one ordering key (per flow) execute one at a time, in arrival order: an event is only
+ * claimed when no earlier event of its key is still pending (even if another relay holds it
+ * locked) and no run of its key is queued or running. A finished run NOTIFYs, which wakes the
+ * relay for the next event of that key. Events without a key are never held back.
+ */
+const nextInLineForItsKey = sql`(
+  ${inboxEvents.orderingKey} is null or (
+    not exists (
+      select 1 from ${inboxEvents} as earlier
+      where earlier.flow_id = ${inboxEvents.flowId} and earlier.ordering_key = ${inboxEvents.orderingKey}
+        and earlier.relayed_at is null and earlier.seq < ${inboxEvents.seq})
+    and not exists (
+      select 1 from ${runs} as active
+      where active.flow_id = ${inboxEvents.flowId} and active.ordering_key = ${inboxEvents.orderingKey}
+        and active.status in ('queued', 'running') and active.id <> ${inboxEvents.id})
+  ))`;
+
+/**
  * The relay half of the transactional inbox: starts a run in Temporal for each
  * accepted event of an active flow, oldest first, a batch per pass (one query
  * to claim, one to create the runs, parallel starts, one to mark them). Safe in
@@ -33,7 +51,7 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
       .select({ event: inboxEvents, flowName: flows.name, versionId: flows.activeVersionId })
       .from(inboxEvents)
       .innerJoin(flows, eq(flows.id, inboxEvents.flowId))
-      .where(and(isNull(inboxEvents.relayedAt), eq(flows.status, 'active')))
+      .where(and(isNull(inboxEvents.relayedAt), eq(flows.status, 'active'), nextInLineForItsKey))
       .orderBy(asc(inboxEvents.seq))
       .limit(options.limit ?? 200)
       .for('update', { of: inboxEvents, skipLocked: true });
@@ -69,6 +87,7 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
             version: version.version,
             trigger: event.source,
             eventId: event.id,
+            orderingKey: event.orderingKey,
             workflowId: runWorkflowId(event.id),
             triggerPayload: event.payload,
             createdAt: event.receivedAt,

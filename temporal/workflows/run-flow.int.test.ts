@@ -20,6 +20,7 @@ import { createTestWorkflowEnvironment, uniqueTaskQueue } from '../../tests/supp
 import { createActivities } from '../activities';
 import { createEffectDeps } from '../activities/effect-deps';
 import { relayPendingEvents } from '../relay/relay';
+import { startRelayLoop } from '../relay/relay-loop';
 import { runWorkflowId } from '../shared';
 
 let database: TestDatabase;
@@ -137,6 +138,38 @@ describe('flow runs on Temporal', () => {
     });
     const flowRuns = await handle.db.select().from(runs).where(eq(runs.flowId, flowId));
     expect(flowRuns).toHaveLength(2);
+  });
+
+  it('runs events of one record key one at a time in arrival order, and other keys alongside', async () => {
+    const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+    const base = contactIntakeFlow();
+    const graph = {
+      ...base,
+      nodes: [...base.nodes.filter((n) => n.id === 'hook'), { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(400) } }],
+      edges: [{ id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'wait', port: 'main' } }],
+    };
+    const { flowId, token } = await createPublishedFlow(handle.db, actor, graph);
+    const a1 = await deliver(token, { id: 'a', n: 1 });
+    const a2 = await deliver(token, { id: 'a', n: 2 });
+    const b1 = await deliver(token, { id: 'b', n: 1 });
+    const a3 = await deliver(token, { id: 'a', n: 3 });
+    const loop = startRelayLoop({ db: handle.db, sql: handle.sql, temporal: env.client, intervalMs: 200 });
+    try {
+      await withWorker(undefined, async () => {
+        for (const event of [a1, a2, b1, a3]) await resultOf(env.client, event.eventId);
+      });
+    } finally {
+      await loop.stop();
+    }
+    const rows = await handle.db.select().from(runs).where(eq(runs.flowId, flowId));
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    const key = (id: string) => byId.get(id)!;
+    expect(rows.map((r) => r.orderingKey).sort()).toEqual(['a', 'a', 'a', 'b']);
+    for (const [earlier, later] of [[a1, a2], [a2, a3]] as const) {
+      expect(key(later.eventId).startedAt!.getTime()).toBeGreaterThanOrEqual(key(earlier.eventId).finishedAt!.getTime());
+    }
+    // Key b did not wait for key a's queue.
+    expect(key(b1.eventId).startedAt!.getTime()).toBeLessThan(key(a3.eventId).startedAt!.getTime());
   });
 
   it('retries a failing effect and succeeds on the third attempt, recording the attempts', async () => {

@@ -7,7 +7,7 @@ import { checkPayload } from '../../../flows-engine/index';
 import { INBOX_CHANNEL } from '../../../temporal/shared';
 import { ConnectionMissingError, resolveConnection } from '../connections/resolve';
 import { signatureMatches } from './verify-signature';
-import { eventIdAt, webhookSettings, type WebhookSettings } from './webhook-settings';
+import { eventIdAt, orderingKeyOf, webhookSettings, type WebhookSettings } from './webhook-settings';
 
 export type WebhookOutcome =
   | { kind: 'accepted'; eventId: string; duplicate: boolean; flowStatus: 'active' | 'paused' }
@@ -57,8 +57,8 @@ export async function acceptWebhook(
   // One round trip: insert (or recognise the repeat) and wake the relay; the NOTIFY is delivered on commit.
   const inserted = await db.execute<{ id: string }>(sql`
     with ins as (
-      insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, source, payload)
-      values (${flow.workspaceId}, ${flow.id}, ${dedupeKey}, 'webhook', ${JSON.stringify(payload)}::jsonb)
+      insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
+      values (${flow.workspaceId}, ${flow.id}, ${dedupeKey}, ${orderingKeyOf(payload, settings.orderingKeyPath)}, 'webhook', ${JSON.stringify(payload)}::jsonb)
       on conflict (flow_id, dedupe_key) do nothing
       returning id
     )

@@ -10,9 +10,11 @@ export interface WebhookSettings {
   connectionId: string | null;
   /** Path in the body of an id that identifies the event (repeats are ignored). */
   idempotencyKeyPath: string | null;
+  /** Path of the record key that orders runs (one at a time per value); null: unordered. */
+  orderingKeyPath: string | null;
 }
 
-const NONE: WebhookSettings = { hmac: { enabled: false, header: 'x-signature' }, connectionId: null, idempotencyKeyPath: null };
+const NONE: WebhookSettings = { hmac: { enabled: false, header: 'x-signature' }, connectionId: null, idempotencyKeyPath: null, orderingKeyPath: 'id' };
 
 /** Versions are immutable, so their settings are cached for the life of the process. */
 const cache = new Map<string, WebhookSettings>();
@@ -33,11 +35,18 @@ export async function webhookSettings(db: Db, versionId: string | null): Promise
         hmac: { enabled: parsed.data.hmac.enabled, header: parsed.data.hmac.header.toLowerCase() },
         connectionId: parsed.data.connectionId ?? null,
         idempotencyKeyPath: parsed.data.idempotencyKeyPath || null,
+        orderingKeyPath: parsed.data.orderingKeyPath || null,
       }
     : NONE;
   if (cache.size > 1000) cache.clear();
   cache.set(versionId, settings);
   return settings;
+}
+
+/** The ordering key of a delivery: the value at `path` of the body, or of its first item when it is a list. */
+export function orderingKeyOf(payload: unknown, path: string | null): string | null {
+  if (!path) return null;
+  return eventIdAt(Array.isArray(payload) ? payload[0] : payload, path);
 }
 
 /** The event id at `path` in the body, as text, when there is one. */
