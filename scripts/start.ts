@@ -111,7 +111,11 @@ async function main() {
   const pgPort = portFromEnv('SYNCLINE_PG_PORT', 5433);
   const temporalPort = portFromEnv('TEMPORAL_PORT', 7233);
   const uiPort = portFromEnv('TEMPORAL_UI_PORT', 8233);
-  const needs: PortNeed[] = [{ port: webPort, envVar: 'PORT', label: 'the web app' }];
+  const workerMetricsPort = portFromEnv('SYNCLINE_WORKER_METRICS_PORT', 9464);
+  const needs: PortNeed[] = [
+    { port: webPort, envVar: 'PORT', label: 'the web app' },
+    { port: workerMetricsPort, envVar: 'SYNCLINE_WORKER_METRICS_PORT', label: "the worker's Prometheus metrics" },
+  ];
   // A PostgreSQL left running by a killed run holds its port; db/embedded.ts stops it and then checks the port.
   const pgMayBeLeftover = existsSync(path.join(data, 'postgres', 'postmaster.pid'));
   if (!externalDb && !pgMayBeLeftover) needs.push({ port: pgPort, envVar: 'SYNCLINE_PG_PORT', label: 'PostgreSQL' });
@@ -189,6 +193,7 @@ async function main() {
     BETTER_AUTH_URL: process.env.BETTER_AUTH_URL ?? `http://localhost:${webPort}`,
     NEXT_TELEMETRY_DISABLED: '1',
     PORT: String(webPort),
+    SYNCLINE_WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
     ...demos?.env,
   };
 

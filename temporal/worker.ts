@@ -1,6 +1,6 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
-import { NativeConnection, Worker } from '@temporalio/worker';
+import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startConnectionHealthChecks } from '../app/_server/connections/test-connection';
 import { openDb } from '../db/client';
 import { createActivities } from './activities';
@@ -17,6 +17,11 @@ import { taskQueue } from './shared';
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is not set; start the worker through `npm start` or set it.');
+  const metricsAddress = process.env.SYNCLINE_WORKER_METRICS_ADDRESS;
+  if (metricsAddress) {
+    // The SDK's own Prometheus exporter: task slots, poll and schedule-to-start latencies, activity and workflow outcomes.
+    Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true } } } });
+  }
   const settings = temporalSettings();
   const queue = taskQueue(process.env);
   const database = openDb(databaseUrl, { max: Number(process.env.SYNCLINE_WORKER_DB_POOL ?? 10) });
@@ -41,7 +46,10 @@ async function main(): Promise<void> {
       maxConcurrentWorkflowTaskExecutions: Number(process.env.SYNCLINE_WORKER_WORKFLOWS ?? 40),
       shutdownGraceTime: '20 seconds',
     });
-    console.log(`worker ready: polling task queue "${queue}" on ${settings.address} (namespace ${settings.namespace})`);
+    console.log(
+      `worker ready: polling task queue "${queue}" on ${settings.address} (namespace ${settings.namespace})` +
+        (metricsAddress ? `; Prometheus metrics on http://${metricsAddress}/metrics` : ''),
+    );
     await worker.run();
     console.log('worker stopped');
   } finally {

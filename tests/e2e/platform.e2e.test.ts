@@ -1,5 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { getFreePort } from '../../scripts/supervisor/ports';
 import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -7,10 +8,16 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 let database: TestDatabase;
 let app: RunningApp;
 let browser: Browser;
+let workerMetricsPort: number;
+const METRICS_TOKEN = 'scrape-token-for-tests';
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  app = await startApp({ databaseUrl: database.url });
+  workerMetricsPort = await getFreePort();
+  app = await startApp({
+    databaseUrl: database.url,
+    env: { SYNCLINE_METRICS_TOKEN: METRICS_TOKEN, SYNCLINE_WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}` },
+  });
   browser = await launchBrowser();
 });
 
@@ -43,6 +50,16 @@ describe('the platform, as a first user sees it', () => {
       database: { up: true },
       temporal: { up: true, namespace: 'default', workerPolling: true, taskQueue: app.taskQueue },
     });
+  });
+
+  it('serves Prometheus metrics of the runs behind a token, and of the worker', async () => {
+    expect((await fetch(`${app.url}/api/metrics`)).status).toBe(401);
+    expect((await fetch(`${app.url}/api/metrics`, { headers: { authorization: 'Bearer wrong-token-for-tests!' } })).status).toBe(401);
+    const scraped = await fetch(`${app.url}/api/metrics`, { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+    expect(scraped.status).toBe(200);
+    expect(await scraped.text()).toContain('syncline_inbox_oldest_pending_seconds');
+    const worker = await fetch(`http://127.0.0.1:${workerMetricsPort}/metrics`);
+    expect(await worker.text()).toMatch(/temporal_\w+/);
   });
 
   it('walks the first admin through setup into the app shell', async () => {

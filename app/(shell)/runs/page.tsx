@@ -1,15 +1,14 @@
-import { Activity } from 'lucide-react';
-import { EmptyState } from '../../_components/empty-state';
-import { PageHeader } from '../../_components/page-header';
+import { Suspense } from 'react';
+import { requireWorkspace } from '../../_server/session';
+import { RunsList } from './runs-list';
 
-export default function RunsPage() {
+export const dynamic = 'force-dynamic';
+
+export default async function RunsPage() {
+  await requireWorkspace();
   return (
-    <>
-      <PageHeader title="Runs" description="Every execution of every flow in this workspace: what ran, what it read and wrote, and why anything failed." />
-      <EmptyState icon={Activity} title="No runs yet">
-        Runs appear here as soon as an active flow is triggered, by a webhook, a schedule, a poll for changes or a
-        manual test run.
-      </EmptyState>
-    </>
+    <Suspense fallback={<p className="text-sm text-slate-500">Loading runs…</p>}>
+      <RunsList />
+    </Suspense>
   );
 }

@@ -4,6 +4,7 @@ import { connectionsRouter } from './connections';
 import { demoRouter } from './demo';
 import { flowsRouter } from './flows';
 import { mappingsRouter } from './mappings';
+import { runsRouter } from './runs';
 import { membersRouter } from './members';
 import { setupRouter } from './setup';
 import { workspacesRouter } from './workspaces';
@@ -17,6 +18,7 @@ export const appRouter = router({
   mappings: mappingsRouter,
   audit: auditRouter,
   demo: demoRouter,
+  runs: runsRouter,
 });
 
 export type AppRouter = typeof appRouter;

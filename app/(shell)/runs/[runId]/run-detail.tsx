@@ -1,0 +1,391 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import JsonView from '@uiw/react-json-view';
+import clsx from 'clsx';
+import { ArrowLeft, ExternalLink, RotateCcw, Square } from 'lucide-react';
+import Link from 'next/link';
+import { useRouter } from 'next/navigation';
+import { useState } from 'react';
+import { toast } from 'sonner';
+import { Button } from '../../../_components/button';
+import { Dialog } from '../../../_components/flow-editor/dialog';
+import { useTRPC } from '../../../_lib/trpc/react';
+import type { RunDetail } from '../../../_server/runs/run-queries';
+import { formatDuration, formatTime, StatusBadge } from '../run-format';
+import { RunGraph } from './run-graph';
+
+type Step = RunDetail['steps'][number];
+const LIVE = new Set(['queued', 'running']);
+
+/** Step samples hold engine items (`{ json }`); tables show the json fields. */
+function rowsOf(items: readonly unknown[]): Record<string, unknown>[] {
+  return items.map((item) => {
+    const value = item && typeof item === 'object' && 'json' in item ? (item as { json: unknown }).json : item;
+    return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
+  });
+}
+
+function cell(v: unknown): string {
+  return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
+}
+
+function ItemsTable({ rows }: { rows: Record<string, unknown>[] }) {
+  if (rows.length === 0) return <p className="text-xs text-slate-500">No items.</p>;
+  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].slice(0, 12);
+  return (
+    <div className="overflow-x-auto rounded border border-slate-200">
+      <table className="min-w-full text-xs">
+        <thead className="bg-slate-50 text-left text-slate-500">
+          <tr>
+            {columns.map((c) => (
+              <th key={c} className="px-2 py-1 font-medium whitespace-nowrap">
+                {c}
+              </th>
+            ))}
+          </tr>
+        </thead>
+        <tbody>
+          {rows.map((row, i) => (
+            <tr key={i} className="border-t border-slate-100">
+              {columns.map((c) => (
+                <td key={c} className="max-w-48 truncate px-2 py-1 font-mono whitespace-nowrap text-slate-700" title={cell(row[c])}>
+                  {cell(row[c])}
+                </td>
+              ))}
+            </tr>
+          ))}
+        </tbody>
+      </table>
+    </div>
+  );
+}
+
+function Json({ value }: { value: unknown }) {
+  if (value === null || typeof value !== 'object') return <pre className="rounded bg-slate-50 p-2 font-mono text-xs text-slate-700">{JSON.stringify(value)}</pre>;
+  return <JsonView value={value as object} collapsed={3} displayDataTypes={false} enableClipboard style={{ fontSize: 12 }} />;
+}
+
+function Items({ title, items, total }: { title: string; items: readonly unknown[]; total: number }) {
+  const [asJson, setAsJson] = useState(false);
+  return (
+    <section className="space-y-1.5" aria-label={title}>
+      <div className="flex items-center justify-between">
+        <h4 className="text-xs font-semibold text-slate-700">
+          {title} <span className="font-normal text-slate-500">({total}{items.length < total ? `, first ${items.length} kept` : ''})</span>
+        </h4>
+        <button type="button" onClick={() => setAsJson(!asJson)} className="text-xs font-medium text-brand-700 hover:underline">
+          {asJson ? 'Table' : 'JSON'}
+        </button>
+      </div>
+      {asJson ? <Json value={items} /> : <ItemsTable rows={rowsOf(items)} />}
+    </section>
+  );
+}
+
+function StepPanel({ step, label }: { step: Step; label: string }) {
+  return (
+    <div className="space-y-4" data-testid="step-panel">
+      <div className="flex flex-wrap items-center gap-2">
+        <h3 className="text-sm font-semibold text-slate-900">{label}</h3>
+        <StatusBadge status={step.status} />
+        <span className="text-xs text-slate-500">
+          {step.nodeType} · {step.attempts} attempt{step.attempts === 1 ? '' : 's'} · {formatDuration(step.startedAt, step.finishedAt)}
+        </span>
+      </div>
+      {step.error && (
+        <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="step-error">
+          <span className="font-semibold">{step.error.category} error{step.error.field ? ` in ${step.error.field}` : ''}:</span> {step.error.message}
+          {step.attempts > 1 && <span className="block text-xs text-red-700">Tried {step.attempts} times before giving up.</span>}
+        </p>
+      )}
+      {step.input ? <Items title="Input" items={step.input.items} total={step.input.total} /> : <p className="text-xs text-slate-500">No input recorded.</p>}
+      {Object.entries(step.output ?? {}).map(([port, sample]) => (
+        <Items key={port} title={`Output · ${port}`} items={sample.items} total={sample.total} />
+      ))}
+      {step.skipped && step.skipped.length > 0 && (
+        <section aria-label="Skipped items" className="space-y-1.5">
+          <h4 className="text-xs font-semibold text-slate-700">Skipped items ({step.skipped.length})</h4>
+          <ul className="divide-y divide-slate-100 rounded border border-amber-200 bg-amber-50/40 text-xs">
+            {step.skipped.map((s, i) => (
+              <li key={i} className="flex gap-3 px-2 py-1.5">
+                <span className="font-medium text-amber-900">{s.reason}</span>
+                <code className="truncate text-slate-600">{cell(rowsOf([s.item])[0])}</code>
+              </li>
+            ))}
+          </ul>
+        </section>
+      )}
+    </div>
+  );
+}
+
+function Timeline({ detail, selected, onSelect, labels }: { detail: RunDetail; selected: string | null; onSelect: (id: string) => void; labels: Record<string, string> }) {
+  const { run } = detail;
+  // Graph order (the worker records no per-step times for every step), then start time.
+  const order = new Map(detail.graph.nodes.map((n, i) => [n.id, i]));
+  const steps = [...detail.steps].sort((a, b) => (order.get(a.nodeId) ?? 99) - (order.get(b.nodeId) ?? 99));
+  const t0 = new Date(run.startedAt ?? run.createdAt).getTime();
+  const starts = steps.filter((s) => s.startedAt).map((s) => new Date(s.startedAt!).getTime());
+  const ends = steps.filter((s) => s.finishedAt).map((s) => new Date(s.finishedAt!).getTime());
+  const begin = Math.min(t0, ...starts);
+  const span = Math.max(1, Math.max(begin + 1, ...ends, run.finishedAt ? new Date(run.finishedAt).getTime() : 0) - begin);
+  if (steps.length === 0) return <p className="text-sm text-slate-500">{LIVE.has(run.status) ? 'Steps are recorded when the run finishes.' : 'No steps were recorded for this run.'}</p>;
+  return (
+    <ol className="space-y-1" data-testid="step-timeline">
+      {steps.map((s) => {
+        const start = s.startedAt ? new Date(s.startedAt).getTime() - begin : 0;
+        const width = s.startedAt && s.finishedAt ? new Date(s.finishedAt).getTime() - new Date(s.startedAt).getTime() : 0;
+        return (
+          <li key={s.id}>
+            <button
+              type="button"
+              onClick={() => onSelect(s.nodeId)}
+              className={clsx('grid w-full grid-cols-[9rem_minmax(4rem,1fr)_4.5rem_5rem] items-center gap-3 rounded px-2 py-1 text-left text-xs hover:bg-slate-50', selected === s.nodeId && 'bg-brand-50 ring-1 ring-brand-600/30')}
+            >
+              <span className="truncate font-medium text-slate-800">{labels[s.nodeId] ?? s.nodeId}</span>
+              <span className="relative h-3 rounded bg-slate-100">
+                {s.status !== 'skipped' && (
+                  <span
+                    className={clsx('absolute top-0 h-3 rounded', s.status === 'failed' ? 'bg-red-500' : s.status === 'succeeded' ? 'bg-emerald-500' : 'bg-slate-400')}
+                    style={{ left: `${(start / span) * 100}%`, width: `max(3px, ${(width / span) * 100}%)` }}
+                  />
+                )}
+              </span>
+              <span className="text-right text-slate-600 tabular-nums">{s.status === 'skipped' ? 'not reached' : formatDuration(s.startedAt, s.finishedAt)}</span>
+              <span className={clsx('text-right whitespace-nowrap tabular-nums', s.attempts > 1 ? 'font-semibold text-amber-700' : 'text-slate-500')}>
+                {s.attempts} attempt{s.attempts === 1 ? '' : 's'}
+              </span>
+            </button>
+          </li>
+        );
+      })}
+    </ol>
+  );
+}
+
+function RetryDialog({ detail, open, onClose }: { detail: RunDetail; open: boolean; onClose: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const [onVersion, setOnVersion] = useState<'original' | 'latest'>('original');
+  const original = JSON.stringify(detail.run.triggerPayload ?? null, null, 2);
+  const [payload, setPayload] = useState(original);
+  const [problem, setProblem] = useState<string | null>(null);
+  const retry = useMutation(
+    trpc.runs.retry.mutationOptions({
+      onSuccess: async ({ runId }) => {
+        toast.success('Retry started');
+        await queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+        onClose();
+        router.push(`/runs/${runId}`);
+      },
+      onError: (error) => setProblem(error.message),
+    }),
+  );
+  const submit = () => {
+    let parsed: unknown;
+    try {
+      parsed = JSON.parse(payload);
+    } catch {
+      setProblem('The trigger payload is not valid JSON.');
+      return;
+    }
+    setProblem(null);
+    retry.mutate({ runId: detail.run.id, from: 'start', onVersion, ...(payload.trim() === original.trim() ? {} : { payload: parsed }) });
+  };
+  return (
+    <Dialog title="Retry this run" open={open} onClose={onClose} wide>
+      <div className="space-y-4 text-sm">
+        <p className="text-slate-600">
+          Starts a new run from the start with the same trigger payload (or your edited one). Every step runs again: updates keyed by external id are safe to
+          repeat; other writes to the target system happen a second time.
+        </p>
+        <fieldset className="space-y-1">
+          <legend className="text-xs font-semibold text-slate-700">Version</legend>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="version" checked={onVersion === 'original'} onChange={() => setOnVersion('original')} /> The run’s version (v{detail.run.version})
+          </label>
+          <label className={clsx('flex items-center gap-2', detail.latestVersion === null && 'text-slate-400')}>
+            <input type="radio" name="version" disabled={detail.latestVersion === null} checked={onVersion === 'latest'} onChange={() => setOnVersion('latest')} /> The latest
+            version{detail.latestVersion !== null ? ` (v${detail.latestVersion})` : ''}
+          </label>
+        </fieldset>
+        <label className="block">
+          <span className="text-xs font-semibold text-slate-700">Trigger payload</span>
+          <textarea aria-label="Trigger payload" value={payload} onChange={(e) => setPayload(e.target.value)} rows={10} spellCheck={false} className="mt-1 w-full rounded-md border-0 p-2 font-mono text-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600" />
+        </label>
+        {problem && <p className="text-sm text-red-700">{problem}</p>}
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Keep as is
+          </Button>
+          <Button onClick={submit} disabled={retry.isPending}>
+            <RotateCcw size={15} aria-hidden="true" /> {retry.isPending ? 'Starting…' : 'Start retry'}
+          </Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+function CancelDialog({ runId, open, onClose }: { runId: string; open: boolean; onClose: () => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const cancel = useMutation(
+    trpc.runs.cancel.mutationOptions({
+      onSuccess: async () => {
+        toast.success('Run cancelled');
+        await queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+        onClose();
+      },
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+  return (
+    <Dialog title="Cancel this run?" open={open} onClose={onClose}>
+      <div className="space-y-4 text-sm">
+        <p className="text-slate-600">The run stops at its next step. Steps that already wrote to a system are not undone.</p>
+        <div className="flex justify-end gap-2">
+          <Button variant="secondary" onClick={onClose}>
+            Keep running
+          </Button>
+          <Button variant="danger" onClick={() => cancel.mutate({ runId })} disabled={cancel.isPending}>
+            Cancel run
+          </Button>
+        </div>
+      </div>
+    </Dialog>
+  );
+}
+
+function Fact({ label, children }: { label: string; children: React.ReactNode }) {
+  return (
+    <div>
+      <dt className="text-xs text-slate-500">{label}</dt>
+      <dd className="text-sm text-slate-900">{children}</dd>
+    </div>
+  );
+}
+
+export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'analyst' | 'admin' }) {
+  const trpc = useTRPC();
+  const query = useQuery(
+    trpc.runs.get.queryOptions({ runId }, { refetchInterval: (q) => (q.state.data && LIVE.has(q.state.data.run.status) ? 3000 : false) }),
+  );
+  const [picked, setPicked] = useState<string | null>(null);
+  const [dialog, setDialog] = useState<'retry' | 'cancel' | null>(null);
+  if (query.isLoading) return <p className="text-sm text-slate-500">Loading the run…</p>;
+  if (query.isError || !query.data) return <p className="text-sm text-red-700">{query.error?.message ?? 'This run was not found.'}</p>;
+  const detail = query.data;
+  const { run, steps } = detail;
+  const labels = Object.fromEntries(detail.graph.nodes.map((n) => [n.id, n.label]));
+  const selected = picked ?? run.error?.nodeId ?? steps.find((s) => s.status === 'failed')?.nodeId ?? steps[0]?.nodeId ?? null;
+  const step = steps.find((s) => s.nodeId === selected);
+  const live = LIVE.has(run.status);
+
+  return (
+    <div className="space-y-6">
+      <div>
+        <Link href="/runs" className="inline-flex items-center gap-1 text-xs text-slate-500 hover:text-slate-800">
+          <ArrowLeft size={13} aria-hidden="true" /> All runs
+        </Link>
+        <div className="mt-2 flex flex-wrap items-start justify-between gap-4">
+          <div>
+            <h1 className="flex items-center gap-3 text-2xl font-semibold tracking-tight text-slate-900">
+              <Link href={`/flows/${run.flowId}`} className="hover:text-brand-700 hover:underline">
+                {detail.flowName}
+              </Link>
+              <StatusBadge status={run.status} />
+            </h1>
+            <p className="mt-1 font-mono text-xs text-slate-500">run {run.id}</p>
+          </div>
+          <div className="flex gap-2">
+            {detail.temporalUrl && (
+              <a href={detail.temporalUrl} target="_blank" rel="noreferrer" className="inline-flex items-center gap-1.5 rounded-md px-3 py-2 text-sm text-slate-600 hover:bg-slate-100">
+                <ExternalLink size={15} aria-hidden="true" /> Temporal
+              </a>
+            )}
+            {live ? (
+              <Button variant="secondary" onClick={() => setDialog('cancel')}>
+                <Square size={15} aria-hidden="true" /> Cancel
+              </Button>
+            ) : (
+              <Button onClick={() => setDialog('retry')}>
+                <RotateCcw size={15} aria-hidden="true" /> Retry
+              </Button>
+            )}
+          </div>
+        </div>
+        <dl className="mt-4 grid grid-cols-2 gap-4 rounded-lg border border-slate-200 bg-white p-4 sm:grid-cols-4 lg:grid-cols-7">
+          <Fact label="Version">v{run.version}</Fact>
+          <Fact label="Trigger">{run.trigger}</Fact>
+          <Fact label="Accepted">{formatTime(run.createdAt)}</Fact>
+          <Fact label="Started">{formatTime(run.startedAt)}</Fact>
+          <Fact label="Duration">{formatDuration(run.startedAt, run.finishedAt)}</Fact>
+          <Fact label="Items in / out / skipped">
+            {run.itemsIn} / {run.itemsOut} / {run.itemsSkipped}
+          </Fact>
+          <Fact label="Record key">{run.orderingKey ?? '—'}</Fact>
+        </dl>
+        {(run.retryOf || detail.retries.length > 0) && (
+          <p className="mt-2 text-xs text-slate-600">
+            {run.retryOf && (
+              <>
+                Retry of{' '}
+                <Link href={`/runs/${run.retryOf}`} className="font-mono text-brand-700 hover:underline">
+                  {run.retryOf.slice(0, 8)}
+                </Link>
+                .{' '}
+              </>
+            )}
+            {detail.retries.length > 0 && (
+              <>
+                Retried as{' '}
+                {detail.retries.map((r, i) => (
+                  <span key={r.id}>
+                    {i > 0 && ', '}
+                    <Link href={`/runs/${r.id}`} className="font-mono text-brand-700 hover:underline" data-testid="retry-link">
+                      {r.id.slice(0, 8)}
+                    </Link>{' '}
+                    ({r.status})
+                  </span>
+                ))}
+                .
+              </>
+            )}
+          </p>
+        )}
+        {run.error && (
+          <div className="mt-4 rounded-lg border border-red-200 bg-red-50 px-4 py-3" data-testid="run-error">
+            <p className="text-xs font-semibold tracking-wide text-red-700 uppercase">
+              {run.error.category} error{run.error.nodeId ? ` at “${labels[run.error.nodeId] ?? run.error.nodeId}”` : ''}
+              {run.error.field ? ` · field ${run.error.field}` : ''}
+            </p>
+            <p className="mt-1 text-sm text-red-900">{run.error.message}</p>
+          </div>
+        )}
+      </div>
+
+      <RunGraph detail={detail} selected={selected} onSelect={setPicked} />
+
+      <div className="grid gap-6 xl:grid-cols-2">
+        <section className="space-y-2 rounded-lg border border-slate-200 bg-white p-4">
+          <h2 className="text-sm font-semibold text-slate-900">Steps</h2>
+          <Timeline detail={detail} selected={selected} onSelect={setPicked} labels={labels} />
+        </section>
+        <section className="rounded-lg border border-slate-200 bg-white p-4">
+          {step ? <StepPanel step={step} label={labels[step.nodeId] ?? step.nodeId} /> : <p className="text-sm text-slate-500">Choose a step to see its input and output.</p>}
+        </section>
+      </div>
+
+      <section className="space-y-2 rounded-lg border border-slate-200 bg-white p-4" aria-label="Trigger payload">
+        <h2 className="text-sm font-semibold text-slate-900">Trigger payload</h2>
+        <Json value={run.triggerPayload ?? null} />
+      </section>
+
+      {dialog === 'retry' && <RetryDialog detail={detail} open onClose={() => setDialog(null)} />}
+      {dialog === 'cancel' && <CancelDialog runId={run.id} open onClose={() => setDialog(null)} />}
+    </div>
+  );
+}
