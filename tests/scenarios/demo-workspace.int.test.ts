@@ -25,7 +25,7 @@ import { relayPendingEvents } from '../../temporal/relay/relay';
 import { runWorkflowId } from '../../temporal/shared';
 import { callerFor, insertUser } from '../support/app-context';
 import { createTestDatabase, type TestDatabase } from '../support/database';
-import { createTestWorkflowEnvironment, uniqueTaskQueue } from '../support/temporal';
+import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../support/temporal';
 import { closeAllPools } from '../../app/_server/connections/postgres-pool';
 import { connectionInfos } from '../../app/_server/connections/usage';
 import { testConnection } from '../../app/_server/connections/test-connection';
@@ -53,8 +53,11 @@ let intake: http.Server;
 const delivered: string[] = [];
 let user: { id: string };
 let seeded: DemoWorkspace;
+const signatures: string[] = [];
 
 beforeAll(async () => {
+  // Activating the sample poll flow creates its Temporal Schedule through the app's client.
+  process.env.TEMPORAL_ADDRESS = temporalAddress();
   database = await createTestDatabase();
   demoDbs = await createDemoDatabases();
   handle = openDb(database.url, { max: 8 });
@@ -73,7 +76,12 @@ beforeAll(async () => {
       const token = /^\/api\/hooks\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
       const body = Buffer.concat(chunks).toString('utf8');
       delivered.push(body);
-      acceptWebhook(handle.db, { token, body, idempotencyKey: (req.headers['idempotency-key'] as string) ?? null }).then(
+      signatures.push(String(req.headers['x-signature'] ?? ''));
+      const header = (name: string) => {
+        const value = req.headers[name.toLowerCase()];
+        return typeof value === 'string' ? value : null;
+      };
+      acceptWebhook(handle.db, { token, body, idempotencyKey: header('idempotency-key'), header }).then(
         (outcome) => res.writeHead(outcome.kind === 'accepted' ? 202 : outcome.status, { 'content-type': 'application/json' }).end(JSON.stringify(outcome)),
         () => res.writeHead(500).end(),
       );
@@ -156,10 +164,11 @@ describe('the demo workspace', () => {
 
     const conns = await handle.db.select().from(connections).where(eq(connections.workspaceId, ws));
     expect(conns.map((c) => [c.name, c.kind, c.integrationIdentity]).sort()).toEqual([
+      ['Demo CRM webhooks', 'webhook', ''],
       ['Demo CRM', 'demo-crm', 'svc-sync'],
       ['Demo helpdesk', 'demo-helpdesk', 'svc-sync'],
     ]);
-    for (const c of conns) expect(await testConnection(handle.db, { workspaceId: ws, connectionId: c.id })).toMatchObject({ ok: true });
+    for (const c of conns.filter((conn) => conn.kind !== 'webhook')) expect(await testConnection(handle.db, { workspaceId: ws, connectionId: c.id })).toMatchObject({ ok: true });
 
     const flowRows = await handle.db.select().from(flows).where(eq(flows.workspaceId, ws));
     const byName = Object.fromEntries(flowRows.map((f) => [f.name, f]));
@@ -204,8 +213,15 @@ describe('the demo workspace', () => {
 
     // The same delivery again (a CRM retry) is recognised by its body: no second run.
     expect(delivered).toHaveLength(1);
-    const repeat = await acceptWebhook(handle.db, { token: seeded.webhookUrl!.split('/').pop()!, body: delivered[0]!, idempotencyKey: null });
+    const token = seeded.webhookUrl!.split('/').pop()!;
+    const signed = (name: string) => (name === 'x-signature' ? signatures[0]! : null);
+    const repeat = await acceptWebhook(handle.db, { token, body: delivered[0]!, idempotencyKey: null, header: signed });
     expect(repeat).toMatchObject({ kind: 'accepted', duplicate: true, eventId: first!.id });
+    // Deliveries are signed by the CRM and checked: an unsigned or forged one is refused.
+    expect(await acceptWebhook(handle.db, { token, body: delivered[0]!, idempotencyKey: null, header: () => null })).toMatchObject({ status: 401 });
+    expect(
+      await acceptWebhook(handle.db, { token, body: delivered[0]!, idempotencyKey: null, header: (n) => (n === 'x-signature' ? `sha256=${'0'.repeat(64)}` : null) }),
+    ).toMatchObject({ status: 401 });
 
     // A change made by the integration account in the CRM comes back as a webhook and stops at the guard.
     await crmApi(SYNC_KEY, 'PATCH', `/contacts/${contact.id}`, { lastName: 'Byron' });

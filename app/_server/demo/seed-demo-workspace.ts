@@ -8,15 +8,17 @@
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { auditLog, flows, memberships, workspaces } from '../../../db/schema';
+import { auditLog, connections, flows, memberships, workspaces } from '../../../db/schema';
 import crmToHelpdeskDoc from '../../../examples/flows/crm-to-helpdesk-contacts.flow.json';
 import helpdeskToCrmDoc from '../../../examples/flows/helpdesk-to-crm-phone-tier.flow.json';
 import { createConnection } from '../connections/connection-service';
+import { resolveConnection } from '../connections/resolve';
 import { importFlowDoc } from '../flows/flow-lifecycle';
 import { publishFlow, setFlowStatus, type Actor } from '../flows/flow-service';
 
 export const DEMO_WORKSPACE_NAME = 'Demo: CRM ⇄ Helpdesk';
 export const DEMO_CRM_CONNECTION = 'Demo CRM';
+export const DEMO_CRM_WEBHOOKS_CONNECTION = 'Demo CRM webhooks';
 export const DEMO_HELPDESK_CONNECTION = 'Demo helpdesk';
 /** Who the integration writes as in both demo systems (loop prevention compares with it). */
 export const DEMO_INTEGRATION_IDENTITY = 'svc-sync';
@@ -128,6 +130,16 @@ export async function seedDemoWorkspace(
     settings: { schema: 'public' },
     secret: env.helpdeskDatabaseUrl,
   });
+  // The CRM signs its webhooks with this secret; the intake checks every delivery against it.
+  await createConnection(db, actor, {
+    ...common,
+    integrationIdentity: '',
+    name: DEMO_CRM_WEBHOOKS_CONNECTION,
+    kind: 'webhook',
+    description: 'The shared secret the demo CRM signs its webhook deliveries with (x-signature).',
+    settings: {},
+    secret: randomBytes(24).toString('base64url'),
+  });
 
   const warnings: string[] = [];
   const ids: Record<keyof typeof DEMO_FLOWS, string> = { crmToHelpdesk: '', helpdeskToCrm: '' };
@@ -169,9 +181,8 @@ async function findDemoFlows(db: Db, workspaceId: string): Promise<DemoWorkspace
 }
 
 /**
- * Subscribes the flow's webhook URL in the demo CRM unless a subscription for it exists. The CRM signs
- * deliveries (x-signature); Syncline's intake does not verify signatures yet, so the secret is random and
- * not stored: the unguessable token in the URL is what protects the endpoint for now.
+ * Subscribes the flow's webhook URL in the demo CRM unless a subscription for it exists, with the secret
+ * of the "Demo CRM webhooks" connection, so the intake can verify every delivery's signature.
  */
 async function subscribeFlowWebhook(db: Db, env: DemoEnv, actor: Actor, flowId: string, warnings: string[]): Promise<string | null> {
   if (!env.appUrl) {
@@ -190,7 +201,7 @@ async function subscribeFlowWebhook(db: Db, env: DemoEnv, actor: Actor, flowId: 
     const created = await fetch(`${env.crmUrl}/api/webhooks`, {
       method: 'POST',
       headers,
-      body: JSON.stringify({ url, secret: randomBytes(24).toString('base64url') }),
+      body: JSON.stringify({ url, secret: await webhookSecret(db, actor) }),
       signal: AbortSignal.timeout(5000),
     });
     if (!created.ok) throw new Error(`subscribing answered ${created.status}: ${await created.text()}`);
@@ -199,4 +210,14 @@ async function subscribeFlowWebhook(db: Db, env: DemoEnv, actor: Actor, flowId: 
     warnings.push(`The demo CRM at ${env.crmUrl} could not be subscribed to the flow's webhook: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   }
+}
+
+async function webhookSecret(db: Db, actor: Actor): Promise<string> {
+  const [row] = await db
+    .select({ id: connections.id })
+    .from(connections)
+    .where(and(eq(connections.workspaceId, actor.workspaceId), eq(connections.name, DEMO_CRM_WEBHOOKS_CONNECTION)));
+  const secret = row ? (await resolveConnection(db, { workspaceId: actor.workspaceId, connectionId: row.id })).secret : null;
+  if (!secret) throw new Error(`the "${DEMO_CRM_WEBHOOKS_CONNECTION}" connection has no secret`);
+  return secret;
 }
