@@ -2,41 +2,8 @@
 
 import JsonView from '@uiw/react-json-view';
 import { useState } from 'react';
+import { ItemsTable } from '../items-table';
 import { useEditor } from './store';
-
-function ItemsTable({ items }: { items: readonly Record<string, unknown>[] }) {
-  if (items.length === 0) return <p className="text-xs text-slate-500">No items.</p>;
-  const columns = [...new Set(items.flatMap((i) => Object.keys(i)))].slice(0, 12);
-  return (
-    <div className="overflow-x-auto rounded border border-slate-200">
-      <table className="min-w-full text-xs">
-        <thead className="bg-slate-50 text-left text-slate-500">
-          <tr>
-            {columns.map((c) => (
-              <th key={c} className="px-2 py-1 font-medium whitespace-nowrap">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {items.map((item, i) => (
-            <tr key={i} className="border-t border-slate-100">
-              {columns.map((c) => {
-                const v = item[c];
-                return (
-                  <td key={c} className="max-w-40 truncate px-2 py-1 font-mono whitespace-nowrap text-slate-700" title={typeof v === 'string' ? v : JSON.stringify(v)}>
-                    {v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v)}
-                  </td>
-                );
-              })}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
-}
 
 function Items({ title, items, total }: { title: string; items: readonly Record<string, unknown>[]; total: number }) {
   const [asJson, setAsJson] = useState(false);

@@ -14,6 +14,7 @@ import { useTRPC } from '../../../_lib/trpc/react';
 import type { RunDetail } from '../../../_server/runs/run-queries';
 import { formatDuration, formatTime, StatusBadge } from '../run-format';
 import { RunGraph } from './run-graph';
+import { cellText, ItemsTable } from '../../../_components/items-table';
 
 type Step = RunDetail['steps'][number];
 const LIVE = new Set(['queued', 'running']);
@@ -24,41 +25,6 @@ function rowsOf(items: readonly unknown[]): Record<string, unknown>[] {
     const value = item && typeof item === 'object' && 'json' in item ? (item as { json: unknown }).json : item;
     return value && typeof value === 'object' && !Array.isArray(value) ? (value as Record<string, unknown>) : { value };
   });
-}
-
-function cell(v: unknown): string {
-  return v === undefined ? '' : typeof v === 'string' ? v : JSON.stringify(v);
-}
-
-function ItemsTable({ rows }: { rows: Record<string, unknown>[] }) {
-  if (rows.length === 0) return <p className="text-xs text-slate-500">No items.</p>;
-  const columns = [...new Set(rows.flatMap((r) => Object.keys(r)))].slice(0, 12);
-  return (
-    <div className="overflow-x-auto rounded border border-slate-200">
-      <table className="min-w-full text-xs">
-        <thead className="bg-slate-50 text-left text-slate-500">
-          <tr>
-            {columns.map((c) => (
-              <th key={c} className="px-2 py-1 font-medium whitespace-nowrap">
-                {c}
-              </th>
-            ))}
-          </tr>
-        </thead>
-        <tbody>
-          {rows.map((row, i) => (
-            <tr key={i} className="border-t border-slate-100">
-              {columns.map((c) => (
-                <td key={c} className="max-w-48 truncate px-2 py-1 font-mono whitespace-nowrap text-slate-700" title={cell(row[c])}>
-                  {cell(row[c])}
-                </td>
-              ))}
-            </tr>
-          ))}
-        </tbody>
-      </table>
-    </div>
-  );
 }
 
 function Json({ value }: { value: unknown }) {
@@ -78,7 +44,7 @@ function Items({ title, items, total }: { title: string; items: readonly unknown
           {asJson ? 'Table' : 'JSON'}
         </button>
       </div>
-      {asJson ? <Json value={items} /> : <ItemsTable rows={rowsOf(items)} />}
+      {asJson ? <Json value={items} /> : <ItemsTable items={rowsOf(items)} />}
     </section>
   );
 }
@@ -110,7 +76,7 @@ function StepPanel({ step, label }: { step: Step; label: string }) {
             {step.skipped.map((s, i) => (
               <li key={i} className="flex gap-3 px-2 py-1.5">
                 <span className="font-medium text-amber-900">{s.reason}</span>
-                <code className="truncate text-slate-600">{cell(rowsOf([s.item])[0])}</code>
+                <code className="truncate text-slate-600">{cellText(rowsOf([s.item])[0])}</code>
               </li>
             ))}
           </ul>
