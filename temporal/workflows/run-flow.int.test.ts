@@ -21,6 +21,7 @@ import { createActivities } from '../activities';
 import { createEffectDeps } from '../activities/effect-deps';
 import { relayPendingEvents } from '../relay/relay';
 import { startRelayLoop } from '../relay/relay-loop';
+import { eventually } from '../../tests/support/processes';
 import { runWorkflowId } from '../shared';
 
 let database: TestDatabase;
@@ -155,8 +156,14 @@ describe('flow runs on Temporal', () => {
     const a3 = await deliver(token, { id: 'a', n: 3 });
     const loop = startRelayLoop({ db: handle.db, sql: handle.sql, temporal: env.client, intervalMs: 200 });
     try {
+      // Later events of key a have no workflow until their turn comes: wait on the run rows.
       await withWorker(undefined, async () => {
-        for (const event of [a1, a2, b1, a3]) await resultOf(env.client, event.eventId);
+        for (const event of [a1, a2, b1, a3]) {
+          await eventually(async () => {
+            const [run] = await handle.db.select({ finishedAt: runs.finishedAt }).from(runs).where(eq(runs.id, event.eventId));
+            return run?.finishedAt ? true : undefined;
+          }, `the run of event ${event.eventId} to finish`);
+        }
       });
     } finally {
       await loop.stop();
