@@ -15,3 +15,18 @@ export function runWorkflowId(runId: string): string {
 
 /** PostgreSQL NOTIFY channel: the intake announces new inbox events on it, the relay listens. */
 export const INBOX_CHANNEL = 'syncline_inbox';
+
+/** Id of the Temporal Schedule of a flow whose trigger is a schedule or a poll. */
+export function flowScheduleId(flowId: string): string {
+  return `flow-${flowId}`;
+}
+
+/** What a schedule's tick workflow receives: which trigger of which flow ticked. */
+export interface TriggerTickInput {
+  workspaceId: string;
+  flowId: string;
+  nodeId: string;
+  kind: 'schedule' | 'poll';
+  /** Set when a tick is started by hand (tests); a scheduled tick takes its scheduled time from Temporal. */
+  scheduledAt?: string;
+}

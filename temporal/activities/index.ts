@@ -4,6 +4,7 @@ import type { EffectDeps } from '../../nodes/effect-deps';
 import { createEffectDeps } from './effect-deps';
 import { createNodeEffectActivity } from './node-effect';
 import { createRunRecords } from './run-records';
+import { createTriggerActivities } from './triggers';
 
 export interface ActivityDeps {
   db: Db;
@@ -18,6 +19,7 @@ export interface ActivityDeps {
 export function createActivities(deps: ActivityDeps) {
   return {
     ...createRunRecords(deps.db),
+    ...createTriggerActivities(deps.db),
     runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db)),
 
     /** Smoke activity: proves the worker reaches PostgreSQL. */

@@ -8,7 +8,7 @@ import { nodeRegistry } from '../../../nodes/registry';
 import type { Db } from '../../../db/client';
 import { auditLog, flows, runs } from '../../../db/schema';
 import { InvalidInputError } from '../errors';
-import { emptyFlow, getFlowRow, newWebhookToken, saveDraft, type Actor } from './flow-service';
+import { activeGraph, emptyFlow, getFlowRow, newWebhookToken, saveDraft, syncSchedule, type Actor, type ScheduleDeps } from './flow-service';
 import { workspaceConnections } from './connection-lookup';
 import { versionGraph } from './flow-queries';
 
@@ -73,19 +73,24 @@ export async function importFlowDoc(db: Db, actor: Actor, input: { document: unk
 }
 
 /** A flow with runs is archived (its history stays); one without runs is deleted. */
-export async function archiveOrDeleteFlow(db: Db, actor: Actor, input: { flowId: string }): Promise<{ outcome: 'archived' | 'deleted' }> {
+export async function archiveOrDeleteFlow(db: Db, actor: Actor, input: { flowId: string }, deps: ScheduleDeps = {}): Promise<{ outcome: 'archived' | 'deleted' }> {
   const flow = await getFlowRow(db, actor.workspaceId, input.flowId);
   return db.transaction(async (tx) => {
+    // An archived or deleted flow keeps no schedule (removed last below: Temporal down rolls this back).
+    const previousGraph = flow.status === 'draft' ? null : await activeGraph(tx, flow.activeVersionId);
+    const dropSchedule = () => syncSchedule(deps, { workspaceId: actor.workspaceId, flowId: flow.id, previousGraph, nextGraph: null });
     const [run] = await tx.select({ id: runs.id }).from(runs).where(and(eq(runs.flowId, flow.id), eq(runs.workspaceId, actor.workspaceId))).limit(1);
     const scope = and(eq(flows.id, flow.id), eq(flows.workspaceId, actor.workspaceId));
     if (run) {
       // Archiving also pauses: an archived flow must not start new runs.
       await tx.update(flows).set({ archivedAt: new Date(), status: 'paused', updatedBy: actor.userId, updatedAt: new Date() }).where(scope);
       await audit(tx, actor, 'flow.archived', flow.id, { name: flow.name });
+      await dropSchedule();
       return { outcome: 'archived' as const };
     }
     await tx.delete(flows).where(scope);
     await audit(tx, actor, 'flow.deleted', flow.id, { name: flow.name });
+    await dropSchedule();
     return { outcome: 'deleted' as const };
   });
 }

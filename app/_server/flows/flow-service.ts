@@ -6,6 +6,10 @@ import { connectionInfos } from '../connections/usage';
 import type { Db } from '../../../db/client';
 import { auditLog, flows, flowVersions } from '../../../db/schema';
 import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import type { Client } from '@temporalio/client';
+import { getTemporalClient } from '../../../temporal/client';
+import { deleteFlowSchedule, upsertFlowSchedule } from '../../../temporal/trigger-schedules';
+import { timedTriggerOf, TriggerConfigError, type TimedTrigger } from '../../../temporal/trigger-settings';
 
 /** Who is acting, in which workspace: every function here is scoped by it. */
 export interface Actor {
@@ -60,7 +64,7 @@ export async function saveDraft(
 export type PublishOutcome = { published: true; version: number; versionId: string; issues: Issue[] } | { published: false; issues: Issue[] };
 
 /** Strictly validates the draft and, when it has no errors, freezes it as the next immutable version. */
-export async function publishFlow(db: Db, actor: Actor, input: { flowId: string; note: string }): Promise<PublishOutcome> {
+export async function publishFlow(db: Db, actor: Actor, input: { flowId: string; note: string }, deps: ScheduleDeps = {}): Promise<PublishOutcome> {
   const flow = await getFlowRow(db, actor.workspaceId, input.flowId);
   const issues = validateForPublish(flow.draft, nodeRegistry, { connections: await connectionInfos(db, actor.workspaceId) });
   if (hasErrors(issues)) return { published: false, issues };
@@ -80,7 +84,11 @@ export async function publishFlow(db: Db, actor: Actor, input: { flowId: string;
       .returning({ id: flowVersions.id });
     if (!row) throw new Error('flow version insert returned no row');
     // An active flow switches to the new version for new runs; runs in flight keep theirs.
-    if (flow.status !== 'draft') await tx.update(flows).set({ activeVersionId: row.id }).where(eq(flows.id, flow.id));
+    if (flow.status !== 'draft') {
+      await tx.update(flows).set({ activeVersionId: row.id }).where(eq(flows.id, flow.id));
+      // The live flow's schedule follows the new version (inside the transaction: no half-published state).
+      await syncSchedule(deps, { workspaceId: actor.workspaceId, flowId: flow.id, previousGraph: await activeGraph(tx, flow.activeVersionId), nextGraph: withoutEditorData(flow.draft) });
+    }
     await tx.insert(auditLog).values({
       workspaceId: actor.workspaceId,
       actorUserId: actor.userId,
@@ -117,11 +125,14 @@ export async function latestVersion(db: Db, flowId: string) {
  * Activate makes the latest published version live; pause keeps the intake
  * accepting and storing events (they run on resume); deactivate goes back to draft.
  */
-export async function setFlowStatus(db: Db, actor: Actor, input: { flowId: string; status: 'active' | 'paused' | 'draft' }) {
+export async function setFlowStatus(db: Db, actor: Actor, input: { flowId: string; status: 'active' | 'paused' | 'draft' }, deps: ScheduleDeps = {}) {
   const flow = await getFlowRow(db, actor.workspaceId, input.flowId);
   const version = await latestVersion(db, flow.id);
   if (input.status === 'active' && !version) throw new ConflictError('Publish the flow before activating it.');
   await db.transaction(async (tx) => {
+    // Paused flows keep their schedule ticking (the relay holds their events until resume); a draft has none.
+    const previousGraph = flow.status === 'draft' ? null : await activeGraph(tx, flow.activeVersionId);
+    const nextGraph = input.status === 'draft' || !version ? null : await activeGraph(tx, version.id);
     await tx
       .update(flows)
       .set({
@@ -139,6 +150,64 @@ export async function setFlowStatus(db: Db, actor: Actor, input: { flowId: strin
       targetId: flow.id,
       details: { version: version?.version ?? null },
     });
+    // Last, so a Temporal that is unreachable rolls the status change back: never half-activated.
+    await syncSchedule(deps, { workspaceId: actor.workspaceId, flowId: flow.id, previousGraph, nextGraph });
   });
   return { status: input.status, version: version?.version ?? null, previousStatus: flow.status };
+}
+
+/** How the flow lifecycle reaches Temporal (tests hand in their client). */
+export interface ScheduleDeps {
+  temporal?: () => Promise<Client>;
+}
+
+type Tx = Parameters<Parameters<Db['transaction']>[0]>[0];
+
+export async function activeGraph(tx: Tx | Db, versionId: string | null): Promise<unknown> {
+  if (!versionId) return null;
+  const [row] = await tx.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.id, versionId));
+  return row?.graph ?? null;
+}
+
+/** Whether the graph's trigger has a schedule (an unreadable schedule or poll trigger counts: remove it anyway). */
+function hadSchedule(graph: unknown): boolean {
+  if (!graph) return false;
+  try {
+    return timedTriggerOf(graph) !== null;
+  } catch {
+    return true;
+  }
+}
+
+function triggerOrExplain(graph: unknown): TimedTrigger | null {
+  try {
+    return timedTriggerOf(graph);
+  } catch (error) {
+    if (error instanceof TriggerConfigError) throw new InvalidInputError(error.message);
+    throw error;
+  }
+}
+
+/**
+ * Makes the flow's Temporal Schedule match its live graph: created or updated for a schedule or poll
+ * trigger, deleted when the flow no longer has one. Temporal is only contacted when a schedule is
+ * or was involved, so webhook flows never depend on it.
+ */
+export async function syncSchedule(deps: ScheduleDeps, input: { workspaceId: string; flowId: string; previousGraph: unknown; nextGraph: unknown }) {
+  const next = input.nextGraph ? triggerOrExplain(input.nextGraph) : null;
+  if (!next && !hadSchedule(input.previousGraph)) return;
+  let client: Client;
+  try {
+    client = await (deps.temporal ?? getTemporalClient)();
+  } catch (error) {
+    throw new ConflictError(`Temporal is unreachable, so the flow's schedule cannot be ${next ? 'set up' : 'removed'}; nothing was changed. Try again once the worker's Temporal server is running. (${error instanceof Error ? error.message : String(error)})`);
+  }
+  try {
+    // A bounded wait: with Temporal down the SDK would otherwise keep retrying while we hold the transaction.
+    await client.connection.withDeadline(Date.now() + 5000, () =>
+      next ? upsertFlowSchedule(client, { workspaceId: input.workspaceId, flowId: input.flowId, trigger: next }) : deleteFlowSchedule(client, input.flowId),
+    );
+  } catch (error) {
+    throw new ConflictError(`Temporal refused to ${next ? 'set up' : 'remove'} the flow's schedule, so nothing was changed: ${error instanceof Error ? error.message : String(error)}`);
+  }
 }

@@ -7,6 +7,7 @@ import { mappingsRouter } from './mappings';
 import { runsRouter } from './runs';
 import { membersRouter } from './members';
 import { setupRouter } from './setup';
+import { triggersRouter } from './triggers';
 import { workspacesRouter } from './workspaces';
 
 export const appRouter = router({
@@ -19,6 +20,7 @@ export const appRouter = router({
   audit: auditRouter,
   demo: demoRouter,
   runs: runsRouter,
+  triggers: triggersRouter,
 });
 
 export type AppRouter = typeof appRouter;

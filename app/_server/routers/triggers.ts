@@ -1,0 +1,15 @@
+import { z } from 'zod';
+import { getPollCursor, resetPollCursor } from '../flows/poll-cursor';
+import { adminProcedure, router, viewerProcedure } from '../trpc/procedures';
+
+const FlowIdSchema = z.object({ flowId: z.uuid('That is not a flow id.') });
+
+export const triggersRouter = router({
+  /** Where the flow's poll trigger stands: the last modified-at read and how many ids were seen at it. */
+  pollCursor: viewerProcedure.input(FlowIdSchema).query(({ ctx, input }) => getPollCursor(ctx.db, ctx.workspace.id, input.flowId)),
+
+  /** Reset (since: null) or back-date the poll cursor: the next poll re-reads everything modified since then. */
+  resetPollCursor: adminProcedure
+    .input(FlowIdSchema.extend({ since: z.iso.datetime({ offset: true, error: 'since: an ISO date and time.' }).nullable() }))
+    .mutation(({ ctx, input }) => resetPollCursor(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input)),
+});

@@ -1,0 +1,192 @@
+/**
+ * The activities of schedule and poll ticks. They only ever INSERT inbox events (source `schedule`
+ * or `poll`, with a deterministic dedupe key, so a retried activity never makes a second event);
+ * the relay turns them into runs of active flows. A poll writes each page's event in the same
+ * transaction that advances the trigger's cursor: a page is never lost nor recorded twice.
+ */
+import { Context } from '@temporalio/activity';
+import { and, eq, isNull, sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { flows, flowVersions, inboxEvents, pollCursors } from '../../db/schema';
+import { UserError } from '../../flows-engine/index';
+import { ConnectionMissingError, resolveConnection } from '../../app/_server/connections/resolve';
+import { INBOX_CHANNEL } from '../shared';
+import { timedTriggerOf, TriggerConfigError, type PollTriggerConfig } from '../trigger-settings';
+import { microsToIso, readPollCursor, type PollCursor } from '../poll-cursor';
+import { fetchSourcePage, type ChangedRecord } from './poll-sources';
+
+/** Pages one tick reads at most; the next tick continues from the cursor. */
+export const MAX_PAGES_PER_TICK = 50;
+/** Source requests at most for one page (the lookback overlap can hold many records already seen). */
+const MAX_SOURCE_REQUESTS_PER_PAGE = 100;
+/** Records inside the lookback window checked per page for late writes. */
+const MAX_LATE_CANDIDATES = 1000;
+
+export type PollOutcome = { events: number; records: number; morePending: boolean; skipped?: string };
+
+function heartbeat(details: unknown): void {
+  try {
+    Context.current().heartbeat(details);
+  } catch {
+    // not inside an activity (tests call the functions directly)
+  }
+}
+
+async function liveFlow(db: Db, workspaceId: string, flowId: string) {
+  const [flow] = await db
+    .select({ status: flows.status, graph: flowVersions.graph })
+    .from(flows)
+    .leftJoin(flowVersions, eq(flowVersions.id, flows.activeVersionId))
+    .where(and(eq(flows.id, flowId), eq(flows.workspaceId, workspaceId), isNull(flows.archivedAt)));
+  // A draft (deactivated) flow takes no events; a paused one does: they run when it is resumed.
+  if (!flow || flow.status === 'draft' || !flow.graph) return null;
+  return flow;
+}
+
+function isAfter(record: ChangedRecord, cursor: PollCursor): boolean {
+  if (cursor.micros === null) return true;
+  if (record.micros !== cursor.micros) return record.micros > cursor.micros;
+  return !cursor.ids.includes(record.id);
+}
+
+function sameCursor(a: PollCursor, b: PollCursor): boolean {
+  return a.micros === b.micros && a.ids.length === b.ids.length && a.ids.every((id) => b.ids.includes(id));
+}
+
+export function createTriggerActivities(db: Db) {
+  async function pollConfig(workspaceId: string, flowId: string, nodeId: string): Promise<PollTriggerConfig | null> {
+    const flow = await liveFlow(db, workspaceId, flowId);
+    if (!flow) return null;
+    let trigger;
+    try {
+      trigger = timedTriggerOf(flow.graph);
+    } catch (error) {
+      if (error instanceof TriggerConfigError) throw new UserError(error.message, { nodeId });
+      throw error;
+    }
+    if (!trigger || trigger.kind !== 'poll' || trigger.nodeId !== nodeId) return null; // the live version no longer polls here
+    return trigger.config;
+  }
+
+  /**
+   * The records of the lookback window that no earlier page of this trigger carried (matched by id
+   * and modified-at in the inbox): writes committed late with a modified-at before the cursor.
+   */
+  async function notYetRecorded(flowId: string, config: PollTriggerConfig, candidates: ChangedRecord[], sinceIso: string): Promise<ChangedRecord[]> {
+    const probes = candidates.map((r) => ({ [config.idField]: r.record[config.idField], [config.modifiedField]: r.record[config.modifiedField] }));
+    const rows = await db.execute<{ ord: string }>(sql`
+      select c.ord from jsonb_array_elements(${JSON.stringify(probes)}::jsonb) with ordinality as c(value, ord)
+      where not exists (
+        select 1 from ${inboxEvents} e
+        where e.flow_id = ${flowId} and e.source = 'poll'
+          and e.received_at >= ${sinceIso}::text::timestamptz - interval '1 day'
+          and e.payload @> jsonb_build_array(c.value))`);
+    return rows.map((row) => candidates[Number(row.ord) - 1]!);
+  }
+
+  return {
+    /** Records one tick of a schedule trigger; true when this call inserted it (false: a retry, or the flow is a draft). */
+    async recordScheduleTick(input: { workspaceId: string; flowId: string; nodeId: string; scheduledAt: string }): Promise<boolean> {
+      if (!(await liveFlow(db, input.workspaceId, input.flowId))) return false;
+      const scheduledAt = new Date(input.scheduledAt).toISOString();
+      const rows = await db.execute<{ id: string }>(sql`
+        with ins as (
+          insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, source, payload)
+          values (${input.workspaceId}, ${input.flowId}, ${`schedule:${scheduledAt}`}, 'schedule', ${JSON.stringify({ scheduledAt })}::jsonb)
+          on conflict (flow_id, dedupe_key) do nothing
+          returning id
+        )
+        select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
+      return rows.length > 0;
+    },
+
+    /**
+     * Reads the records changed since the trigger's cursor (minus the lookback), page by page: each
+     * page of new records becomes ONE inbox event and advances the cursor, in one transaction.
+     * Records at or before the cursor position are skipped (same instant: by the ids seen at it),
+     * except late writes: records inside the lookback window that no earlier page carried.
+     * The pages of one trigger share an ordering key, so their runs execute one at a time in the
+     * order read: a record's later state is never applied before an earlier one.
+     */
+    async pollOnce(input: { workspaceId: string; flowId: string; nodeId: string; maxPages?: number }): Promise<PollOutcome> {
+      const config = await pollConfig(input.workspaceId, input.flowId, input.nodeId);
+      if (!config) return { events: 0, records: 0, morePending: false, skipped: 'the flow is not live with this poll trigger' };
+      let connection;
+      try {
+        connection = await resolveConnection(db, { workspaceId: input.workspaceId, connectionId: config.connectionId });
+      } catch (error) {
+        if (error instanceof ConnectionMissingError) throw new UserError(error.message, { nodeId: input.nodeId, field: 'connectionId' });
+        throw error;
+      }
+      const outcome: PollOutcome = { events: 0, records: 0, morePending: false };
+      const maxPages = input.maxPages ?? MAX_PAGES_PER_TICK;
+      for (let page = 0; page < maxPages; page++) {
+        const cursor = await readPollCursor(db, input.flowId, input.nodeId);
+        const since = cursor.micros === null ? null : microsToIso(cursor.micros - BigInt(config.lookbackMs) * 1000n);
+        const fresh: ChangedRecord[] = [];
+        const late: ChangedRecord[] = [];
+        let sourceCursor: string | null = null;
+        let exhausted = false;
+        for (let request = 0; request < MAX_SOURCE_REQUESTS_PER_PAGE && fresh.length < config.pageSize; request++) {
+          const result = await fetchSourcePage(connection, config, since, sourceCursor, config.pageSize);
+          for (const record of result.records) {
+            if (isAfter(record, cursor)) {
+              if (fresh.length < config.pageSize) fresh.push(record);
+            } else if (cursor.micros !== null && record.micros < cursor.micros && late.length < MAX_LATE_CANDIDATES) {
+              late.push(record); // inside the lookback: a late write unless an earlier page already carried it
+            }
+          }
+          sourceCursor = result.next;
+          if (!sourceCursor) {
+            exhausted = true;
+            break;
+          }
+          heartbeat({ page, request });
+        }
+        const lateUnseen = late.length > 0 ? await notYetRecorded(input.flowId, config, late, since!) : [];
+        const records = [...lateUnseen, ...fresh];
+        if (records.length === 0) {
+          outcome.morePending = !exhausted; // only records already seen within the request budget
+          return outcome;
+        }
+        const first = records[0]!;
+        const last = records.reduce((a, b) => (b.micros > a.micros || (b.micros === a.micros && b.id > a.id) ? b : a));
+        const lastIso = microsToIso(last.micros);
+        // Late writes alone never move the cursor back; fresh records move it to the last one read.
+        const newest = fresh.length > 0 ? fresh.reduce((a, b) => (b.micros > a.micros || (b.micros === a.micros && b.id > a.id) ? b : a)) : null;
+        const cursorIso = newest ? microsToIso(newest.micros) : cursor.modifiedAt!;
+        const idsAtCursor = newest
+          ? [...new Set([...(cursor.micros === newest.micros ? cursor.ids : []), ...fresh.filter((r) => r.micros === newest.micros).map((r) => r.id)])]
+          : cursor.ids;
+        const dedupeKey = `poll:${input.nodeId}:${first.id}@${microsToIso(first.micros)}..${last.id}@${lastIso}`;
+        const written = await db.transaction(async (tx) => {
+          // Optimistic: if another poll moved the cursor since we read it, this page is not ours to write.
+          await tx.insert(pollCursors).values({ workspaceId: input.workspaceId, flowId: input.flowId, nodeId: input.nodeId }).onConflictDoNothing();
+          const current = await readPollCursor(tx as unknown as Db, input.flowId, input.nodeId, { lock: true });
+          if (!sameCursor(current, cursor)) return false;
+          await tx.execute(sql`
+            with ins as (
+              insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
+              values (${input.workspaceId}, ${input.flowId}, ${dedupeKey}, ${`poll:${input.nodeId}`}, 'poll', ${JSON.stringify(records.map((r) => r.record))}::jsonb)
+              on conflict (flow_id, dedupe_key) do nothing
+              returning id
+            )
+            select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
+          await tx
+            .update(pollCursors)
+            .set({ modifiedAt: sql`${cursorIso}::text::timestamptz`, idsAtModifiedAt: idsAtCursor, updatedAt: new Date() })
+            .where(and(eq(pollCursors.flowId, input.flowId), eq(pollCursors.nodeId, input.nodeId)));
+          return true;
+        });
+        if (written) {
+          outcome.events += 1;
+          outcome.records += records.length;
+        }
+        heartbeat({ page, records: outcome.records });
+        if (exhausted && fresh.length < config.pageSize) return outcome;
+      }
+      outcome.morePending = true;
+      return outcome;
+    },
+  };
+}
