@@ -5,7 +5,7 @@ export function PageHeader({ title, description, actions }: { title: string; des
     <div className="mb-8 flex flex-wrap items-start justify-between gap-4">
       <div>
         <h1 className="text-2xl font-semibold tracking-tight text-slate-900">{title}</h1>
-        {description && <p className="mt-1 max-w-2xl text-sm text-slate-600">{description}</p>}
+        {description && <p className="mt-1 max-w-xl text-sm text-slate-600">{description}</p>}
       </div>
       {actions && <div className="flex gap-2">{actions}</div>}
     </div>
