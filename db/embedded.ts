@@ -168,7 +168,7 @@ async function assertReachableByPostgresUser(dataDir: string, ids: { uid: number
 // Stale postmaster.pid
 
 /** Alive and not a zombie (an orphan's zombie lingers when the container's init does not reap it). */
-function isAlive(pid: number): boolean {
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
   } catch (err) {

@@ -5,6 +5,7 @@
  */
 import { spawn, type ChildProcess } from 'node:child_process';
 import { readdirSync, readFileSync } from 'node:fs';
+import { isAlive } from '../../db/embedded';
 import { createLogger, type Color, type Logger } from './logs';
 
 export interface ExitInfo {
@@ -180,20 +181,6 @@ export function spawnManaged(options: SpawnOptions): ManagedProcess {
   return managed;
 }
 
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EPERM') return false;
-  }
-  try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-    return stat.slice(stat.lastIndexOf(')') + 2).split(' ')[0] !== 'Z';
-  } catch {
-    return true;
-  }
-}
-
 /**
  * Calls `onGone` when whoever launched the supervisor goes away without signalling it: `npm start` runs
  * `sh -c "tsx scripts/start.ts"`, and a SIGTERM sent to npm alone (docker stop, systemd, a process
@@ -215,7 +202,7 @@ export function watchLaunchers(onGone: (why: string) => void): void {
     if (process.ppid !== parent) {
       clearInterval(timer);
       onGone(`its parent process (pid ${parent}) exited`);
-    } else if (leader && leader !== process.pid && !pidAlive(leader)) {
+    } else if (leader && leader !== process.pid && !isAlive(leader)) {
       clearInterval(timer);
       onGone(`the process that launched it (pid ${leader}, e.g. npm) exited`);
     }
