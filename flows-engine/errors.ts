@@ -21,6 +21,16 @@ export interface ErrorLocation {
   readonly position?: number;
 }
 
+/** What the three error kinds share: a message and where in the flow it happened. */
+abstract class CategorizedError extends Error {
+  abstract readonly category: ErrorCategory;
+  readonly location: ErrorLocation;
+  constructor(message: string, location: ErrorLocation = {}) {
+    super(message);
+    this.location = location;
+  }
+}
+
 /**
  * A failure caused by the flow's configuration or by the data; retrying will not help.
  *
@@ -29,14 +39,9 @@ export interface ErrorLocation {
  * throw new UserError('The field "email" is required', { nodeId: 'n1', field: 'email' });
  * ```
  */
-export class UserError extends Error {
+export class UserError extends CategorizedError {
   readonly category = ErrorCategory.user;
-  readonly location: ErrorLocation;
-  constructor(message: string, location: ErrorLocation = {}) {
-    super(message);
-    this.name = 'UserError';
-    this.location = location;
-  }
+  override readonly name = 'UserError';
 }
 
 /**
@@ -47,14 +52,9 @@ export class UserError extends Error {
  * if (res.status >= 500) throw new TransientError(`HTTP ${res.status} from the CRM`);
  * ```
  */
-export class TransientError extends Error {
+export class TransientError extends CategorizedError {
   readonly category = ErrorCategory.transient;
-  readonly location: ErrorLocation;
-  constructor(message: string, location: ErrorLocation = {}) {
-    super(message);
-    this.name = 'TransientError';
-    this.location = location;
-  }
+  override readonly name = 'TransientError';
 }
 
 /**
@@ -65,14 +65,9 @@ export class TransientError extends Error {
  * throw new UnexpectedError('node has no definition after validation');
  * ```
  */
-export class UnexpectedError extends Error {
+export class UnexpectedError extends CategorizedError {
   readonly category = ErrorCategory.unexpected;
-  readonly location: ErrorLocation;
-  constructor(message: string, location: ErrorLocation = {}) {
-    super(message);
-    this.name = 'UnexpectedError';
-    this.location = location;
-  }
+  override readonly name = 'UnexpectedError';
 }
 
 /**

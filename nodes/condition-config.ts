@@ -8,6 +8,8 @@ import {
   ConditionSchema,
   isConditionGroup,
   type Condition,
+  type ConditionContext,
+  type Item,
   type Predicate,
   UserError,
 } from '../flows-engine/index';
@@ -64,4 +66,17 @@ export function usesIntegrationAccountRule(config: ConditionsConfig): boolean {
       ? c.conditions.some(walk)
       : c.operator === 'isNotIntegrationAccount' || c.operator === 'isIntegrationAccount';
   return config.conditions.some(walk);
+}
+
+/** Splits items into those that match the conditions and the others (Filter, Branch). */
+export function partitionByConditions(
+  items: readonly Item[],
+  config: ConditionsConfig,
+  ctx: ConditionContext,
+): { matching: Item[]; other: Item[] } {
+  const predicate = compileOrThrow(config);
+  const matching: Item[] = [];
+  const other: Item[] = [];
+  for (const item of items) (predicate(item.json, ctx) === undefined ? matching : other).push(item);
+  return { matching, other };
 }

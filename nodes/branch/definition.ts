@@ -1,5 +1,5 @@
-import { defineNode, type Item } from '../../flows-engine/index';
-import { checkConditions, compileOrThrow, conditionConnectionRefs, ConditionsConfigSchema } from '../condition-config';
+import { defineNode } from '../../flows-engine/index';
+import { checkConditions, partitionByConditions, conditionConnectionRefs, ConditionsConfigSchema } from '../condition-config';
 
 /** Sends matching items to `true` and the others to `false`. */
 export const branchNode = defineNode({
@@ -15,14 +15,7 @@ export const branchNode = defineNode({
   connectionRefs: conditionConnectionRefs,
   effect: false,
   run: ({ items, config, ctx }) => {
-    const predicate = compileOrThrow(config);
-    const yes: Item[] = [];
-    const no: Item[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i] as Item;
-      if (predicate(item.json, ctx) === undefined) yes.push(item);
-      else no.push(item);
-    }
-    return { out: { true: yes, false: no } };
+    const { matching, other } = partitionByConditions(items, config, ctx);
+    return { out: { true: matching, false: other } };
   },
 });

@@ -1,5 +1,5 @@
-import { defineNode, type Item } from '../../flows-engine/index';
-import { checkConditions, compileOrThrow, conditionConnectionRefs, ConditionsConfigSchema } from '../condition-config';
+import { defineNode } from '../../flows-engine/index';
+import { checkConditions, partitionByConditions, conditionConnectionRefs, ConditionsConfigSchema } from '../condition-config';
 
 /** Keeps the items that match; the others leave by the `dropped` port. */
 export const filterNode = defineNode({
@@ -15,14 +15,7 @@ export const filterNode = defineNode({
   connectionRefs: conditionConnectionRefs,
   effect: false,
   run: ({ items, config, ctx }) => {
-    const predicate = compileOrThrow(config);
-    const kept: Item[] = [];
-    const dropped: Item[] = [];
-    for (let i = 0; i < items.length; i++) {
-      const item = items[i] as Item;
-      if (predicate(item.json, ctx) === undefined) kept.push(item);
-      else dropped.push(item);
-    }
-    return { out: { kept, dropped } };
+    const { matching, other } = partitionByConditions(items, config, ctx);
+    return { out: { kept: matching, dropped: other } };
   },
 });
