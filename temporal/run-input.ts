@@ -13,15 +13,31 @@ export interface RunFlowInput {
   flowName: string;
   version: number;
   flow: Flow;
-  trigger: { items: Item[]; payload: unknown };
+  /**
+   * The trigger's items and payload, or (`batchId` set, items empty, payload null) a reference to
+   * them in `item_batches` when they are too large for workflow input.
+   */
+  trigger: { items: Item[]; payload: unknown; batchId?: string };
   integrationIdentities: Record<string, string>;
   /** ISO time the run was accepted: the run's only notion of "now". */
   acceptedAt: string;
+  /** Set for a retry of another run. */
+  retry?: RunRetryInput;
 }
+
+export interface RunRetryInput {
+  /** The first run of the retry chain: effects use its idempotency keys, so a retry never repeats one. */
+  originalRunId: string;
+  /** A retry from the failed step: effect nodes that succeeded in this run are not run again, their stored output is reused. */
+  reuseOutputsOf?: string;
+}
+
+/** When each step ran (ISO 8601), by node id. */
+export type StepTimings = Record<string, { startedAt: string; finishedAt: string }>;
 
 export interface RunFlowSummary {
   runId: string;
-  status: 'succeeded' | 'failed';
+  status: 'succeeded' | 'failed' | 'cancelled';
   itemsIn: number;
   itemsOut: number;
   itemsSkipped: number;

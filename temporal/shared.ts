@@ -13,6 +13,9 @@ export function runWorkflowId(runId: string): string {
   return `run-${runId}`;
 }
 
+/** Inbox source of a retry an operator requested: queued like any event, started by the relay. */
+export const RETRY_SOURCE = 'retry';
+
 /** PostgreSQL NOTIFY channel: the intake announces new inbox events on it, the relay listens. */
 export const INBOX_CHANNEL = 'syncline_inbox';
 

@@ -5,3 +5,6 @@ export * from './runs';
 export * from './external-ids';
 export * from './cursors';
 export * from './connections';
+export * from './item-batches';
+export * from './run-retries';
+export * from './record-lineage';

@@ -2,6 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { createEffectDeps } from './effect-deps';
+import { createItemBatchActivities } from './item-batch-activities';
 import { createNodeEffectActivity } from './node-effect';
 import { createRunRecords } from './run-records';
 import { createTriggerActivities } from './triggers';
@@ -20,7 +21,8 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createRunRecords(deps.db),
     ...createTriggerActivities(deps.db),
-    runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db)),
+    ...createItemBatchActivities(deps.db),
+    runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db), deps.db),
 
     /** Smoke activity: proves the worker reaches PostgreSQL. */
     async databaseTime(): Promise<string> {

@@ -1,16 +1,35 @@
 import { ApplicationFailure, Context } from '@temporalio/activity';
+import type { Db } from '../../db/client';
 import { describeError, type EffectRequest, type Item } from '../../flows-engine/index';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { runNodeEffect } from '../../nodes/effects';
+import { ITEM_BATCH_REFERENCE_BYTES, loadItemBatch, loadNodeOutput, saveNodeOutput, serializedBytes, type Ports } from '../item-batches';
+import { recordingTouchedRecords, saveTouchedRecords } from './record-lineage';
 
 export interface NodeEffectRequest extends EffectRequest {
   workspaceId: string;
   runId: string;
+  /** Since step-outputs-v1: the run's flow (lineage rows), and the output is stored for retries. */
+  flowId?: string;
+  /** The first run of a retry chain: idempotency keys derive from it (`originalRunId:nodeId`). */
+  originalRunId?: string;
+  /** A retry from the failed step: reuse this run's stored output of the node instead of running it again. */
+  reuseOutputOf?: string;
+  /** The items by reference (an `item_batches` row of this run); `items` is empty then. */
+  itemsRef?: { batchId: string; port: string };
 }
 
 export interface NodeEffectResult {
+  /** Empty when `portsRef` is set. */
   ports: Record<string, Item[]>;
+  /** Set when the output was too large for workflow history: the `item_batches` row holding it. */
+  portsRef?: string;
   attempt: number;
+  /** True when the output of the retried run was reused and the effect did not run again. */
+  reused?: boolean;
+  /** Wall-clock time of the step (of the last attempt), ISO 8601. */
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 /** Details attached to a failed effect, so the workflow can record the attempt count and the field. */
@@ -18,23 +37,57 @@ export interface NodeEffectFailureDetails {
   attempt: number;
   category: string;
   field?: string;
+  startedAt?: string;
+  finishedAt?: string;
 }
 
 /**
- * The one generic effect activity. The idempotency key is `runId:nodeId`, the
- * same on every attempt, so a retry never applies a side effect twice. Errors
- * are classified here: user errors are not retried, everything else is, with
- * the node's retry policy.
+ * The one generic effect activity. The idempotency key is `originalRunId:nodeId` (the run's own id
+ * unless it is a retry), the same on every attempt and every retry of the run, so neither a Temporal
+ * retry nor an operator's retry applies a side effect twice. Errors are classified here: user errors
+ * are not retried, everything else is, with the node's retry policy.
+ *
+ * Since step-outputs-v1 (`flowId` set) the output is also stored in `item_batches` (for a retry from
+ * the failed step, and as a reference when large) and the records touched go to the lineage.
  */
-export function createNodeEffectActivity(deps: EffectDeps) {
+export function createNodeEffectActivity(deps: EffectDeps, db: Db) {
   return async function runEffect(request: NodeEffectRequest): Promise<NodeEffectResult> {
     const { attempt } = Context.current().info;
+    const startedAt = new Date().toISOString();
     try {
-      const ports = await runNodeEffect(request, { workspaceId: request.workspaceId, runId: request.runId, attempt }, deps);
-      return { ports, attempt };
+      if (request.flowId === undefined) {
+        const ports = await runNodeEffect(request, { workspaceId: request.workspaceId, runId: request.runId, attempt }, deps);
+        return { ports, attempt };
+      }
+      const step = { workspaceId: request.workspaceId, runId: request.runId, flowId: request.flowId, nodeId: request.nodeId };
+      const reused = request.reuseOutputOf
+        ? await loadNodeOutput(db, { workspaceId: request.workspaceId, runId: request.reuseOutputOf, nodeId: request.nodeId })
+        : null;
+      let ports: Ports;
+      if (reused) {
+        ports = reused;
+      } else {
+        const items = request.itemsRef ? await resolveItems(db, request.workspaceId, request.itemsRef) : request.items;
+        const recording = recordingTouchedRecords(deps);
+        ports = await runNodeEffect(
+          { ...request, items },
+          { workspaceId: request.workspaceId, runId: request.runId, attempt, idempotencyKey: `${request.originalRunId ?? request.runId}:${request.nodeId}` },
+          recording.deps,
+        );
+        await saveTouchedRecords(db, step, recording.touched);
+      }
+      const batchId = await saveNodeOutput(db, { ...step, ports });
+      const timing = { startedAt, finishedAt: new Date().toISOString(), ...(reused ? { reused: true } : {}) };
+      if (serializedBytes(ports) > ITEM_BATCH_REFERENCE_BYTES) return { ports: {}, portsRef: batchId, attempt, ...timing };
+      return { ports, attempt, ...timing };
     } catch (error) {
       const info = describeError(error);
-      const details: NodeEffectFailureDetails = { attempt, category: info.category, ...(info.field ? { field: info.field } : {}) };
+      const details: NodeEffectFailureDetails = {
+        attempt,
+        category: info.category,
+        ...(info.field ? { field: info.field } : {}),
+        ...(request.flowId === undefined ? {} : { startedAt, finishedAt: new Date().toISOString() }),
+      };
       throw ApplicationFailure.create({
         type: error instanceof Error ? error.name : 'Error',
         message: info.message,
@@ -43,4 +96,9 @@ export function createNodeEffectActivity(deps: EffectDeps) {
       });
     }
   };
+}
+
+async function resolveItems(db: Db, workspaceId: string, ref: { batchId: string; port: string }): Promise<Item[]> {
+  const data = await loadItemBatch<Ports>(db, { workspaceId, id: ref.batchId });
+  return data[ref.port] ?? [];
 }

@@ -1,7 +1,8 @@
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, ne, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { runs, runSteps, type RunError } from '../../db/schema';
 import type { NodeTrace, RunResult } from '../../flows-engine/index';
+import type { StepTimings } from '../run-input';
 import { INBOX_CHANNEL } from '../shared';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
@@ -11,28 +12,48 @@ export interface CompletedRun {
   attempts: Record<string, number>;
   itemsIn: number;
   itemsOut: number;
+  /** When each step ran (runs recorded before step-outputs-v1 have none). */
+  timings?: StepTimings;
 }
 
 const SAMPLE_ITEMS = 5;
 
+/** A cancelled run stays cancelled: no later write of the workflow changes its status. */
+const notCancelled = ne(runs.status, 'cancelled');
+
 /** Run records: written by activities, in as few statements as the data allows. */
 export function createRunRecords(db: Db) {
+  /** Throws (so the activity is retried) unless the run row exists; returns its status. */
+  async function existingStatus(runId: string) {
+    const [row] = await db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
+    if (!row) throw new Error(`run ${runId} has no run record yet`);
+    return row.status;
+  }
+
   return {
-    async markRunRunning(runId: string): Promise<void> {
+    /** Marks the run running, unless it was cancelled before it started: then says so, and the workflow stops. */
+    async markRunRunning(runId: string): Promise<'running' | 'cancelled'> {
       const updated = await db
         .update(runs)
         .set({ status: 'running', startedAt: sql`coalesce(${runs.startedAt}, now())` })
-        .where(eq(runs.id, runId))
+        .where(and(eq(runs.id, runId), notCancelled))
         .returning({ id: runs.id });
-      if (updated.length === 0) throw new Error(`run ${runId} has no run record yet`); // retried
+      if (updated.length > 0) return 'running';
+      await existingStatus(runId);
+      return 'cancelled';
     },
 
-    /** One transaction: the run row and every step row (one multi-row insert). Idempotent on retry. */
-    async completeRun({ runId, result, attempts, itemsIn, itemsOut }: CompletedRun): Promise<void> {
+    /**
+     * One transaction: every step row (one multi-row insert) and the run row. Idempotent on retry.
+     * The steps are written even for a run cancelled meanwhile, but its status stays `cancelled`.
+     */
+    async completeRun({ runId, result, attempts, itemsIn, itemsOut, timings = {} }: CompletedRun): Promise<void> {
       const skipped = result.trace.reduce((sum, step) => sum + step.skippedCount, 0);
       await db.transaction(async (tx) => {
         await tx.delete(runSteps).where(eq(runSteps.runId, runId));
-        const steps = result.trace.map((step) => toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1)));
+        const steps = result.trace.map((step) =>
+          toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId]),
+        );
         if (steps.length > 0) await tx.insert(runSteps).values(steps);
         const updated = await tx
           .update(runs)
@@ -45,9 +66,12 @@ export function createRunRecords(db: Db) {
             finishedAt: sql`now()`,
             startedAt: sql`coalesce(${runs.startedAt}, now())`,
           })
-          .where(eq(runs.id, runId))
+          .where(and(eq(runs.id, runId), notCancelled))
           .returning({ id: runs.id });
-        if (updated.length === 0) throw new Error(`run ${runId} has no run record`); // rolls back; retried
+        if (updated.length === 0) {
+          const [row] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
+          if (!row) throw new Error(`run ${runId} has no run record`); // rolls back; retried
+        }
         // The next event of this run's ordering key may start now: wake the relay.
         await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, '')`);
       });
@@ -64,7 +88,7 @@ function toRunError(error: NonNullable<RunResult['error']>): RunError {
   };
 }
 
-function toStepRow(runId: string, step: NodeTrace, attempts: number): typeof runSteps.$inferInsert {
+function toStepRow(runId: string, step: NodeTrace, attempts: number, timing: StepTimings[string] | undefined): typeof runSteps.$inferInsert {
   const output = Object.fromEntries(
     Object.entries(step.outputSample).map(([port, items]) => [
       port,
@@ -83,5 +107,6 @@ function toStepRow(runId: string, step: NodeTrace, attempts: number): typeof run
     output,
     skipped: step.skipped.slice(0, 20).map((s) => ({ item: s.json, reason: s.reason })),
     error: step.error ? toRunError(step.error) : null,
+    ...(timing ? { startedAt: new Date(timing.startedAt), finishedAt: new Date(timing.finishedAt) } : {}),
   };
 }

@@ -1,12 +1,13 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { and, asc, eq, inArray, isNull, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { loadIntegrationIdentities } from '../../app/_server/connections/usage';
 import type { Db } from '../../db/client';
-import { flows, flowVersions, inboxEvents, runs } from '../../db/schema';
+import { flows, flowVersions, inboxEvents, runRetries, runs } from '../../db/schema';
 import { FlowSchema, type Flow } from '../../flows-engine/index';
+import { ITEM_BATCH_REFERENCE_BYTES, saveTriggerBatch, serializedBytes } from '../item-batches';
 import type { RunFlowInput } from '../run-input';
-import { runWorkflowId, taskQueue } from '../shared';
+import { RETRY_SOURCE, runWorkflowId, taskQueue } from '../shared';
 import { itemsFromPayload } from './trigger-items';
 
 const START_DEADLINE_MS = 5000;
@@ -17,6 +18,7 @@ export interface RelayOutcome {
 }
 
 type PendingEvent = typeof inboxEvents.$inferSelect;
+type RetryRequest = typeof runRetries.$inferSelect;
 
 /**
  * Runs of one ordering key (per flow) execute one at a time, in arrival order: an event is only
@@ -33,7 +35,9 @@ const nextInLineForItsKey = sql`(
     and not exists (
       select 1 from ${runs} as active
       where active.flow_id = ${inboxEvents.flowId} and active.ordering_key = ${inboxEvents.orderingKey}
-        and active.status in ('queued', 'running') and active.id <> ${inboxEvents.id})
+        and active.status in ('queued', 'running') and active.id <> ${inboxEvents.id}
+        -- a retry's run row exists (queued) from the moment it is requested; it is only in flight once relayed
+        and not exists (select 1 from ${inboxEvents} as own where own.id = active.id and own.relayed_at is null))
   ))`;
 
 /**
@@ -51,12 +55,28 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
       .select({ event: inboxEvents, flowName: flows.name, versionId: flows.activeVersionId })
       .from(inboxEvents)
       .innerJoin(flows, eq(flows.id, inboxEvents.flowId))
-      .where(and(isNull(inboxEvents.relayedAt), eq(flows.status, 'active'), nextInLineForItsKey))
+      // Retries run on the version they name, so they go on even while the flow is paused.
+      .where(and(isNull(inboxEvents.relayedAt), or(eq(flows.status, 'active'), eq(inboxEvents.source, RETRY_SOURCE)), nextInLineForItsKey))
       .orderBy(asc(inboxEvents.seq))
       .limit(options.limit ?? 200)
       .for('update', { of: inboxEvents, skipLocked: true });
     if (pending.length === 0) return { started: 0, failed: 0 };
 
+    const retryIds = pending.filter((p) => p.event.source === RETRY_SOURCE).map((p) => p.event.id);
+    const retryRows = retryIds.length
+      ? await tx
+          .select({ retry: runRetries, runStatus: runs.status })
+          .from(runRetries)
+          .innerJoin(runs, eq(runs.id, runRetries.runId))
+          .where(inArray(runRetries.runId, retryIds))
+      : [];
+    const retries = new Map(retryRows.map((r) => [r.retry.runId, r] as const));
+    // A retry cancelled before its turn: nothing to start; the event is done.
+    const cancelled = retryRows.filter((r) => r.runStatus === 'cancelled').map((r) => r.retry.runId);
+    for (const p of pending) {
+      const retry = retries.get(p.event.id);
+      if (retry) p.versionId = retry.retry.flowVersionId;
+    }
     const versionIds = [...new Set(pending.flatMap((p) => (p.versionId ? [p.versionId] : [])))];
     const versions = new Map(
       (versionIds.length ? await tx.select().from(flowVersions).where(inArray(flowVersions.id, versionIds)) : []).map((v) => [
@@ -71,7 +91,7 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
 
     const startable = pending.flatMap(({ event, flowName, versionId }) => {
       const version = versionId ? versions.get(versionId) : undefined;
-      return version ? [{ event, flowName, version }] : [];
+      return version && !cancelled.includes(event.id) ? [{ event, flowName, version }] : [];
     });
     if (startable.length > 0) {
       // Committed before the workflows start (outside this transaction), so a fast run never
@@ -97,11 +117,12 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
     }
 
     const results = await Promise.allSettled(
-      startable.map(({ event, flowName, version }) =>
-        startRun(temporal, runInput(event, flowName, version, identities.get(event.workspaceId) ?? {})),
-      ),
+      startable.map(async ({ event, flowName, version }) => {
+        const input = runInput(event, flowName, version, identities.get(event.workspaceId) ?? {}, retries.get(event.id)?.retry);
+        await startRun(temporal, await withLargeTriggerByReference(db, input));
+      }),
     );
-    const started: string[] = [];
+    const started: string[] = [...cancelled];
     const failures: { id: string; message: string }[] = pending
       .filter((p) => !p.versionId || !versions.has(p.versionId))
       .map((p) => ({ id: p.event.id, message: 'the flow is active but has no published version' }));
@@ -129,6 +150,7 @@ function runInput(
   flowName: string,
   version: { version: number; flow: Flow },
   integrationIdentities: Record<string, string>,
+  retry: RetryRequest | undefined,
 ): RunFlowInput {
   return {
     runId: event.id,
@@ -139,8 +161,18 @@ function runInput(
     flow: version.flow,
     trigger: { items: itemsFromPayload(event.payload), payload: event.payload },
     integrationIdentities,
-    acceptedAt: event.receivedAt.toISOString(),
+    acceptedAt: (retry?.acceptedAt ?? event.receivedAt).toISOString(),
+    ...(retry
+      ? { retry: { originalRunId: retry.originalRunId, ...(retry.from === 'failed-step' ? { reuseOutputsOf: retry.retryOf } : {}) } }
+      : {}),
   };
+}
+
+/** A trigger batch too large for workflow input is stored in PostgreSQL; the input carries its id. */
+async function withLargeTriggerByReference(db: Db, input: RunFlowInput): Promise<RunFlowInput> {
+  if (serializedBytes(input.trigger) <= ITEM_BATCH_REFERENCE_BYTES) return input;
+  const batchId = await saveTriggerBatch(db, { workspaceId: input.workspaceId, runId: input.runId, batch: input.trigger });
+  return { ...input, trigger: { items: [], payload: null, batchId } };
 }
 
 async function startRun(temporal: Client, input: RunFlowInput): Promise<void> {

@@ -5,13 +5,15 @@ import {
   UnexpectedError,
   UserError,
   type EffectRequest,
+  type FlowNode,
   type Item,
   type NodeSettings,
+  type NodeTrace,
 } from '../../flows-engine/index';
 import { nodeRegistry } from '../../nodes/registry';
 import type { Activities } from '../activities';
-import type { NodeEffectFailureDetails } from '../activities/node-effect';
-import type { RunFlowInput, RunFlowSummary } from '../run-input';
+import type { NodeEffectFailureDetails, NodeEffectRequest } from '../activities/node-effect';
+import type { RunFlowInput, RunFlowSummary, StepTimings } from '../run-input';
 
 /**
  * Run records are short database writes: local activities (run in the worker
@@ -29,6 +31,13 @@ const RECORDS_OPTIONS = {
  */
 const LOCAL_ACTIVITIES_PATCH = 'local-activities-v1';
 
+/**
+ * Patch marker of stored step outputs: effect outputs go to PostgreSQL (reused by a retry from the
+ * failed step, passed by reference when large), idempotency keys derive from the original run of a
+ * retry chain, a run cancelled before it started stops at once, and steps carry their timings.
+ */
+const STEP_OUTPUTS_PATCH = 'step-outputs-v1';
+
 function recordsActivities(local: boolean) {
   return local ? proxyLocalActivities<Activities>(RECORDS_OPTIONS) : proxyActivities<Activities>(RECORDS_OPTIONS);
 }
@@ -39,7 +48,7 @@ function recordsActivities(local: boolean) {
  * of what a sync step costs. Longer ones run as ordinary activities (with a
  * heartbeat timeout), so a slow call does not hold a workflow task open.
  * Either way an effect may run again after a crash; the idempotency key
- * (`runId:nodeId`) is what makes that harmless.
+ * (`originalRunId:nodeId`) is what makes that harmless.
  */
 export const LOCAL_EFFECT_MAX_TIMEOUT_MS = 120_000;
 
@@ -69,36 +78,69 @@ function effectActivity(settings: NodeSettings, local: boolean) {
  */
 export async function runFlowWorkflow(input: RunFlowInput): Promise<RunFlowSummary> {
   const local = patched(LOCAL_ACTIVITIES_PATCH);
+  const stepOutputs = patched(STEP_OUTPUTS_PATCH);
   const records = recordsActivities(local);
-  await records.markRunRunning(input.runId);
+  const status = await records.markRunRunning(input.runId);
+  if (stepOutputs && status === 'cancelled') {
+    return { runId: input.runId, status: 'cancelled', itemsIn: 0, itemsOut: 0, itemsSkipped: 0 };
+  }
+  const trigger = stepOutputs && input.trigger.batchId
+    ? await records.loadTriggerBatch({ workspaceId: input.workspaceId, batchId: input.trigger.batchId })
+    : input.trigger;
   const attempts: Record<string, number> = {};
+  const effectTimes: StepTimings = {};
+  /** Item arrays that came back by reference: passed on to the next effect by the same reference. */
+  const references = new WeakMap<readonly Item[], { batchId: string; port: string }>();
 
   const runEffect = async (request: EffectRequest): Promise<Record<string, Item[]>> => {
+    const calledAt = new Date().toISOString();
     try {
-      const { ports, attempt } = await effectActivity(request.settings, local)({
+      const ref = stepOutputs ? references.get(request.items) : undefined;
+      const effectRequest: NodeEffectRequest = {
         ...request,
-        items: [...request.items],
+        items: ref ? [] : [...request.items],
         workspaceId: input.workspaceId,
         runId: input.runId,
-      });
-      attempts[request.nodeId] = attempt;
+        ...(stepOutputs
+          ? {
+              flowId: input.flowId,
+              originalRunId: input.retry?.originalRunId ?? input.runId,
+              ...(input.retry?.reuseOutputsOf ? { reuseOutputOf: input.retry.reuseOutputsOf } : {}),
+              ...(ref ? { itemsRef: ref } : {}),
+            }
+          : {}),
+      };
+      const result = await effectActivity(request.settings, local)(effectRequest);
+      attempts[request.nodeId] = result.attempt;
+      effectTimes[request.nodeId] = { startedAt: result.startedAt ?? calledAt, finishedAt: result.finishedAt ?? new Date().toISOString() };
+      if (!result.portsRef) return result.ports;
+      const ports = await records.loadOutputBatch({ workspaceId: input.workspaceId, batchId: result.portsRef });
+      for (const [port, items] of Object.entries(ports)) references.set(items, { batchId: result.portsRef, port });
       return ports;
     } catch (error) {
+      const details = failureDetails(error);
+      effectTimes[request.nodeId] = { startedAt: details?.startedAt ?? calledAt, finishedAt: details?.finishedAt ?? new Date().toISOString() };
       throw toEngineError(error, request.nodeId, attempts);
     }
   };
 
+  const runStartedAt = new Date().toISOString();
+  const sleeps: { startedAt: string; finishedAt: string }[] = [];
   const result = await executeFlow({
     flow: input.flow,
     registry: nodeRegistry,
-    trigger: input.trigger,
+    trigger,
     meta: { runId: input.runId, flowId: input.flowId, flowName: input.flowName, version: input.version, now: input.acceptedAt },
     integrationIdentities: input.integrationIdentities,
     runEffect,
-    sleep: (ms) => sleep(ms),
+    sleep: async (ms) => {
+      const startedAt = new Date().toISOString();
+      await sleep(ms);
+      sleeps.push({ startedAt, finishedAt: new Date().toISOString() });
+    },
   });
 
-  const itemsIn = input.trigger.items.length;
+  const itemsIn = trigger.items.length;
   const last = result.trace.filter((step) => step.status === 'succeeded').at(-1);
   const itemsOut = last ? Object.values(last.itemsOut).reduce((sum, n) => sum + n, 0) : 0;
   await records.completeRun({
@@ -107,6 +149,7 @@ export async function runFlowWorkflow(input: RunFlowInput): Promise<RunFlowSumma
     attempts,
     itemsIn,
     itemsOut,
+    ...(stepOutputs ? { timings: stepTimings(input.flow.nodes, result.trace, effectTimes, sleeps, runStartedAt) } : {}),
   });
   return {
     runId: input.runId,
@@ -116,6 +159,38 @@ export async function runFlowWorkflow(input: RunFlowInput): Promise<RunFlowSumma
     itemsSkipped: result.trace.reduce((sum, step) => sum + step.skippedCount, 0),
     ...(result.error ? { error: { message: result.error.message, category: result.error.category, nodeId: result.error.nodeId } } : {}),
   };
+}
+
+/**
+ * Timings of every step that ran, in trace order. Effect steps report their own wall-clock times;
+ * Delay steps take their timer's; other pure steps run inline in the workflow in no measurable
+ * time, at the (deterministic) workflow time where the previous step ended.
+ */
+function stepTimings(
+  nodes: readonly FlowNode[],
+  trace: readonly NodeTrace[],
+  effects: StepTimings,
+  sleeps: readonly { startedAt: string; finishedAt: string }[],
+  runStartedAt: string,
+): StepTimings {
+  const types = new Map(nodes.map((n) => [n.id, n] as const));
+  const timers = [...sleeps];
+  const timings: StepTimings = {};
+  let cursor = runStartedAt;
+  for (const step of trace) {
+    if (step.status === 'skipped') continue;
+    const node = types.get(step.nodeId);
+    const isTimer = node ? nodeRegistry.get(node.type, node.typeVersion)?.timer !== undefined : false;
+    const timing = effects[step.nodeId] ?? (isTimer ? timers.shift() : undefined) ?? { startedAt: cursor, finishedAt: cursor };
+    timings[step.nodeId] = timing;
+    cursor = timing.finishedAt;
+  }
+  return timings;
+}
+
+function failureDetails(error: unknown): NodeEffectFailureDetails | undefined {
+  const cause = error instanceof ActivityFailure ? error.cause : error;
+  return cause instanceof ApplicationFailure ? (cause.details?.[0] as NodeEffectFailureDetails | undefined) : undefined;
 }
 
 /** Turns an activity failure (after its retries) back into the engine's error categories. */

@@ -1,25 +1,24 @@
 /**
  * Operator actions on runs: cancel and retry. Both are open to viewers (DESIGN: a viewer "retries
  * failed runs") and both are written to the audit log in the transaction that changes the run.
+ * Retries go through the inbox (the relay starts them), like every other run.
  */
 import { randomUUID } from 'node:crypto';
 import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { auditLog, flows, flowVersions, runs } from '../../../db/schema';
-import { FlowSchema } from '../../../flows-engine/index';
-import { itemsFromPayload } from '../../../temporal/relay/trigger-items';
-import type { RunFlowInput } from '../../../temporal/run-input';
-import { runWorkflowId, taskQueue } from '../../../temporal/shared';
-import { loadIntegrationIdentities } from '../connections/usage';
-import { ConflictError, NotFoundError } from '../errors';
+import { auditLog, flowVersions, inboxEvents, runRetries, runs, runSteps } from '../../../db/schema';
+import { nodeDefinitions } from '../../../nodes/registry';
+import { storedOutputNodes } from '../../../temporal/item-batches';
+import { INBOX_CHANNEL, RETRY_SOURCE, runWorkflowId } from '../../../temporal/shared';
+import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
 import { latestVersion } from './run-queries';
 
 const START_DEADLINE_MS = 5000;
 const UNFINISHED = ['queued', 'running'] as const;
 
-interface Actor {
+export interface Actor {
   workspaceId: string;
   userId: string;
 }
@@ -64,93 +63,157 @@ export async function cancelRun(db: Db, temporal: () => Promise<Client>, actor: 
 
 export interface RetryRequest {
   runId: string;
-  from: 'start';
+  /** `failed-step`: on the original version and payload, effects that succeeded are not run again. */
+  from: 'start' | 'failed-step';
   onVersion: 'original' | 'latest';
   /** An edited trigger payload; the original one when absent. */
   payload?: unknown;
 }
 
+type RunRow = typeof runs.$inferSelect;
+
+/** Everything needed to queue one retry, checked and resolved. */
+export interface RetryPlan {
+  original: RunRow;
+  versionId: string;
+  version: number;
+  from: RetryRequest['from'];
+  payload: unknown;
+  payloadEdited: boolean;
+  /** The first run of the chain (idempotency keys) and the "now" of the new run. */
+  originalRunId: string;
+  acceptedAt: Date;
+}
+
 /**
- * Retries a run from the start as a NEW run (retry_of = the old run), on its original version or
- * the flow's latest, with the same or an edited trigger payload. Effects run again under the new
- * run's idempotency keys (`runId:nodeId`); external-id upserts are idempotent by design.
+ * Retries a run as a NEW run (retry_of = the old run), queued through the inbox so it waits its
+ * turn behind other runs of the same record (ordering key). From the start (original or latest
+ * version, same or edited payload) or from the failed step (original version and payload; the
+ * stored outputs of the effect steps that succeeded are reused, so those effects do not run again).
+ * Either way effects use the idempotency keys of the chain's first run, so an upsert by external id
+ * or an HTTP call with an Idempotency-Key that already succeeded is not applied twice.
  */
-export async function retryRun(db: Db, temporal: () => Promise<Client>, actor: Actor, request: RetryRequest) {
+export async function retryRun(db: Db, actor: Actor, request: RetryRequest) {
   const original = await loadRun(db, actor.workspaceId, request.runId);
+  const plan = await planRetry(db, actor.workspaceId, original, request);
+  const [queued] = await queueRetries(db, actor, [plan], ([entry]) => [
+    {
+      action: 'run.retry',
+      targetId: original.id,
+      details: { flowId: original.flowId, newRunId: entry!.runId, from: plan.from, onVersion: request.onVersion, version: plan.version, payloadEdited: plan.payloadEdited },
+    },
+  ]);
+  return { runId: queued!, version: plan.version };
+}
+
+/** Checks that `original` may be retried this way and resolves version, payload and chain. */
+export async function planRetry(db: Db, workspaceId: string, original: RunRow, request: Omit<RetryRequest, 'runId'>): Promise<RetryPlan> {
   if ((UNFINISHED as readonly string[]).includes(original.status)) {
     throw new ConflictError(`This run is still ${original.status}; cancel it or wait for it to finish before retrying.`);
   }
+  if (request.from === 'failed-step') {
+    if (original.status !== 'failed') throw new ConflictError(`Only a failed run can be retried from its failed step (this one ${original.status}).`);
+    if (request.onVersion !== 'original' || request.payload !== undefined) {
+      throw new InvalidInputError('from: a retry from the failed step runs on the original version with the original payload; retry from the start to change them.', 'from');
+    }
+    await requireStoredOutputs(db, workspaceId, original.id);
+  }
   const version =
     request.onVersion === 'latest'
-      ? await latestVersion(db, actor.workspaceId, original.flowId)
+      ? await latestVersion(db, workspaceId, original.flowId)
       : (await db.select().from(flowVersions).where(eq(flowVersions.id, original.flowVersionId)))[0];
   if (!version) throw new NotFoundError('The flow version to retry on');
-  const [flow] = await db.select({ name: flows.name }).from(flows).where(eq(flows.id, original.flowId));
-  if (!flow) throw new NotFoundError('The flow of this run');
-  const graph = FlowSchema.parse(version.graph);
-  const payload = request.payload === undefined ? original.triggerPayload : request.payload;
-  const id = randomUUID();
-  const acceptedAt = new Date();
-
-  await db.transaction(async (tx) => {
-    await tx.insert(runs).values({
-      id,
-      workspaceId: actor.workspaceId,
-      flowId: original.flowId,
-      flowVersionId: version.id,
-      version: version.version,
-      trigger: original.trigger,
-      orderingKey: original.orderingKey,
-      workflowId: runWorkflowId(id),
-      retryOf: original.id,
-      triggerPayload: payload,
-      createdAt: acceptedAt,
-    });
-    await tx.insert(auditLog).values({
-      workspaceId: actor.workspaceId,
-      actorUserId: actor.userId,
-      action: 'run.retry',
-      targetType: 'run',
-      targetId: original.id,
-      details: {
-        flowId: original.flowId,
-        newRunId: id,
-        from: request.from,
-        onVersion: request.onVersion,
-        version: version.version,
-        payloadEdited: request.payload !== undefined,
-      },
-    });
-  });
-
-  const input: RunFlowInput = {
-    runId: id,
-    workspaceId: actor.workspaceId,
-    flowId: original.flowId,
-    flowName: flow.name,
+  const [chain] = await db.select().from(runRetries).where(eq(runRetries.runId, original.id));
+  return {
+    original,
+    versionId: version.id,
     version: version.version,
-    flow: graph,
-    trigger: { items: itemsFromPayload(payload), payload },
-    integrationIdentities: await loadIntegrationIdentities(db, actor.workspaceId),
-    acceptedAt: acceptedAt.toISOString(),
+    from: request.from,
+    payload: request.payload === undefined ? original.triggerPayload : request.payload,
+    payloadEdited: request.payload !== undefined,
+    originalRunId: chain?.originalRunId ?? original.id,
+    // From the failed step the run keeps its "now", so the steps it computes again compute the same.
+    acceptedAt: request.from === 'failed-step' ? (chain?.acceptedAt ?? original.createdAt) : new Date(),
   };
-  try {
-    const client = await temporal();
-    await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      client.workflow.start('runFlowWorkflow', {
-        workflowId: runWorkflowId(id),
-        taskQueue: taskQueue(process.env),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        args: [input],
-      }),
+}
+
+/** Every effect step that succeeded must have its output stored, or the retry would run it again. */
+async function requireStoredOutputs(db: Db, workspaceId: string, runId: string) {
+  const steps = await db.select({ nodeId: runSteps.nodeId, nodeType: runSteps.nodeType, status: runSteps.status }).from(runSteps).where(eq(runSteps.runId, runId));
+  const stored = new Set(await storedOutputNodes(db, workspaceId, runId));
+  const missing = steps.filter((s) => s.status === 'succeeded' && isEffectful(s.nodeType) && !stored.has(s.nodeId));
+  if (missing.length > 0) {
+    throw new ConflictError(
+      `The outputs of step${missing.length === 1 ? '' : 's'} ${missing.map((s) => s.nodeId).join(', ')} of this run are not stored (the run predates stored outputs, or they expired); retry from the start instead.`,
     );
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    await db
-      .update(runs)
-      .set({ status: 'failed', finishedAt: sql`clock_timestamp()`, error: { message: `The retry could not be started: ${message}`, category: 'transient' } })
-      .where(eq(runs.id, id));
-    throw new ConflictError(`The retry could not be started (${message}). Try again in a moment.`);
   }
-  return { runId: id, version: version.version };
+}
+
+function isEffectful(nodeType: string): boolean {
+  return nodeDefinitions.some((d) => d.type === nodeType && d.effect);
+}
+
+/**
+ * Queues retries in one transaction: the new runs (queued, so they show at once), their inbox events
+ * (source `retry`, the run id as event id) and retry rows, and the audit entries `audit` makes of
+ * them; then wakes the relay,
+ * which starts each run when its ordering key is free. Returns the new run ids in plan order.
+ */
+export async function queueRetries(
+  db: Db,
+  actor: Actor,
+  plans: readonly RetryPlan[],
+  audit: (queued: readonly { runId: string; plan: RetryPlan }[]) => { action: string; targetId: string; details: Record<string, unknown> }[],
+): Promise<string[]> {
+  const rows = plans.map((plan) => ({ plan, id: randomUUID(), at: new Date() }));
+  await db.transaction(async (tx) => {
+    for (let i = 0; i < rows.length; i += 200) {
+      const chunk = rows.slice(i, i + 200);
+      await tx.insert(runs).values(
+        chunk.map(({ plan, id, at }) => ({
+          id,
+          workspaceId: actor.workspaceId,
+          flowId: plan.original.flowId,
+          flowVersionId: plan.versionId,
+          version: plan.version,
+          trigger: plan.original.trigger,
+          orderingKey: plan.original.orderingKey,
+          workflowId: runWorkflowId(id),
+          retryOf: plan.original.id,
+          triggerPayload: plan.payload,
+          createdAt: at,
+        })),
+      );
+      await tx.insert(inboxEvents).values(
+        chunk.map(({ plan, id, at }) => ({
+          id,
+          workspaceId: actor.workspaceId,
+          flowId: plan.original.flowId,
+          dedupeKey: `retry:${id}`,
+          orderingKey: plan.original.orderingKey,
+          source: RETRY_SOURCE,
+          payload: plan.payload ?? null,
+          receivedAt: at,
+        })),
+      );
+      await tx.insert(runRetries).values(
+        chunk.map(({ plan, id }) => ({
+          runId: id,
+          workspaceId: actor.workspaceId,
+          retryOf: plan.original.id,
+          originalRunId: plan.originalRunId,
+          flowVersionId: plan.versionId,
+          from: plan.from,
+          acceptedAt: plan.acceptedAt,
+          requestedBy: actor.userId,
+        })),
+      );
+    }
+    const entries = audit(rows.map(({ plan, id }) => ({ runId: id, plan })));
+    if (entries.length > 0) {
+      await tx.insert(auditLog).values(entries.map((entry) => ({ workspaceId: actor.workspaceId, actorUserId: actor.userId, targetType: 'run', ...entry })));
+    }
+    await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, '')`);
+  });
+  return rows.map((r) => r.id);
 }

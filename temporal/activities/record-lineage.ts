@@ -1,0 +1,72 @@
+import type { Db } from '../../db/client';
+import { recordLineage } from '../../db/schema';
+import type { EffectDeps } from '../../nodes/effect-deps';
+
+/** One record a step read or wrote. */
+export interface TouchedRecord {
+  access: 'read' | 'write';
+  connectionId: string;
+  objectType: string;
+  externalId: string;
+  recordKey: string;
+}
+
+/**
+ * Wraps the effects' dependencies so every external-ID lookup/save and every record upsert/delete/
+ * anonymisation notes which records it touched: the lineage of a run, gathered without each node
+ * type having to report it.
+ */
+export function recordingTouchedRecords(deps: EffectDeps): { deps: EffectDeps; touched: TouchedRecord[] } {
+  const touched: TouchedRecord[] = [];
+  const note = (access: TouchedRecord['access'], q: { connectionId: string; objectType: string }, externalId: string, recordKey = '') =>
+    touched.push({ access, connectionId: q.connectionId, objectType: q.objectType, externalId, recordKey });
+  return {
+    touched,
+    deps: {
+      ...deps,
+      externalIds: {
+        ...deps.externalIds,
+        async lookupMany(query) {
+          const found = await deps.externalIds.lookupMany(query);
+          for (const id of query.externalIds) note('read', query, id, found.get(id)?.recordKey);
+          return found;
+        },
+        async saveMany(rows) {
+          await deps.externalIds.saveMany(rows);
+          for (const row of rows) note('write', row, row.externalId, row.recordKey);
+        },
+        forgetRecordKeys: (query) => deps.externalIds.forgetRecordKeys(query),
+      },
+      records: {
+        async upsertMany(request) {
+          const results = await deps.records.upsertMany(request);
+          for (const result of results) note('write', request, result.externalId);
+          return results;
+        },
+        async deleteMany(request) {
+          await deps.records.deleteMany(request);
+          for (const id of request.externalIds) note('write', request, id);
+        },
+        async anonymiseMany(request) {
+          await deps.records.anonymiseMany(request);
+          for (const id of request.externalIds) note('write', request, id);
+        },
+      },
+    },
+  };
+}
+
+/** Writes a step's touched records; a repeated activity attempt adds nothing (unique constraint). */
+export async function saveTouchedRecords(
+  db: Db,
+  step: { workspaceId: string; runId: string; flowId: string; nodeId: string },
+  touched: readonly TouchedRecord[],
+): Promise<void> {
+  // Chunks keep each statement well under PostgreSQL's 65535 bind parameters.
+  for (let i = 0; i < touched.length; i += 1000) {
+    await db
+      .insert(recordLineage)
+      .values(touched.slice(i, i + 1000).map((t) => ({ ...step, ...t })))
+      .onConflictDoNothing();
+  }
+}
