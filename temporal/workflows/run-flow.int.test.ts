@@ -111,7 +111,7 @@ describe('flow runs on Temporal', () => {
     if (process.env.SYNCLINE_RECORD_HISTORIES) {
       // Refresh the recorded history the replay test below checks the workflow code against.
       const history = await env.client.workflow.getHandle(runWorkflowId(accepted.eventId)).fetchHistory();
-      writeFileSync(path.join(HISTORIES, 'run-flow-webhook-sync-v2-local-activities.json'), historyToJSON(history));
+      writeFileSync(path.join(HISTORIES, 'run-flow-webhook-sync-v3-step-outputs.json'), historyToJSON(history));
     }
   });
 

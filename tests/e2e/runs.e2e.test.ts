@@ -3,7 +3,7 @@ import type { Browser, Page } from 'playwright-core';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
-import { flows, runs, runSteps, users, workspaces } from '../../db/schema';
+import { flows, itemBatches, recordLineage, runs, runSteps, users, workspaces } from '../../db/schema';
 import { runWorkflowId } from '../../temporal/shared';
 import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
@@ -34,7 +34,10 @@ afterAll(async () => {
   await database?.drop();
 });
 
-/** A failed run as the worker records one: the lookup step gave up after 3 attempts, save was not reached. */
+/**
+ * A failed run as the worker records one: the lookup step succeeded (its output stored for a retry
+ * from the failed step), the save step gave up after 3 attempts.
+ */
 async function seedFailedRun(workspaceId: string, userId: string) {
   const { flowId } = await createPublishedFlow(handle.db, { workspaceId, userId }, contactIntakeFlow());
   await handle.db.update(flows).set({ name: 'Contacts to CRM' }).where(eq(flows.id, flowId));
@@ -53,7 +56,7 @@ async function seedFailedRun(workspaceId: string, userId: string) {
     orderingKey: 'contact:c-42',
     workflowId: runWorkflowId(failedRunId),
     itemsIn: 1,
-    error: { message: 'CRM answered 503 Service Unavailable', category: 'transient', nodeId: 'lookup' },
+    error: { message: 'CRM answered 503 Service Unavailable', category: 'transient', nodeId: 'save' },
     triggerPayload: payload,
     createdAt: at(0),
     startedAt: at(10),
@@ -78,15 +81,24 @@ async function seedFailedRun(workspaceId: string, userId: string) {
     step('filter', 'core.filter', 20, 35, { itemsOut: { kept: 1, dropped: 0 }, output: { kept: { items: [item], total: 1 }, dropped: { items: [], total: 0 } } }),
     step('transform', 'core.transform', 35, 60),
     step('guard', 'core.continue-if', 60, 80),
-    step('lookup', 'sync.lookup-external-id', 80, 4150, {
+    step('lookup', 'sync.lookup-external-id', 80, 140, { itemsOut: { found: 0, notFound: 1 }, output: { notFound: { items: [item], total: 1 } } }),
+    step('save', 'sync.save-external-id', 140, 4150, {
       status: 'failed',
       attempts: 3,
       itemsOut: {},
       output: null,
-      error: { message: 'CRM answered 503 Service Unavailable', category: 'transient', nodeId: 'lookup' },
+      error: { message: 'CRM answered 503 Service Unavailable', category: 'transient', nodeId: 'save' },
     }),
-    step('save', 'sync.save-external-id', 0, 0, { status: 'skipped', attempts: 0, itemsIn: 0, itemsOut: {}, input: null, output: null, startedAt: null, finishedAt: null }),
   ]);
+  await handle.db.insert(itemBatches).values({
+    workspaceId,
+    runId: failedRunId,
+    kind: 'node-output',
+    nodeId: 'lookup',
+    data: { found: [], notFound: [item] },
+    bytes: 100,
+    expiresAt: new Date(Date.now() + 86_400_000),
+  });
 }
 
 describe('run history', () => {
@@ -123,10 +135,10 @@ describe('run history', () => {
     await page.waitForURL(`${app.url}/runs/${failedRunId}`);
     const error = page.getByTestId('run-error');
     await error.waitFor();
-    await expect(error.textContent()).resolves.toMatch(/transient error at “Known contact\?”.*CRM answered 503/);
-    const failedNode = page.locator('[data-testid="run-node"][data-node-label="Known contact?"]');
+    await expect(error.textContent()).resolves.toMatch(/transient error at “Remember contact”.*CRM answered 503/);
+    const failedNode = page.locator('[data-testid="run-node"][data-node-label="Remember contact"]');
     await expect(failedNode.getAttribute('data-status')).resolves.toBe('failed');
-    await expect(page.locator('[data-testid="run-node"][data-node-label="Remember contact"]').getAttribute('data-status')).resolves.toBe('skipped');
+    await expect(page.locator('[data-testid="run-node"][data-node-label="Known contact?"]').getAttribute('data-status')).resolves.toBe('succeeded');
     await expect(page.locator('[data-testid="run-node"][data-node-label="Has an email"]').textContent()).resolves.toContain('1 in → 1 kept · 0 dropped');
     const panel = page.getByTestId('step-panel');
     await expect(panel.textContent()).resolves.toContain('3 attempts');
@@ -134,21 +146,28 @@ describe('run history', () => {
     await page.screenshot({ path: screenshotPath('runs-02-detail-failed'), fullPage: true });
   });
 
-  it('retries the run from the start: a new run that succeeds', async () => {
+  it('retries the run from the failed step: the earlier lookup is reused, the save runs; the timeline shows every step', async () => {
     await page.getByRole('button', { name: 'Retry' }).click();
     const dialog = page.getByRole('dialog', { name: 'Retry this run' });
     await dialog.waitFor();
-    await expect(dialog.getByLabel('Trigger payload').inputValue()).resolves.toContain('Grace@Example.com');
+    await expect(dialog.getByRole('radio', { name: /The failed step/ }).isChecked()).resolves.toBe(true);
+    await expect(dialog.textContent()).resolves.toContain('“Remember contact”');
     await page.screenshot({ path: screenshotPath('runs-03-retry-dialog') });
     await dialog.getByRole('button', { name: 'Start retry' }).click();
     await page.waitForURL((url) => url.pathname.startsWith('/runs/') && !url.pathname.endsWith(failedRunId));
     const newRunId = page.url().split('/').pop()!;
-    await page.locator('h1 [data-testid="run-status"][data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    await page.locator('h1 [data-testid="run-status"][data-status="succeeded"]').waitFor({ timeout: 60_000 });
     await expect(page.getByText('Retry of').isVisible()).resolves.toBe(true);
     const [retried] = await handle.db.select().from(runs).where(eq(runs.id, newRunId));
     expect(retried).toMatchObject({ retryOf: failedRunId, status: 'succeeded', itemsIn: 1 });
     await page.locator('[data-testid="run-node"][data-node-label="Remember contact"][data-status="succeeded"]').waitFor();
-    await page.screenshot({ path: screenshotPath('runs-04-retry-succeeded'), fullPage: true });
+    // The lookup was not run again (its stored output was reused): it read nothing; the save wrote the mapping.
+    const touched = await handle.db.select().from(recordLineage).where(eq(recordLineage.runId, newRunId));
+    expect(touched.map((t) => [t.nodeId, t.access, t.externalId])).toEqual([['save', 'write', 'c-42']]);
+    const timeline = page.getByTestId('step-timeline');
+    await expect(timeline.locator('li').count()).resolves.toBe(6);
+    await expect(timeline.textContent()).resolves.toMatch(/Remember contact.*\d+ ms.*1 attempt/);
+    await page.screenshot({ path: screenshotPath('runs-04-retry-from-failed-step'), fullPage: true });
 
     await page.goto(`${app.url}/runs`);
     await page.locator(`[data-testid="run-row"][data-run-id="${newRunId}"]`).waitFor();

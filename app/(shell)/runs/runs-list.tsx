@@ -10,6 +10,7 @@ import { Button } from '../../_components/button';
 import { EmptyState } from '../../_components/empty-state';
 import { PageHeader } from '../../_components/page-header';
 import { useTRPC } from '../../_lib/trpc/react';
+import { BulkRetryButton } from './bulk-retry-button';
 import { formatDuration, formatTime, RUN_STATUS_LIST as RUN_STATUSES, StatusBadge, STATUS_TONE, type RunStatusName as RunStatus } from './run-format';
 
 const LIVE = new Set(['queued', 'running']);
@@ -88,7 +89,11 @@ export function RunsList() {
   const control = 'rounded-md border-0 py-1.5 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600';
   return (
     <>
-      <PageHeader title="Runs" description="Every execution of every flow in this workspace: what ran, what it read and wrote, and why anything failed." />
+      <PageHeader
+        title="Runs"
+        description="Every execution of every flow in this workspace: what ran, what it read and wrote, and why anything failed."
+        actions={<BulkRetryButton filter={input} />}
+      />
       <div className="mb-4 space-y-3">
         <div className="flex flex-wrap items-center gap-2" role="group" aria-label="Status">
           {RUN_STATUSES.map((s) => {

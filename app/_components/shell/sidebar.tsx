@@ -1,7 +1,7 @@
 'use client';
 
 import clsx from 'clsx';
-import { Activity, ArrowLeftRight, GraduationCap, Plug, Settings, Workflow, type LucideIcon } from 'lucide-react';
+import { Activity, ArrowLeftRight, GraduationCap, History, Plug, Settings, Workflow, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ShellSession } from '../../_server/session';
@@ -12,6 +12,7 @@ import { WorkspaceSwitcher } from './workspace-switcher';
 const NAVIGATION: { href: string; label: string; icon: LucideIcon }[] = [
   { href: '/flows', label: 'Flows', icon: Workflow },
   { href: '/runs', label: 'Runs', icon: Activity },
+  { href: '/lineage', label: 'Record lineage', icon: History },
   { href: '/connections', label: 'Connections', icon: Plug },
   { href: '/mappings', label: 'Mappings', icon: ArrowLeftRight },
   { href: '/settings', label: 'Settings', icon: Settings },

@@ -11,6 +11,7 @@ import { auditLog, flows, runs, type RunStatus } from '../../../db/schema';
 import { listRuns } from '../runs/run-queries';
 // eslint-disable-next-line no-restricted-imports -- test only: retries must be shown to run to success on a real worker
 import { createActivities } from '../../../temporal/activities';
+import { relayPendingEvents } from '../../../temporal/relay/relay';
 import { runWorkflowId } from '../../../temporal/shared';
 import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
@@ -209,6 +210,8 @@ describe('runs.get, retry and cancel', () => {
     const [same, edited] = await worker.runUntil(async () => {
       const a = await caller.runs.retry({ runId: failed.id!, from: 'start', onVersion: 'original' });
       const b = await caller.runs.retry({ runId: failed.id!, from: 'start', onVersion: 'latest', payload: [{ id: 'r2', email: 'r2@example.com' }, { id: 'r3', email: '' }] });
+      // Retries are queued through the inbox; the relay starts them (both: the seeded run has no ordering key).
+      expect(await relayPendingEvents(handle.db, env.client)).toEqual({ started: 2, failed: 0 });
       await Promise.all([a, b].map((r) => env.client.workflow.getHandle(runWorkflowId(r.runId)).result()));
       return [a, b];
     });
@@ -230,8 +233,9 @@ describe('runs.get, retry and cancel', () => {
     const done = seedRun(acme, flowA, { createdAt: new Date(), status: 'failed', triggerPayload: { id: 'c9', email: 'c9@example.com' }, finishedAt: new Date() });
     await handle.db.insert(runs).values(done);
     const caller = callerFor(handle.db, viewer, acme);
-    // No worker polls: the retried run stays queued in Temporal until it is cancelled.
+    // Relayed, but no worker polls: the retried run stays queued in Temporal until it is cancelled.
     const { runId } = await caller.runs.retry({ runId: done.id!, from: 'start', onVersion: 'original' });
+    await relayPendingEvents(handle.db, env.client);
     const result = await caller.runs.cancel({ runId });
     expect(result).toEqual({ runId, status: 'cancelled' });
     const description = await env.client.workflow.getHandle(runWorkflowId(runId)).describe();

@@ -192,7 +192,8 @@ export async function queueRetries(
           dedupeKey: `retry:${id}`,
           orderingKey: plan.original.orderingKey,
           source: RETRY_SOURCE,
-          payload: plan.payload ?? null,
+          // A run recorded without a payload retries with JSON null (the column is NOT NULL).
+          payload: plan.payload ?? sql`'null'::jsonb`,
           receivedAt: at,
         })),
       );

@@ -88,9 +88,10 @@ function StepPanel({ step, label }: { step: Step; label: string }) {
 
 function Timeline({ detail, selected, onSelect, labels }: { detail: RunDetail; selected: string | null; onSelect: (id: string) => void; labels: Record<string, string> }) {
   const { run } = detail;
-  // Graph order (the worker records no per-step times for every step), then start time.
+  // Start time, then graph order (runs recorded before step timings have none; steps not reached neither).
   const order = new Map(detail.graph.nodes.map((n, i) => [n.id, i]));
-  const steps = [...detail.steps].sort((a, b) => (order.get(a.nodeId) ?? 99) - (order.get(b.nodeId) ?? 99));
+  const at = (s: Step) => (s.startedAt ? new Date(s.startedAt).getTime() : Number.MAX_SAFE_INTEGER);
+  const steps = [...detail.steps].sort((a, b) => at(a) - at(b) || (order.get(a.nodeId) ?? 99) - (order.get(b.nodeId) ?? 99));
   const t0 = new Date(run.startedAt ?? run.createdAt).getTime();
   const starts = steps.filter((s) => s.startedAt).map((s) => new Date(s.startedAt!).getTime());
   const ends = steps.filter((s) => s.finishedAt).map((s) => new Date(s.finishedAt!).getTime());
@@ -134,14 +135,17 @@ function RetryDialog({ detail, open, onClose }: { detail: RunDetail; open: boole
   const trpc = useTRPC();
   const router = useRouter();
   const queryClient = useQueryClient();
+  const failed = detail.run.status === 'failed';
+  const [from, setFrom] = useState<'start' | 'failed-step'>(failed ? 'failed-step' : 'start');
   const [onVersion, setOnVersion] = useState<'original' | 'latest'>('original');
   const original = JSON.stringify(detail.run.triggerPayload ?? null, null, 2);
+  const fromStep = from === 'failed-step';
   const [payload, setPayload] = useState(original);
   const [problem, setProblem] = useState<string | null>(null);
   const retry = useMutation(
     trpc.runs.retry.mutationOptions({
       onSuccess: async ({ runId }) => {
-        toast.success('Retry started');
+        toast.success('Retry queued');
         await queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
         onClose();
         router.push(`/runs/${runId}`);
@@ -158,36 +162,55 @@ function RetryDialog({ detail, open, onClose }: { detail: RunDetail; open: boole
       return;
     }
     setProblem(null);
-    retry.mutate({ runId: detail.run.id, from: 'start', onVersion, ...(payload.trim() === original.trim() ? {} : { payload: parsed }) });
+    if (fromStep) retry.mutate({ runId: detail.run.id, from, onVersion: 'original' });
+    else retry.mutate({ runId: detail.run.id, from, onVersion, ...(payload.trim() === original.trim() ? {} : { payload: parsed }) });
   };
+  const failedAt = detail.run.error?.nodeId;
+  const failedLabel = failedAt ? (detail.graph.nodes.find((n) => n.id === failedAt)?.label ?? failedAt) : 'the failed step';
   return (
     <Dialog title="Retry this run" open={open} onClose={onClose} wide>
       <div className="space-y-4 text-sm">
         <p className="text-slate-600">
-          Starts a new run from the start with the same trigger payload (or your edited one). Every step runs again: updates keyed by external id are safe to
-          repeat; other writes to the target system happen a second time.
+          Queues a new run; it starts when no other run of the same record is in progress. Writes that already succeeded are not made again: steps reuse the
+          original run’s idempotency keys, so a repeated update or request is recognised by the target system.
         </p>
         <fieldset className="space-y-1">
-          <legend className="text-xs font-semibold text-slate-700">Version</legend>
-          <label className="flex items-center gap-2">
-            <input type="radio" name="version" checked={onVersion === 'original'} onChange={() => setOnVersion('original')} /> The run’s version (v{detail.run.version})
+          <legend className="text-xs font-semibold text-slate-700">Start from</legend>
+          <label className={clsx('flex items-center gap-2', !failed && 'text-slate-400')}>
+            <input type="radio" name="from" disabled={!failed} checked={fromStep} onChange={() => setFrom('failed-step')} /> The failed step
+            {failed ? ` (“${failedLabel}”)` : ''}: earlier steps are not run again, their results are reused
           </label>
-          <label className={clsx('flex items-center gap-2', detail.latestVersion === null && 'text-slate-400')}>
-            <input type="radio" name="version" disabled={detail.latestVersion === null} checked={onVersion === 'latest'} onChange={() => setOnVersion('latest')} /> The latest
-            version{detail.latestVersion !== null ? ` (v${detail.latestVersion})` : ''}
+          <label className="flex items-center gap-2">
+            <input type="radio" name="from" checked={!fromStep} onChange={() => setFrom('start')} /> The start, every step runs again
           </label>
         </fieldset>
-        <label className="block">
-          <span className="text-xs font-semibold text-slate-700">Trigger payload</span>
-          <textarea aria-label="Trigger payload" value={payload} onChange={(e) => setPayload(e.target.value)} rows={10} spellCheck={false} className="mt-1 w-full rounded-md border-0 p-2 font-mono text-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600" />
-        </label>
+        {fromStep ? (
+          <p className="rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-600">On the run’s version (v{detail.run.version}) with its trigger payload.</p>
+        ) : (
+          <>
+            <fieldset className="space-y-1">
+              <legend className="text-xs font-semibold text-slate-700">Version</legend>
+              <label className="flex items-center gap-2">
+                <input type="radio" name="version" checked={onVersion === 'original'} onChange={() => setOnVersion('original')} /> The run’s version (v{detail.run.version})
+              </label>
+              <label className={clsx('flex items-center gap-2', detail.latestVersion === null && 'text-slate-400')}>
+                <input type="radio" name="version" disabled={detail.latestVersion === null} checked={onVersion === 'latest'} onChange={() => setOnVersion('latest')} /> The
+                latest version{detail.latestVersion !== null ? ` (v${detail.latestVersion})` : ''}
+              </label>
+            </fieldset>
+            <label className="block">
+              <span className="text-xs font-semibold text-slate-700">Trigger payload</span>
+              <textarea aria-label="Trigger payload" value={payload} onChange={(e) => setPayload(e.target.value)} rows={10} spellCheck={false} className="mt-1 w-full rounded-md border-0 p-2 font-mono text-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600" />
+            </label>
+          </>
+        )}
         {problem && <p className="text-sm text-red-700">{problem}</p>}
         <div className="flex justify-end gap-2">
           <Button variant="secondary" onClick={onClose}>
             Keep as is
           </Button>
           <Button onClick={submit} disabled={retry.isPending}>
-            <RotateCcw size={15} aria-hidden="true" /> {retry.isPending ? 'Starting…' : 'Start retry'}
+            <RotateCcw size={15} aria-hidden="true" /> {retry.isPending ? 'Queuing…' : 'Start retry'}
           </Button>
         </div>
       </div>
