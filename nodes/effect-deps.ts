@@ -15,7 +15,10 @@ export interface EffectContext {
   readonly workspaceId: string;
   readonly runId: string;
   readonly nodeId: string;
-  /** Stable across retries of this node in this run: `${runId}:${nodeId}`. */
+  /**
+   * Stable across Temporal's retries of this node and across operators' retries of the run:
+   * `${originalRunId}:${nodeId}`, the original being the first run of the retry chain.
+   */
   readonly idempotencyKey: string;
   /** 1 for the first attempt. */
   readonly attempt: number;
