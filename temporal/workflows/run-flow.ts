@@ -111,7 +111,8 @@ export async function runFlowWorkflow(input: RunFlowInput): Promise<RunFlowSumma
           : {}),
       };
       const result = await effectActivity(request.settings, local)(effectRequest);
-      attempts[request.nodeId] = result.attempt;
+      // 0 attempts on a step that succeeded: its output was reused from the retried run.
+      attempts[request.nodeId] = result.reused ? 0 : result.attempt;
       effectTimes[request.nodeId] = { startedAt: result.startedAt ?? calledAt, finishedAt: result.finishedAt ?? new Date().toISOString() };
       if (!result.portsRef) return result.ports;
       const ports = await records.loadOutputBatch({ workspaceId: input.workspaceId, batchId: result.portsRef });

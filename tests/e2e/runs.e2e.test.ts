@@ -122,6 +122,13 @@ describe('run history', () => {
     await expect(row.textContent()).resolves.toContain('contact:c-42');
     await page.screenshot({ path: screenshotPath('runs-01-list') });
 
+    // Bulk retry: the count of failed runs matching the filters, confirmed in a dialog (kept as is here).
+    await page.getByTestId('bulk-retry').click();
+    const bulk = page.getByRole('dialog', { name: 'Retry 1 failed run?' });
+    await bulk.waitFor();
+    await page.screenshot({ path: screenshotPath('runs-01b-bulk-retry-dialog') });
+    await bulk.getByRole('button', { name: 'Keep as is' }).click();
+
     // Status chip filter, kept in the URL.
     await page.getByRole('button', { name: 'succeeded', exact: true }).click();
     await page.waitForURL(/status=succeeded/);
@@ -166,12 +173,21 @@ describe('run history', () => {
     expect(touched.map((t) => [t.nodeId, t.access, t.externalId])).toEqual([['save', 'write', 'c-42']]);
     const timeline = page.getByTestId('step-timeline');
     await expect(timeline.locator('li').count()).resolves.toBe(6);
-    await expect(timeline.textContent()).resolves.toMatch(/Remember contact.*\d+ ms.*1 attempt/);
+    await expect(timeline.textContent()).resolves.toMatch(/Known contact\?.*reused.*Remember contact.*\d+ ms.*1 attempt/);
     await page.screenshot({ path: screenshotPath('runs-04-retry-from-failed-step'), fullPage: true });
 
     await page.goto(`${app.url}/runs`);
     await page.locator(`[data-testid="run-row"][data-run-id="${newRunId}"]`).waitFor();
     await expect(page.getByTestId('run-row').count()).resolves.toBe(2);
     await page.screenshot({ path: screenshotPath('runs-05-list-after-retry') });
+
+    // Record lineage: the contact's id finds the retry that wrote its mapping.
+    await page.getByRole('link', { name: 'Record lineage' }).click();
+    await page.getByLabel('Record id').fill('c-42');
+    await page.getByRole('button', { name: 'Find runs' }).click();
+    const entry = page.locator(`[data-testid="lineage-run"][data-run-id="${newRunId}"]`);
+    await entry.waitFor();
+    await expect(entry.textContent()).resolves.toContain('wrote contact c-42 at step save');
+    await page.screenshot({ path: screenshotPath('runs-06-lineage') });
   });
 });

@@ -28,7 +28,7 @@ export function BulkRetryButton({ filter }: { filter: RunFilter }) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const [open, setOpen] = useState(false);
-  const count = useQuery(trpc.runs.bulkRetryCount.queryOptions(filter, { refetchInterval: 10_000 }));
+  const count = useQuery(trpc.runs.bulkRetryCount.queryOptions(filter, { refetchInterval: 30_000 }));
   const retry = useMutation(
     trpc.runs.bulkRetry.mutationOptions({
       onSuccess: async ({ retried }) => {

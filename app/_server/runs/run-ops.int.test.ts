@@ -207,6 +207,8 @@ describe('retries never repeat a side effect that succeeded', () => {
     expect(target.applied).toEqual([`${failedRunId}:notify:0`]);
     const steps = await handle.db.select().from(runSteps).where(eq(runSteps.runId, retry.runId));
     expect(steps.map((s) => [s.nodeId, s.status]).sort()).toEqual([['hook', 'succeeded'], ['notify', 'succeeded'], ['save', 'succeeded']]);
+    // The reused step shows no attempt of its own; the failed one ran once.
+    expect(Object.fromEntries(steps.map((s) => [s.nodeId, s.attempts]))).toMatchObject({ save: 0, notify: 1 });
     // Every step that ran has its timings.
     expect(steps.every((s) => s.startedAt instanceof Date && s.finishedAt instanceof Date && s.finishedAt >= s.startedAt)).toBe(true);
     const audit = await handle.db.select().from(auditLog).where(and(eq(auditLog.action, 'run.retry'), eq(auditLog.targetId, failedRunId)));

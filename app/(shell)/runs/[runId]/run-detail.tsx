@@ -49,6 +49,9 @@ function Items({ title, items, total }: { title: string; items: readonly unknown
   );
 }
 
+/** A succeeded step with no attempt did not run: a retry from the failed step reused its output. */
+const isReused = (step: Step) => step.status === 'succeeded' && step.attempts === 0;
+
 function StepPanel({ step, label }: { step: Step; label: string }) {
   return (
     <div className="space-y-4" data-testid="step-panel">
@@ -56,9 +59,14 @@ function StepPanel({ step, label }: { step: Step; label: string }) {
         <h3 className="text-sm font-semibold text-slate-900">{label}</h3>
         <StatusBadge status={step.status} />
         <span className="text-xs text-slate-500">
-          {step.nodeType} · {step.attempts} attempt{step.attempts === 1 ? '' : 's'} · {formatDuration(step.startedAt, step.finishedAt)}
+          {step.nodeType} · {isReused(step) ? 'reused' : `${step.attempts} attempt${step.attempts === 1 ? '' : 's'}`} · {formatDuration(step.startedAt, step.finishedAt)}
         </span>
       </div>
+      {isReused(step) && (
+        <p className="rounded-md bg-sky-50 px-3 py-2 text-sm text-sky-900" data-testid="step-reused">
+          Not run again: this retry reused the output the step had in the retried run, so its writes were not repeated.
+        </p>
+      )}
       {step.error && (
         <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="step-error">
           <span className="font-semibold">{step.error.category} error{step.error.field ? ` in ${step.error.field}` : ''}:</span> {step.error.message}
@@ -120,8 +128,8 @@ function Timeline({ detail, selected, onSelect, labels }: { detail: RunDetail; s
                 )}
               </span>
               <span className="text-right text-slate-600 tabular-nums">{s.status === 'skipped' ? 'not reached' : formatDuration(s.startedAt, s.finishedAt)}</span>
-              <span className={clsx('text-right whitespace-nowrap tabular-nums', s.attempts > 1 ? 'font-semibold text-amber-700' : 'text-slate-500')}>
-                {s.attempts} attempt{s.attempts === 1 ? '' : 's'}
+              <span className={clsx('text-right whitespace-nowrap tabular-nums', s.attempts > 1 ? 'font-semibold text-amber-700' : isReused(s) ? 'text-sky-700' : 'text-slate-500')}>
+                {isReused(s) ? 'reused' : `${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`}
               </span>
             </button>
           </li>
