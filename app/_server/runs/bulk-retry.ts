@@ -5,7 +5,7 @@
  * At most BULK_RETRY_MAX runs per action; the retries are queued through the inbox, so the relay
  * starts them in batches and each waits its record's turn.
  */
-import { and, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { runRetries, runs } from '../../../db/schema';
 import { ConflictError } from '../errors';
@@ -57,7 +57,12 @@ export async function bulkRetry(db: Db, actor: Actor, filter: BulkRetryFilter, c
     throw new ConflictError(`The filter now matches ${ids.length} failed run${ids.length === 1 ? '' : 's'} to retry, not ${confirmedCount}; check the count and confirm again.`);
   }
   if (ids.length === 0) return { retried: 0, runIds: [] as string[] };
-  const originals = await db.select().from(runs).where(and(eq(runs.workspaceId, actor.workspaceId), inArray(runs.id, ids)));
+  // Oldest first: retries of one record queue (and so run) in the order the record's runs arrived.
+  const originals = await db
+    .select()
+    .from(runs)
+    .where(and(eq(runs.workspaceId, actor.workspaceId), inArray(runs.id, ids)))
+    .orderBy(asc(runs.createdAt), asc(runs.id));
   const plans = [];
   for (const original of originals) plans.push(await planRetry(db, actor.workspaceId, original, { from: 'start', onVersion: 'original' }));
   const runIds = await queueRetries(db, actor, plans, (queued) => [
