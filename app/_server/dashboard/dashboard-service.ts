@@ -57,12 +57,19 @@ export interface Dashboard {
   flows: DashboardFlow[];
 }
 
-export async function getDashboard(db: Db, workspaceId: string, now = new Date()): Promise<Dashboard> {
-  const windowStart = new Date(floorHour(now).getTime() - (DASHBOARD_HOURS - 1) * HOUR_MS);
-  const openFrom = await rollUpClosedHours(db, workspaceId, windowStart, now);
-  const [stats, live, inbox, flowRows] = await Promise.all([
-    // One pass over the rollup rows plus the runs finished in the open window, three groupings.
-    db.execute<{ hour: string | null; flow_id: string | null; status: FinalStatus | null; bucket: number | null; runs: number }>(sql`
+type StatsRow = { hour: string | null; flow_id: string | null; status: FinalStatus | null; bucket: number | null; runs: number };
+type LiveRow = { flow_id: string; status: 'queued' | 'running'; runs: number };
+type InboxRow = { flow_id: string; pending: number; oldest_seconds: number; keys: number };
+type FlowsRow = { id: string; name: string; status: string; last_success_at: string | null; latest_outcome: 'succeeded' | 'failed' | null; failures: { id: string; createdAt: string; message: string | null }[] | null };
+
+/**
+ * The dashboard's four read queries, exported so runs-at-scale.int.test.ts can EXPLAIN them. `openFrom`
+ * is where the rollup ends and the live read of `runs` begins.
+ */
+export function dashboardQueries(workspaceId: string, windowStart: Date, openFrom: Date, now: Date) {
+  return {
+    /** One pass over the rollup rows plus the runs finished in the open window, three groupings. */
+    stats: sql`
       with finished as (
         select hour, flow_id, status, duration_bucket as bucket, runs from run_stats_hourly
         where workspace_id = ${workspaceId} and hour >= ${windowStart.toISOString()}::timestamptz and hour < ${openFrom.toISOString()}::timestamptz
@@ -72,16 +79,18 @@ export async function getDashboard(db: Db, workspaceId: string, now = new Date()
         group by 1, 2, 3, 4
       )
       select hour::text, flow_id, status, bucket, sum(runs)::int as runs from finished
-      group by grouping sets ((hour, status), (flow_id, status), (bucket))`),
-    db.execute<{ flow_id: string; status: 'queued' | 'running'; runs: number }>(sql`
+      group by grouping sets ((hour, status), (flow_id, status), (bucket))`,
+    /** Runs in flight (runs_workspace_status_created_idx). */
+    live: sql`
       select flow_id, status, count(*)::int as runs from runs
-      where workspace_id = ${workspaceId} and status in ('queued', 'running') group by 1, 2`),
-    db.execute<{ flow_id: string; pending: number; oldest_seconds: number; keys: number }>(sql`
+      where workspace_id = ${workspaceId} and status in ('queued', 'running') group by 1, 2`,
+    /** Pending inbox events by flow (inbox_events_pending_idx: pending events are few). */
+    inbox: sql`
       select flow_id, count(*)::int as pending, extract(epoch from ${now.toISOString()}::timestamptz - min(received_at))::float as oldest_seconds,
              count(distinct ordering_key)::int as keys
-      from inbox_events where relayed_at is null and workspace_id = ${workspaceId} group by 1`),
-    // Per flow, three short index walks (runs_flow_status_created_idx): last success, latest outcome, latest failures.
-    db.execute<{ id: string; name: string; status: string; last_success_at: string | null; latest_outcome: 'succeeded' | 'failed' | null; failures: { id: string; createdAt: string; message: string | null }[] | null }>(sql`
+      from inbox_events where relayed_at is null and workspace_id = ${workspaceId} group by 1`,
+    /** Per flow, three short index walks (runs_flow_status_created_idx): last success, latest outcome, latest failures. */
+    flows: sql`
       select f.id, f.name, f.status::text, s.finished_at::text as last_success_at, o.status::text as latest_outcome, x.failures
       from flows f
       left join lateral (
@@ -96,7 +105,19 @@ export async function getDashboard(db: Db, workspaceId: string, now = new Date()
         select json_agg(json_build_object('id', r.id, 'createdAt', r.created_at, 'message', r.error ->> 'message') order by r.created_at desc, r.id desc) as failures
         from (select id, created_at, error from runs r where r.flow_id = f.id and r.status = 'failed' order by r.created_at desc, r.id desc limit 3) r
       ) x on true
-      where f.workspace_id = ${workspaceId} and f.archived_at is null`),
+      where f.workspace_id = ${workspaceId} and f.archived_at is null`,
+  };
+}
+
+export async function getDashboard(db: Db, workspaceId: string, now = new Date()): Promise<Dashboard> {
+  const windowStart = new Date(floorHour(now).getTime() - (DASHBOARD_HOURS - 1) * HOUR_MS);
+  const openFrom = await rollUpClosedHours(db, workspaceId, windowStart, now);
+  const q = dashboardQueries(workspaceId, windowStart, openFrom, now);
+  const [stats, live, inbox, flowRows] = await Promise.all([
+    db.execute<StatsRow>(q.stats),
+    db.execute<LiveRow>(q.live),
+    db.execute<InboxRow>(q.inbox),
+    db.execute<FlowsRow>(q.flows),
   ]);
 
   const hours = Array.from({ length: DASHBOARD_HOURS }, (_, i) => ({
