@@ -99,7 +99,8 @@ describe('dashboard', () => {
     await page.goto(`${app.url}/dashboard`);
     const failedStat = page.getByRole('link', { name: /Failed, last 24 h/ });
     await failedStat.waitFor();
-    await expect(failedStat.textContent()).resolves.toMatch(/Failed, last 24 h1\b/);
+    await expect(failedStat.getByTestId('stat-failed').textContent()).resolves.toBe('1');
+    await expect(failedStat.textContent()).resolves.toContain('7.7% failure rate'); // 1 of 13
     await failedStat.click();
     await page.waitForURL(/\/runs\?status=failed$/);
     await expect(page.getByRole('button', { name: 'failed', exact: true }).getAttribute('aria-pressed')).resolves.toBe('true');

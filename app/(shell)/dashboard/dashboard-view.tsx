@@ -18,11 +18,13 @@ const REASON: Record<string, { label: string; tone: string; title: string }> = {
   lagging: { label: 'Lagging', tone: 'bg-orange-50 text-orange-800 ring-orange-300', title: 'Work arrived, but the last successful run is more than an hour old.' },
 };
 
-function Stat({ label, children, detail, href }: { label: string; children: ReactNode; detail?: ReactNode; href?: string }) {
+function Stat({ label, children, detail, href, testId }: { label: string; children: ReactNode; detail?: ReactNode; href?: string; testId?: string }) {
   const body = (
     <>
       <p className="text-xs font-medium text-slate-500">{label}</p>
-      <p className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums">{children}</p>
+      <p className="mt-1 text-2xl font-semibold text-slate-900 tabular-nums" data-testid={testId}>
+        {children}
+      </p>
       {detail && <p className="mt-0.5 text-xs text-slate-500">{detail}</p>}
     </>
   );
@@ -54,7 +56,7 @@ export function DashboardView() {
         <Stat label="Runs, last 24 h" href="/runs" detail={`${totals.running} running, ${totals.queued} queued`}>
           {totals.finished.toLocaleString()}
         </Stat>
-        <Stat label="Failed, last 24 h" href="/runs?status=failed" detail={totals.failureRate === null ? 'no finished run' : `${(totals.failureRate * 100).toFixed(1)}% failure rate`}>
+        <Stat label="Failed, last 24 h" href="/runs?status=failed" testId="stat-failed" detail={totals.failureRate === null ? 'no finished run' : `${(totals.failureRate * 100).toFixed(1)}% failure rate`}>
           <span className={totals.failed > 0 ? 'text-red-700' : undefined}>{totals.failed.toLocaleString()}</span>
         </Stat>
         <Stat label="Duration p50 / p95" detail="runs finished in 24 h">
