@@ -79,7 +79,7 @@ export function DashboardView() {
 
       <section aria-labelledby="flows-attention">
         <h2 id="flows-attention" className="mb-2 text-sm font-semibold text-slate-900">
-          Flows {attention.length > 0 ? `: ${attention.length} need${attention.length === 1 ? 's' : ''} attention` : ''}
+          {attention.length > 0 ? `Flows: ${attention.length} need${attention.length === 1 ? 's' : ''} attention` : 'Flows'}
         </h2>
         {data.flows.length === 0 ? (
           <EmptyState icon={LayoutDashboard} title="No flows yet">

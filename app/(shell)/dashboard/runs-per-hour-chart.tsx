@@ -30,7 +30,7 @@ export function RunsPerHourChart({ hours }: { hours: HourBar[] }) {
           <XAxis dataKey="hour" tickFormatter={hourLabel} tick={{ fontSize: 11, fill: '#64748b' }} interval={2} tickLine={false} axisLine={{ stroke: '#cbd5e1' }} />
           <YAxis allowDecimals={false} tick={{ fontSize: 11, fill: '#64748b' }} tickLine={false} axisLine={false} width={48} />
           <Tooltip labelFormatter={(value) => `${hourLabel(Number(value))}, one hour`} cursor={{ fill: '#f1f5f9' }} />
-          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} />
+          <Legend iconType="square" iconSize={10} wrapperStyle={{ fontSize: 12 }} itemSorter={null} />
           {SERIES.map((s) => (
             <Bar key={s.key} dataKey={s.key} name={s.label} stackId="runs" fill={s.color} isAnimationActive={false} />
           ))}
