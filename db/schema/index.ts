@@ -8,3 +8,4 @@ export * from './connections';
 export * from './item-batches';
 export * from './run-retries';
 export * from './record-lineage';
+export * from './run-stats';

@@ -84,10 +84,20 @@ export const runs = pgTable(
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
   },
+  // The run list walks one of the four (…, created_at desc, id desc) indexes and stops after a page, so
+  // any page costs the same at any depth. `nullsFirst()` matters: it is what a plain `order by … desc`
+  // means, and an index built `desc nulls last` (drizzle's default) cannot serve that order.
   (t) => [
-    index('runs_flow_created_idx').on(t.flowId, t.createdAt.desc(), t.id.desc()),
-    index('runs_workspace_created_idx').on(t.workspaceId, t.createdAt.desc(), t.id.desc()),
-    index('runs_workspace_status_idx').on(t.workspaceId, t.status, t.createdAt.desc()),
+    index('runs_workspace_created_idx').on(t.workspaceId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('runs_flow_created_idx').on(t.flowId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('runs_workspace_status_created_idx').on(t.workspaceId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('runs_flow_status_created_idx').on(t.flowId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    index('runs_retry_of_idx').on(t.retryOf).where(sql`retry_of is not null`),
+    // Text search (`ilike '%…%'`) in the error message and the record key: trigram indexes (pg_trgm).
+    index('runs_error_message_trgm_idx').using('gin', sql`(error ->> 'message') gin_trgm_ops`),
+    index('runs_ordering_key_trgm_idx').using('gin', sql`ordering_key gin_trgm_ops`),
+    // Finished runs by time, covering what the hourly rollup of the dashboard reads (index-only scans).
+    index('runs_workspace_finished_idx').on(t.workspaceId, t.finishedAt, t.flowId, t.status, t.startedAt, t.createdAt).where(sql`finished_at is not null`),
     index('runs_active_key_idx').on(t.flowId, t.orderingKey).where(sql`status in ('queued', 'running')`),
   ],
 );

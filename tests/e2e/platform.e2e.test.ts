@@ -37,7 +37,7 @@ async function signIn(page: Page, email: string, password: string) {
   await page.getByLabel('Email').fill(email);
   await page.getByLabel('Password').fill(password);
   await page.getByRole('button', { name: 'Sign in' }).click();
-  await page.waitForURL(`${app.url}/flows`);
+  await page.waitForURL(`${app.url}/dashboard`);
 }
 
 describe('the platform, as a first user sees it', () => {

@@ -1,7 +1,7 @@
 'use client';
 
 import clsx from 'clsx';
-import { Activity, ArrowLeftRight, GraduationCap, History, Plug, Settings, Workflow, type LucideIcon } from 'lucide-react';
+import { Activity, ArrowLeftRight, GraduationCap, History, LayoutDashboard, Plug, Settings, Workflow, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ShellSession } from '../../_server/session';
@@ -10,6 +10,7 @@ import { UserMenu } from './user-menu';
 import { WorkspaceSwitcher } from './workspace-switcher';
 
 const NAVIGATION: { href: string; label: string; icon: LucideIcon }[] = [
+  { href: '/dashboard', label: 'Dashboard', icon: LayoutDashboard },
   { href: '/flows', label: 'Flows', icon: Workflow },
   { href: '/runs', label: 'Runs', icon: Activity },
   { href: '/lineage', label: 'Record lineage', icon: History },

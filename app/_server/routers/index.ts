@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from '../trpc/procedures';
 import { auditRouter } from './audit';
 import { connectionsRouter } from './connections';
+import { dashboardRouter } from './dashboard';
 import { demoRouter } from './demo';
 import { flowsRouter } from './flows';
 import { mappingsRouter } from './mappings';
@@ -12,6 +13,7 @@ import { workspacesRouter } from './workspaces';
 
 export const appRouter = router({
   setup: setupRouter,
+  dashboard: dashboardRouter,
   workspaces: workspacesRouter,
   members: membersRouter,
   flows: flowsRouter,
