@@ -4,6 +4,7 @@ import type { EffectDeps } from '../../nodes/effect-deps';
 import { createEffectDeps } from './effect-deps';
 import { createNodeEffectActivity } from './node-effect';
 import { createRunRecords } from './run-records';
+import { withRunOutcomeLog } from './run-outcome-log';
 import { createTriggerActivities } from './triggers';
 
 export interface ActivityDeps {
@@ -18,7 +19,7 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createRunRecords(deps.db),
+    ...withRunOutcomeLog(deps.db, createRunRecords(deps.db)),
     ...createTriggerActivities(deps.db),
     runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db)),
 
