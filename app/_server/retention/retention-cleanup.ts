@@ -104,11 +104,12 @@ export const deleteExpiredAlertHistory: Cleaner = {
   },
 };
 
+/** Deletions first, so nothing is stripped just before it is deleted. */
 export const RETENTION_CLEANERS: readonly Cleaner[] = [
-  stripExpiredSamples,
   deleteExpiredRuns,
-  stripExpiredInboxPayloads,
+  stripExpiredSamples,
   deleteExpiredInboxEvents,
+  stripExpiredInboxPayloads,
   deleteExpiredAlertHistory,
 ];
 
