@@ -151,7 +151,7 @@ describe('alerts', () => {
     // Not due yet (backoff), so another pass sends nothing; once due, it is delivered.
     await pass();
     expect(receiver.received).toHaveLength(1);
-    await handle.db.update(alertDeliveries).set({ nextAttemptAt: new Date(Date.now() - 1000) });
+    await handle.db.update(alertDeliveries).set({ nextAttemptAt: new Date(Date.now() - 1000) }).where(eq(alertDeliveries.status, 'pending'));
     await pass();
     expect(receiver.received).toHaveLength(2);
     const firing = receiver.received[1]!;
