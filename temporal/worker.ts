@@ -12,6 +12,11 @@ import { startRelayLoop } from './relay/relay-loop';
 import { taskQueue } from './shared';
 
 /**
+ * Lifecycle lines at info whatever SYNCLINE_LOG_LEVEL says: `npm start` and the tests wait for "worker ready".
+ */
+const lifecycle = logger.child({ component: 'worker' }, { level: 'info' });
+
+/**
  * The Temporal worker: its own process (never imported by Next.js). Besides
  * workflows and activities it runs the inbox relay. It stops gracefully on
  * SIGINT/SIGTERM: in-flight activities get the shutdown grace time to finish,
@@ -54,12 +59,12 @@ async function main(): Promise<void> {
       maxConcurrentWorkflowTaskExecutions: Number(process.env.SYNCLINE_WORKER_WORKFLOWS ?? 40),
       shutdownGraceTime: '20 seconds',
     });
-    logger.info(
+    lifecycle.info(
       { taskQueue: queue, address: settings.address, namespace: settings.namespace, metrics: metricsAddress ? `http://${metricsAddress}/metrics` : undefined },
       `worker ready: polling task queue "${queue}" on ${settings.address} (namespace ${settings.namespace})`,
     );
     await worker.run();
-    logger.info('worker stopped');
+    lifecycle.info('worker stopped');
   } finally {
     stopHealthChecks();
     await alerts.stop();
@@ -72,6 +77,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  logger.fatal({ error: errorMessage(error) }, 'worker failed');
+  lifecycle.fatal({ error: errorMessage(error) }, 'worker failed');
   process.exit(1);
 });

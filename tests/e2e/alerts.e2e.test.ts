@@ -107,7 +107,7 @@ describe('alerts, as an admin sets them up and everyone sees them', () => {
     await ruleForm.getByLabel('Webhook “On-call”').check();
     await page.screenshot({ path: screenshotPath('alerts-01-rule-form'), fullPage: true });
     await ruleForm.getByRole('button', { name: 'Create rule' }).click();
-    await page.getByRole('cell', { name: /Sync failing/ }).waitFor();
+    await page.getByRole('cell', { name: /^Sync failing/ }).waitFor();
 
     const runId = randomUUID();
     await handle.db.insert(runs).values({

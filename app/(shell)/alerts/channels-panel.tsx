@@ -35,11 +35,15 @@ export function ChannelsPanel({ isAdmin }: { isAdmin: boolean }) {
         <div>
           <h2 className="text-base font-semibold text-slate-900">Webhook channels</h2>
           <p className="text-sm text-slate-600">
-            Each alert is POSTed as JSON, signed: <code className="text-xs">X-Syncline-Signature: sha256=HMAC(secret, timestamp + &quot;.&quot; + body)</code> with{' '}
-            <code className="text-xs">X-Syncline-Timestamp</code>.
+            Each alert is POSTed as JSON with <code className="text-xs">X-Syncline-Timestamp</code> and{' '}
+            <code className="text-xs">X-Syncline-Signature: sha256=HMAC-SHA256(secret, &quot;timestamp.body&quot;)</code>.
           </p>
         </div>
-        {editing === null && <Button onClick={() => setEditing({ name: '', url: '', secret: randomSecret(), allowPrivateNetwork: false })}>New channel</Button>}
+        {editing === null && (
+          <Button className="shrink-0" onClick={() => setEditing({ name: '', url: '', secret: randomSecret(), allowPrivateNetwork: false })}>
+            New channel
+          </Button>
+        )}
       </header>
       {editing && (
         <ChannelForm
@@ -54,8 +58,8 @@ export function ChannelsPanel({ isAdmin }: { isAdmin: boolean }) {
           }}
         />
       )}
-      {setup.data?.channels.length === 0 && !editing ? (
-        <p className="px-6 py-6 text-sm text-slate-500">No webhook channels. Alerts still reach the bell.</p>
+      {setup.data?.channels.length === 0 ? (
+        !editing && <p className="px-6 py-6 text-sm text-slate-500">No webhook channels. Alerts still reach the bell.</p>
       ) : (
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">

@@ -26,7 +26,11 @@ export function RulesPanel() {
           <h2 className="text-base font-semibold text-slate-900">Rules</h2>
           <p className="text-sm text-slate-600">Checked every 20 seconds, and at once when a run fails.</p>
         </div>
-        {editing === null && <Button onClick={() => setEditing('new')}>New rule</Button>}
+        {editing === null && (
+          <Button className="shrink-0" onClick={() => setEditing('new')}>
+            New rule
+          </Button>
+        )}
       </header>
       {editing !== null && (
         <RuleForm
@@ -41,8 +45,8 @@ export function RulesPanel() {
           }}
         />
       )}
-      {setup.data?.rules.length === 0 && editing === null ? (
-        <p className="px-6 py-6 text-sm text-slate-500">No rules yet. Start with “A run failed” for all flows.</p>
+      {setup.data?.rules.length === 0 ? (
+        editing === null && <p className="px-6 py-6 text-sm text-slate-500">No rules yet. Start with “A run failed” for all flows.</p>
       ) : (
         <table className="w-full text-left text-sm">
           <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">

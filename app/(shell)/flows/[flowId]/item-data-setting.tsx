@@ -31,9 +31,9 @@ export function ItemDataSetting({ flowId }: { flowId: string }) {
   const Icon = off ? DatabaseZap : Database;
 
   return (
-    <div className="fixed right-[22rem] bottom-4 z-20">
+    <div className="fixed bottom-4 left-1/2 z-20 -translate-x-1/2">
       {open && (
-        <div role="dialog" aria-label="Item data" className="absolute right-0 bottom-full mb-2 w-80 rounded-xl bg-white p-4 text-sm text-slate-700 shadow-xl ring-1 ring-slate-200">
+        <div role="dialog" aria-label="Item data" className="absolute bottom-full left-1/2 mb-2 w-80 -translate-x-1/2 rounded-xl bg-white p-4 text-sm text-slate-700 shadow-xl ring-1 ring-slate-200">
           <p className="font-semibold text-slate-900">Item data of runs</p>
           <p className="mt-1 text-slate-600">
             Runs normally keep a few sample records per step and the trigger payload, so you can see what happened (for the workspace&apos;s retention period).
