@@ -134,8 +134,8 @@ describe('alerts, as an admin sets them up and everyone sees them', () => {
     await bell.click();
     const panel = page.getByRole('dialog', { name: 'Notifications' });
     await panel.getByText(/Sync failing/).first().waitFor();
-    await page.getByRole('cell', { name: 'Firing' }).waitFor();
-    await page.getByRole('cell', { name: 'delivered' }).waitFor();
+    await page.getByRole('cell', { name: 'Firing', exact: true }).waitFor();
+    await page.getByRole('cell', { name: 'delivered', exact: true }).waitFor();
     await page.screenshot({ path: screenshotPath('alerts-02-bell-open'), fullPage: false });
     await panel.getByRole('button', { name: 'Mark all read' }).click();
     await page.getByRole('button', { name: 'Notifications', exact: true }).waitFor();
@@ -150,7 +150,7 @@ describe('alerts, as an admin sets them up and everyone sees them', () => {
     await page.screenshot({ path: screenshotPath('alerts-04-retention'), fullPage: true });
     await page.goto(`${app.url}/flows/${flowId}`);
     await page.getByRole('button', { name: 'Item data: samples kept' }).click();
-    await page.getByLabel('Never store item data').check();
+    await page.getByLabel('Never store item data').click(); // the box follows the saved setting, not the click
     await page.getByRole('button', { name: 'Item data: not stored' }).waitFor();
     await page.screenshot({ path: screenshotPath('alerts-05-item-data'), fullPage: false });
     const [stored] = await handle.db.select({ neverStoreItemData: flows.neverStoreItemData }).from(flows).where(eq(flows.id, flowId));

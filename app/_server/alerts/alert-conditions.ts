@@ -48,7 +48,7 @@ const QUERIES: Record<AlertCondition, ConditionQuery> = {
       from flows f join runs r on r.flow_id = f.id and r.status = 'failed' and r.finished_at > now() - make_interval(mins => ${rule.windowMinutes})
       where ${inScope}
       group by f.id, f.name having count(*) >= ${rule.threshold}`);
-    return rows.map((r) => ({ flowId: r.flow_id, flowName: r.flow_name, summary: `${r.n} failed runs in the last ${minutes(rule.windowMinutes)}.` }));
+    return rows.map((r) => ({ flowId: r.flow_id, flowName: r.flow_name, summary: `${r.n} failed run${r.n === 1 ? '' : 's'} in the last ${minutes(rule.windowMinutes)}.` }));
   },
 
   async no_success(db, rule, inScope) {
