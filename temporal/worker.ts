@@ -1,12 +1,20 @@
 import { fileURLToPath } from 'node:url';
 import { Client, Connection } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
+import { startAlertLoop } from '../app/_server/alerts/alert-loop';
 import { startConnectionHealthChecks } from '../app/_server/connections/test-connection';
+import { errorMessage, logger } from '../app/_server/logger';
+import { startRetentionLoop } from '../app/_server/retention/retention-loop';
 import { openDb } from '../db/client';
 import { createActivities } from './activities';
 import { temporalSettings } from './connection-options';
 import { startRelayLoop } from './relay/relay-loop';
 import { taskQueue } from './shared';
+
+/**
+ * Lifecycle lines at info whatever SYNCLINE_LOG_LEVEL says: `npm start` and the tests wait for "worker ready".
+ */
+const lifecycle = logger.child({ component: 'worker' }, { level: 'info' });
 
 /**
  * The Temporal worker: its own process (never imported by Next.js). Besides
@@ -31,9 +39,14 @@ async function main(): Promise<void> {
     db: database.db,
     sql: database.sql,
     temporal: new Client({ connection: clientConnection, namespace: settings.namespace }),
-    log: (line) => console.log(line),
+    log: (line) => logger.warn({ component: 'relay' }, line),
   });
-  const stopHealthChecks = startConnectionHealthChecks(database.db);
+  const stopHealthChecks = startConnectionHealthChecks(database.db, {
+    onError: (error) => logger.warn({ component: 'connection-health', error: errorMessage(error) }, 'connection health checks failed'),
+  });
+  // Both keep their state in PostgreSQL and are safe in every worker at once (see their modules).
+  const alerts = startAlertLoop({ db: database.db, sql: database.sql });
+  const retention = startRetentionLoop({ db: database.db });
   try {
     const worker = await Worker.create({
       connection,
@@ -46,14 +59,16 @@ async function main(): Promise<void> {
       maxConcurrentWorkflowTaskExecutions: Number(process.env.SYNCLINE_WORKER_WORKFLOWS ?? 40),
       shutdownGraceTime: '20 seconds',
     });
-    console.log(
-      `worker ready: polling task queue "${queue}" on ${settings.address} (namespace ${settings.namespace})` +
-        (metricsAddress ? `; Prometheus metrics on http://${metricsAddress}/metrics` : ''),
+    lifecycle.info(
+      { taskQueue: queue, address: settings.address, namespace: settings.namespace, metrics: metricsAddress ? `http://${metricsAddress}/metrics` : undefined },
+      `worker ready: polling task queue "${queue}" on ${settings.address} (namespace ${settings.namespace})`,
     );
     await worker.run();
-    console.log('worker stopped');
+    lifecycle.info('worker stopped');
   } finally {
     stopHealthChecks();
+    await alerts.stop();
+    await retention.stop();
     await relay.stop();
     await clientConnection.close();
     await connection.close();
@@ -62,6 +77,6 @@ async function main(): Promise<void> {
 }
 
 main().catch((error: unknown) => {
-  console.error('worker failed:', error instanceof Error ? error.message : error);
+  lifecycle.fatal({ error: errorMessage(error) }, 'worker failed');
   process.exit(1);
 });

@@ -1,4 +1,4 @@
-import { index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { boolean, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth';
 import { workspaces } from './workspaces';
 
@@ -27,6 +27,8 @@ export const flows = pgTable(
     activeVersionId: uuid('active_version_id'),
     /** Secret part of the webhook URL: unguessable, rotatable. */
     webhookToken: text('webhook_token').notNull(),
+    /** Runs of this flow record counts and errors only: no step samples, no trigger payload. */
+    neverStoreItemData: boolean('never_store_item_data').notNull().default(false),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -9,3 +9,4 @@ export * from './item-batches';
 export * from './run-retries';
 export * from './record-lineage';
 export * from './run-stats';
+export * from './alerts';

@@ -10,8 +10,10 @@ export const roleEnum = pgEnum('workspace_role', ROLES);
 export const workspaces = pgTable('workspaces', {
   id: uuid('id').primaryKey().defaultRandom(),
   name: text('name').notNull(),
-  /** How long run records and their samples are kept, in days. */
+  /** How long run records are kept, in days (the retention clean-up deletes older runs). */
   runRetentionDays: integer('run_retention_days').notNull().default(30),
+  /** How long item data of runs (step samples, trigger payloads) is kept, in days; counts and errors stay. */
+  sampleRetentionDays: integer('sample_retention_days').notNull().default(7),
   createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
 });
 

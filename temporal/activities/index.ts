@@ -5,6 +5,7 @@ import { createEffectDeps } from './effect-deps';
 import { createItemBatchActivities } from './item-batch-activities';
 import { createNodeEffectActivity } from './node-effect';
 import { createRunRecords } from './run-records';
+import { withRunOutcomeLog } from './run-outcome-log';
 import { createTriggerActivities } from './triggers';
 
 export interface ActivityDeps {
@@ -19,7 +20,7 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...createRunRecords(deps.db),
+    ...withRunOutcomeLog(deps.db, createRunRecords(deps.db)),
     ...createTriggerActivities(deps.db),
     ...createItemBatchActivities(deps.db),
     runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db), deps.db),

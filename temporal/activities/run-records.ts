@@ -4,6 +4,7 @@ import { runs, runSteps, type RunError } from '../../db/schema';
 import type { NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
 import { INBOX_CHANNEL } from '../shared';
+import { applyItemDataPolicy } from './item-data-policy';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
 export interface CompletedRun {
@@ -51,8 +52,10 @@ export function createRunRecords(db: Db) {
       const skipped = result.trace.reduce((sum, step) => sum + step.skippedCount, 0);
       await db.transaction(async (tx) => {
         await tx.delete(runSteps).where(eq(runSteps.runId, runId));
-        const steps = result.trace.map((step) =>
-          toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId]),
+        const steps = await applyItemDataPolicy(
+          tx as unknown as Db,
+          runId,
+          result.trace.map((step) => toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId])),
         );
         if (steps.length > 0) await tx.insert(runSteps).values(steps);
         const updated = await tx

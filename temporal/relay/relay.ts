@@ -2,6 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { loadIntegrationIdentities } from '../../app/_server/connections/usage';
+import { errorMessage, logger } from '../../app/_server/logger';
 import type { Db } from '../../db/client';
 import { flows, flowVersions, inboxEvents, runRetries, runs } from '../../db/schema';
 import { FlowSchema, type Flow } from '../../flows-engine/index';
@@ -11,6 +12,7 @@ import { RETRY_SOURCE, runWorkflowId, taskQueue } from '../shared';
 import { itemsFromPayload } from './trigger-items';
 
 const START_DEADLINE_MS = 5000;
+const log = logger.child({ component: 'relay' });
 
 export interface RelayOutcome {
   started: number;
@@ -127,9 +129,15 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
       .filter((p) => !p.versionId || !versions.has(p.versionId))
       .map((p) => ({ id: p.event.id, message: 'the flow is active but has no published version' }));
     results.forEach((result, i) => {
-      const id = startable[i]!.event.id;
-      if (result.status === 'fulfilled') started.push(id);
-      else failures.push({ id, message: result.reason instanceof Error ? result.reason.message : String(result.reason) });
+      const { event } = startable[i]!;
+      const fields = { runId: event.id, workspaceId: event.workspaceId, flowId: event.flowId, trigger: event.source };
+      if (result.status === 'fulfilled') {
+        started.push(event.id);
+        log.info(fields, 'run relayed');
+      } else {
+        failures.push({ id: event.id, message: errorMessage(result.reason) });
+        log.warn({ ...fields, error: errorMessage(result.reason) }, 'run could not be started yet; will retry');
+      }
     });
 
     if (started.length > 0) {

@@ -4,7 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../../_lib/trpc/react';
 
-type Target = 'connection' | 'mapping' | 'user' | 'flow';
+type Target = 'connection' | 'mapping' | 'user' | 'flow' | 'alert_rule' | 'alert_channel' | 'workspace';
 
 /** Who did what, newest first (admins only; the API refuses everyone else). */
 export function AuditPanel() {
@@ -16,7 +16,7 @@ export function AuditPanel() {
       <header className="flex items-center justify-between border-b border-slate-200 px-6 py-4">
         <div>
           <h2 className="text-base font-semibold text-slate-900">Audit log</h2>
-          <p className="text-sm text-slate-600">Who created, changed, rotated or deleted connections, mappings and members, and when.</p>
+          <p className="text-sm text-slate-600">Who created, changed, rotated or deleted connections, mappings, members, alerts and retention, and when.</p>
         </div>
         <select aria-label="Show" className="rounded-md border-0 py-1 pr-8 pl-2 text-sm ring-1 ring-slate-300" value={targetType ?? ''} onChange={(e) => setTargetType((e.target.value || undefined) as Target | undefined)}>
           <option value="">Everything</option>
@@ -24,6 +24,9 @@ export function AuditPanel() {
           <option value="mapping">Mappings</option>
           <option value="user">Members</option>
           <option value="flow">Flows</option>
+          <option value="alert_rule">Alert rules</option>
+          <option value="alert_channel">Alert channels</option>
+          <option value="workspace">Workspace settings</option>
         </select>
       </header>
       <table className="w-full text-left text-sm">

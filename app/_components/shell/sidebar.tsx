@@ -1,11 +1,12 @@
 'use client';
 
 import clsx from 'clsx';
-import { Activity, ArrowLeftRight, GraduationCap, History, LayoutDashboard, Plug, Settings, Workflow, type LucideIcon } from 'lucide-react';
+import { Activity, ArrowLeftRight, GraduationCap, History, LayoutDashboard, Plug, Settings, Siren, Workflow, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ShellSession } from '../../_server/session';
 import { Logo } from '../logo';
+import { NotificationBell } from './notification-bell';
 import { UserMenu } from './user-menu';
 import { WorkspaceSwitcher } from './workspace-switcher';
 
@@ -16,6 +17,7 @@ const NAVIGATION: { href: string; label: string; icon: LucideIcon }[] = [
   { href: '/lineage', label: 'Record lineage', icon: History },
   { href: '/connections', label: 'Connections', icon: Plug },
   { href: '/mappings', label: 'Mappings', icon: ArrowLeftRight },
+  { href: '/alerts', label: 'Alerts', icon: Siren },
   { href: '/settings', label: 'Settings', icon: Settings },
   { href: '/learn', label: 'Learn', icon: GraduationCap },
 ];
@@ -24,8 +26,9 @@ export function Sidebar({ session }: { session: ShellSession }) {
   const pathname = usePathname();
   return (
     <aside className="flex w-60 shrink-0 flex-col bg-slate-900 text-slate-300">
-      <div className="px-5 pt-5 pb-4">
+      <div className="flex items-center justify-between px-5 pt-5 pb-4">
         <Logo inverted />
+        <NotificationBell />
       </div>
       <div className="px-3">
         <WorkspaceSwitcher workspaces={session.workspaces} currentId={session.current.id} />

@@ -7,7 +7,7 @@ export const auditRouter = router({
     .input(
       z
         .object({
-          targetType: z.enum(['connection', 'mapping', 'user', 'flow']).optional(),
+          targetType: z.enum(['connection', 'mapping', 'user', 'flow', 'alert_rule', 'alert_channel', 'workspace']).optional(),
           before: z.coerce.date({ error: 'before: not a date.' }).optional(),
           limit: z.number().int().min(1).max(200).default(50),
         })

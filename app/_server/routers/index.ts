@@ -1,10 +1,12 @@
 import { createCallerFactory, router } from '../trpc/procedures';
+import { alertsRouter } from './alerts';
 import { auditRouter } from './audit';
 import { connectionsRouter } from './connections';
 import { dashboardRouter } from './dashboard';
 import { demoRouter } from './demo';
 import { flowsRouter } from './flows';
 import { mappingsRouter } from './mappings';
+import { retentionRouter } from './retention';
 import { runsRouter } from './runs';
 import { membersRouter } from './members';
 import { setupRouter } from './setup';
@@ -23,6 +25,8 @@ export const appRouter = router({
   demo: demoRouter,
   runs: runsRouter,
   triggers: triggersRouter,
+  alerts: alertsRouter,
+  retention: retentionRouter,
 });
 
 export type AppRouter = typeof appRouter;

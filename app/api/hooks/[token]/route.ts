@@ -1,9 +1,11 @@
 import { getDb } from '../../../../db/client';
 import { acceptWebhook } from '../../../_server/intake/accept-webhook';
 import { readBodyWithLimit } from '../../../_server/intake/read-body';
+import { logger } from '../../../_server/logger';
 
 export const dynamic = 'force-dynamic';
 
+const log = logger.child({ component: 'intake' });
 const MAX_BODY_BYTES = Number(process.env.SYNCLINE_WEBHOOK_MAX_BYTES ?? 1024 * 1024);
 
 /**
@@ -25,7 +27,12 @@ export async function POST(req: Request, { params }: { params: Promise<{ token: 
     idempotencyKey: req.headers.get('idempotency-key'),
     header: (name) => req.headers.get(name),
   });
-  if (outcome.kind === 'rejected') return Response.json({ error: outcome.message }, { status: outcome.status });
+  if (outcome.kind === 'rejected') {
+    log.info({ status: outcome.status, reason: outcome.message }, 'webhook rejected');
+    return Response.json({ error: outcome.message }, { status: outcome.status });
+  }
+  // The event id is the id of the run it starts.
+  log.info({ runId: outcome.eventId, duplicate: outcome.duplicate, queued: outcome.flowStatus === 'paused' }, 'webhook accepted');
   return Response.json(
     { eventId: outcome.eventId, duplicate: outcome.duplicate, queued: outcome.flowStatus === 'paused' },
     { status: 202 },

@@ -1,4 +1,5 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
+import { errorMessage, logger } from '../../../_server/logger';
 import { appRouter } from '../../../_server/routers';
 import { createHttpContext } from '../../../_server/trpc/http-context';
 
@@ -8,8 +9,10 @@ function handler(req: Request) {
     req,
     router: appRouter,
     createContext: ({ resHeaders }) => createHttpContext(req, resHeaders),
-    onError({ error, path }) {
-      if (error.code === 'INTERNAL_SERVER_ERROR') console.error(`tRPC ${path ?? '?'} failed:`, error.cause ?? error);
+    onError({ error, path, ctx }) {
+      if (error.code === 'INTERNAL_SERVER_ERROR') {
+        logger.error({ component: 'trpc', path, workspaceId: ctx?.requestedWorkspaceId ?? undefined, error: errorMessage(error.cause ?? error) }, `tRPC ${path ?? '?'} failed`);
+      }
     },
   });
 }

@@ -1,0 +1,170 @@
+'use client';
+
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { KeyRound } from 'lucide-react';
+import { useState, type FormEvent } from 'react';
+import { toast } from 'sonner';
+import { Button } from '../../_components/button';
+import { TextField } from '../../_components/text-field';
+import { useTRPC } from '../../_lib/trpc/react';
+
+interface ChannelDraft {
+  id?: string;
+  name: string;
+  url: string;
+  secret: string;
+  allowPrivateNetwork: boolean;
+}
+
+/** 32 random bytes as hex, made in the browser so the person can copy it to the receiver; the server never sends it back. */
+function randomSecret(): string {
+  return Array.from(crypto.getRandomValues(new Uint8Array(32)), (b) => b.toString(16).padStart(2, '0')).join('');
+}
+
+export function ChannelsPanel({ isAdmin }: { isAdmin: boolean }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const setup = useQuery(trpc.alerts.setup.queryOptions());
+  const [editing, setEditing] = useState<ChannelDraft | null>(null);
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.alerts.pathKey() });
+  const remove = useMutation(trpc.alerts.deleteChannel.mutationOptions({ onSuccess: refresh }));
+
+  return (
+    <section className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+      <header className="flex items-start justify-between gap-4 border-b border-slate-200 px-6 py-4">
+        <div>
+          <h2 className="text-base font-semibold text-slate-900">Webhook channels</h2>
+          <p className="text-sm text-slate-600">
+            Each alert is POSTed as JSON with <code className="text-xs">X-Syncline-Timestamp</code> and{' '}
+            <code className="text-xs">X-Syncline-Signature: sha256=HMAC-SHA256(secret, &quot;timestamp.body&quot;)</code>.
+          </p>
+        </div>
+        {editing === null && (
+          <Button className="shrink-0" onClick={() => setEditing({ name: '', url: '', secret: randomSecret(), allowPrivateNetwork: false })}>
+            New channel
+          </Button>
+        )}
+      </header>
+      {editing && (
+        <ChannelForm
+          initial={editing}
+          isAdmin={isAdmin}
+          onDone={async (saved) => {
+            setEditing(null);
+            if (saved) {
+              toast.success('Channel saved');
+              await refresh();
+            }
+          }}
+        />
+      )}
+      {setup.data?.channels.length === 0 ? (
+        !editing && <p className="px-6 py-6 text-sm text-slate-500">No webhook channels. Alerts still reach the bell.</p>
+      ) : (
+        <table className="w-full text-left text-sm">
+          <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
+            <tr>
+              <th className="px-6 py-2 font-medium">Name</th>
+              <th className="px-6 py-2 font-medium">URL</th>
+              <th className="px-6 py-2 font-medium">Secret</th>
+              <th className="px-6 py-2" aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {setup.data?.channels.map((c) => (
+              <tr key={c.id}>
+                <td className="px-6 py-3 font-medium text-slate-900">{c.name}</td>
+                <td className="max-w-xs truncate px-6 py-3 text-slate-600" title={c.url}>
+                  {c.url}
+                </td>
+                <td className="px-6 py-3 text-slate-600">
+                  <span className="inline-flex items-center gap-1">
+                    <KeyRound size={14} aria-hidden="true" /> set
+                  </span>
+                </td>
+                <td className="px-6 py-3 text-right whitespace-nowrap">
+                  <Button variant="ghost" onClick={() => setEditing({ id: c.id, name: c.name, url: c.url, secret: '', allowPrivateNetwork: c.allowPrivateNetwork })}>
+                    Edit
+                  </Button>
+                  <Button
+                    variant="ghost"
+                    onClick={() => {
+                      if (window.confirm(`Delete the channel “${c.name}”? Rules stop sending to it.`)) remove.mutate({ id: c.id });
+                    }}
+                  >
+                    Delete
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </section>
+  );
+}
+
+function ChannelForm({ initial, isAdmin, onDone }: { initial: ChannelDraft; isAdmin: boolean; onDone: (saved: boolean) => Promise<void> }) {
+  const trpc = useTRPC();
+  const [draft, setDraft] = useState(initial);
+  const [error, setError] = useState<string | null>(null);
+  const options = { meta: { silent: true }, onSuccess: () => onDone(true), onError: (e: { message: string }) => setError(e.message) };
+  const create = useMutation(trpc.alerts.createChannel.mutationOptions(options));
+  const update = useMutation(trpc.alerts.updateChannel.mutationOptions(options));
+  const set = (patch: Partial<ChannelDraft>) => setDraft((d) => ({ ...d, ...patch }));
+  const fieldError = (field: string) => (error?.startsWith(`${field}:`) ? error : undefined);
+
+  function onSubmit(event: FormEvent) {
+    event.preventDefault();
+    setError(null);
+    const { id, ...fields } = draft;
+    if (id) update.mutate({ id, ...fields });
+    else create.mutate(fields);
+  }
+
+  return (
+    <form onSubmit={onSubmit} aria-label={draft.id ? 'Edit webhook channel' : 'New webhook channel'} className="space-y-4 border-b border-slate-200 bg-slate-50/60 px-6 py-5">
+      <div className="grid gap-4 md:grid-cols-3">
+        <TextField label="Name" value={draft.name} onChange={(e) => set({ name: e.target.value })} placeholder="On-call" required error={fieldError('name')} />
+        <div className="md:col-span-2">
+          <TextField label="URL" type="url" value={draft.url} onChange={(e) => set({ url: e.target.value })} placeholder="https://hooks.example.com/syncline" required error={fieldError('url')} />
+        </div>
+      </div>
+      <div className="grid gap-4 md:grid-cols-3">
+        <div className="md:col-span-2">
+          <TextField
+            label="Signing secret"
+            value={draft.secret}
+            onChange={(e) => set({ secret: e.target.value })}
+            placeholder={draft.id ? 'Leave empty to keep the current secret' : ''}
+            autoComplete="off"
+            spellCheck={false}
+            className="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs text-slate-900 ring-1 ring-slate-300 ring-inset"
+            hint={draft.id ? 'Stored encrypted; never shown again. Type a new one to replace it.' : 'Copy it to your receiver now: once saved it is stored encrypted and never shown again.'}
+            error={fieldError('secret')}
+          />
+        </div>
+        <div className="md:pt-6">
+          <Button variant="secondary" onClick={() => set({ secret: randomSecret() })}>
+            Generate a new secret
+          </Button>
+        </div>
+      </div>
+      {isAdmin && (
+        <label className="flex items-center gap-2 text-sm text-slate-700">
+          <input type="checkbox" checked={draft.allowPrivateNetwork} onChange={(e) => set({ allowPrivateNetwork: e.target.checked })} className="h-4 w-4 rounded border-slate-300 text-brand-600" />
+          Allow private network addresses (an internal receiver; admins only)
+        </label>
+      )}
+      {error && !['name', 'url', 'secret'].some((f) => fieldError(f)) && <p className="text-sm text-red-600">{error}</p>}
+      <div className="flex gap-2">
+        <Button type="submit" disabled={create.isPending || update.isPending}>
+          {draft.id ? 'Save channel' : 'Create channel'}
+        </Button>
+        <Button variant="secondary" onClick={() => void onDone(false)}>
+          Cancel
+        </Button>
+      </div>
+    </form>
+  );
+}

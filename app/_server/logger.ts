@@ -1,0 +1,22 @@
+/**
+ * Structured logs: one JSON object per line on stdout (pino), with `runId`, `workspaceId`, `flowId`
+ * fields where they apply, so a log pipeline can follow one run or one workspace across the web app
+ * and the worker. One line per event keeps `npm start`'s per-process line prefix intact.
+ * Used by the worker too, so it imports neither `server-only` nor Next.js.
+ *
+ *   logger.child({ component: 'relay' }).info({ runId, workspaceId, flowId }, 'run started');
+ */
+import pino from 'pino';
+
+export const logger = pino({
+  level: process.env.SYNCLINE_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  timestamp: pino.stdTimeFunctions.isoTime,
+  formatters: { level: (label) => ({ level: label }) },
+});
+
+export type Logger = typeof logger;
+
+/** The message of any thrown value, for an `error` field (stack traces stay out of the logs). */
+export function errorMessage(error: unknown): string {
+  return error instanceof Error ? error.message : String(error);
+}
