@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import clsx from 'clsx';
-import { ArrowLeft, Check, CircleAlert, HelpCircle, History, LayoutGrid, Loader2, Pause, Play, Power, Redo2, Undo2, Upload } from 'lucide-react';
+import { ArrowLeft, Check, CircleAlert, GraduationCap, HelpCircle, History, LayoutGrid, Loader2, Pause, Play, Power, Redo2, Undo2, Upload } from 'lucide-react';
 import Link from 'next/link';
 import { toast } from 'sonner';
 import { useTRPC } from '../../_lib/trpc/react';
@@ -95,6 +95,9 @@ export function Toolbar(p: ToolbarProps) {
         </IconButton>
       </div>
       <div className="ml-auto flex items-center gap-2">
+        <Link href="/learn" target="_blank" title="Sync paths, loop prevention and external IDs in plain words (opens in a new tab)" className="inline-flex items-center gap-1.5 px-2 text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline">
+          <GraduationCap size={16} aria-hidden="true" /> How syncing works
+        </Link>
         <Button variant="ghost" onClick={p.onVersions}>
           <History size={16} aria-hidden="true" /> Versions
         </Button>
