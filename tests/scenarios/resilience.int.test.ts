@@ -13,7 +13,7 @@ import { randomBytes } from 'node:crypto';
 import { Client, Connection } from '@temporalio/client';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import postgres from 'postgres';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { externalIds, inboxEvents, runs, runSteps } from '../../db/schema';
 import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
@@ -150,6 +150,7 @@ describe('resilience of the demo sync', () => {
     }, 'the helpdesk → CRM mapping');
 
     await call(`${crm.url}/api/_chaos`, 'POST', { down: true });
+    onTestFinished(() => call(`${crm.url}/api/_chaos`, 'DELETE').then(() => {}));
     const outageStarted = Date.now();
     // A helpdesk agent edits the customer three times; each edit is picked up by its own poll.
     const phones = ['+44 1', '+44 2', '+44 3'];
@@ -204,14 +205,19 @@ describe('resilience of the demo sync', () => {
     const lock = postgres(database.url, { max: 1, onnotice: () => {} });
     let release!: () => void;
     const released = new Promise<void>((r) => (release = r));
-    const locked = new Promise<void>((ready) => {
-      void lock.begin(async (tx) => {
+    let holding!: Promise<unknown>;
+    await new Promise<void>((ready) => {
+      holding = lock.begin(async (tx) => {
         await tx`lock table external_ids in exclusive mode`;
         ready();
         await released;
       });
     });
-    await locked;
+    onTestFinished(async () => {
+      release();
+      await holding;
+      await lock.end();
+    });
     const emails = Array.from({ length: 6 }, (_, i) => `kill${i}@example.com`);
     const contacts = [];
     for (const [i, email] of emails.entries()) contacts.push(await createContact({ firstName: 'Crash', lastName: `Test ${i}`, email }));
@@ -233,8 +239,13 @@ describe('resilience of the demo sync', () => {
     }, 'the six runs to be running, several of them with their helpdesk write done and their mapping waiting');
 
     await worker.kill();
+    // The dead worker's statements still queued behind the lock would run once it is released (PostgreSQL
+    // only notices a vanished client when it next talks to it): end them, as a crash mid-statement would.
+    await handle.db.execute(sql`
+      select pg_terminate_backend(pid) from pg_locks
+      where not granted and database = (select oid from pg_database where datname = current_database()) and relation = 'external_ids'::regclass`);
     release();
-    await lock.end();
+    await holding;
     const writtenBeforeTheCrash = await helpdeskSql`select 1 from test_writes where email = any(${emails})`;
     expect(writtenBeforeTheCrash.length).toBeGreaterThanOrEqual(3);
     worker = await startWorkerProcess(workerEnv);
