@@ -76,7 +76,7 @@ describe('the first run', () => {
     await page.waitForURL(`${app.url}/flows`);
 
     // Landed in the demo workspace, both sample flows active, the tour open on its first step.
-    await expect(page.getByLabel('Workspace').evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text)).resolves.toBe('Demo: CRM ⇄ Helpdesk');
+    await expect(page.getByLabel('Workspace', { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text)).resolves.toBe('Demo: CRM ⇄ Helpdesk');
     await tourStep(page, 'Your two sample flows', '1 of 5');
     for (const name of ['CRM → Helpdesk contacts', 'Helpdesk → CRM phone and tier']) {
       const row = page.getByRole('row', { name: new RegExp(name) });
@@ -88,14 +88,15 @@ describe('the first run', () => {
     // Step 2: the webhook flow on the canvas, with the editor's link to the Learn page.
     await tour(page).getByRole('button', { name: 'Next' }).click();
     await tourStep(page, 'CRM → Helpdesk on the canvas', '2 of 5');
+    await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
     await page.locator('.react-flow__node').first().waitFor();
-    expect(page.url()).toMatch(/\/flows\/[0-9a-f-]{36}$/);
     await expect(page.getByRole('link', { name: 'How syncing works' }).getAttribute('href')).resolves.toBe('/learn');
     await page.screenshot({ path: screenshotPath('first-run-02-tour-canvas') });
 
     // Step 3: the demo CRM's page, from the banner.
     await tour(page).getByRole('button', { name: 'Next' }).click();
     await tourStep(page, 'Try it: edit a contact by hand', '3 of 5');
+    await page.waitForURL(`${app.url}/flows`);
     await page.getByTestId('tour-spotlight').waitFor();
     await page.screenshot({ path: screenshotPath('first-run-03-tour-crm-link') });
     const [crmPage] = await Promise.all([context.waitForEvent('page'), page.getByTestId('demo-banner').getByRole('link', { name: /demo CRM/ }).click()]);
@@ -123,6 +124,7 @@ describe('the first run', () => {
     await page.bringToFront();
     await tour(page).getByRole('button', { name: 'Next' }).click();
     await tourStep(page, 'Every run, step by step', '4 of 5');
+    await page.waitForURL(`${app.url}/runs`);
     const run = page.getByTestId('run-row').filter({ hasText: 'CRM → Helpdesk contacts' }).filter({ hasText: /succeeded/i });
     await eventually(async () => ((await run.count()) > 0 ? true : (await page.reload(), undefined)), 'the succeeded run on the Runs page');
     await page.screenshot({ path: screenshotPath('first-run-06-tour-runs') });
@@ -130,7 +132,7 @@ describe('the first run', () => {
     // Step 5: the Learn page; finishing ends the tour for good.
     await tour(page).getByRole('button', { name: 'Next' }).click();
     await tourStep(page, 'The ideas in plain words', '5 of 5');
-    expect(page.url()).toBe(`${app.url}/learn`);
+    await page.waitForURL(`${app.url}/learn`);
     await expect(page.getByRole('heading', { name: 'Loop prevention: the integration account' }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: screenshotPath('first-run-07-tour-learn') });
     await tour(page).getByRole('button', { name: 'Finish' }).click();

@@ -3,7 +3,7 @@
  * the embedded PostgreSQL (db/embedded.ts resolveDatabase) and the generated secrets, stopped and started
  * again, still holds the workspace, its admin and a connection whose secret decrypts.
  */
-import { mkdtemp, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -42,6 +42,7 @@ async function startProductData() {
 
 it('keeps a workspace, its admin and a connection secret across a stop and start', async () => {
   dataDir = await mkdtemp(path.join(os.tmpdir(), 'syncline-restart-'));
+  await chmod(dataDir, 0o755); // as root, PostgreSQL runs as user "postgres" and must reach its data dir
   delete process.env.DATABASE_URL;
   process.env.SYNCLINE_DATA_DIR = dataDir;
   process.env.SYNCLINE_PG_PORT = String(await getFreePort());

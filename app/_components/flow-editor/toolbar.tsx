@@ -93,11 +93,11 @@ export function Toolbar(p: ToolbarProps) {
         <IconButton label="Keyboard shortcuts (?)" onClick={p.onHelp}>
           <HelpCircle size={17} />
         </IconButton>
+        <Link href="/learn" target="_blank" aria-label="How syncing works" title="How syncing works: sync paths, loop prevention and external IDs in plain words (new tab)" className="rounded-md p-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900">
+          <GraduationCap size={17} aria-hidden="true" />
+        </Link>
       </div>
       <div className="ml-auto flex items-center gap-2">
-        <Link href="/learn" target="_blank" title="Sync paths, loop prevention and external IDs in plain words (opens in a new tab)" className="inline-flex items-center gap-1.5 px-2 text-sm font-medium text-slate-600 hover:text-slate-900 hover:underline">
-          <GraduationCap size={16} aria-hidden="true" /> How syncing works
-        </Link>
         <Button variant="ghost" onClick={p.onVersions}>
           <History size={16} aria-hidden="true" /> Versions
         </Button>

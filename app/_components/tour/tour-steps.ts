@@ -44,7 +44,7 @@ export function demoTourSteps(context: TourContext): TourStep[] {
     },
     {
       path: '/runs',
-      target: 'main',
+      target: 'main table',
       title: 'Every run, step by step',
       body: 'The run that carried your change shows up here. Open it to see what each step received and sent, how long it took, and why a change made by the integration itself was skipped.',
     },
