@@ -127,6 +127,7 @@ describe('the first run', () => {
     await page.waitForURL(`${app.url}/runs`);
     const run = page.getByTestId('run-row').filter({ hasText: 'CRM → Helpdesk contacts' }).filter({ hasText: /succeeded/i });
     await eventually(async () => ((await run.count()) > 0 ? true : (await page.reload(), undefined)), 'the succeeded run on the Runs page');
+    await page.getByTestId('tour-spotlight').waitFor();
     await page.screenshot({ path: screenshotPath('first-run-06-tour-runs') });
 
     // Step 5: the Learn page; finishing ends the tour for good.
@@ -142,9 +143,10 @@ describe('the first run', () => {
 
     // Restartable from the Help menu.
     await page.getByText('Help', { exact: true }).click();
+    await page.screenshot({ path: screenshotPath('first-run-08-help-menu') });
     await page.getByRole('menuitem', { name: 'Take the tour' }).click();
     await tourStep(page, 'Your two sample flows', '1 of 5');
-    await page.screenshot({ path: screenshotPath('first-run-08-tour-restarted') });
+    await page.screenshot({ path: screenshotPath('first-run-09-tour-restarted') });
     await tour(page).getByRole('button', { name: 'End the tour' }).click();
     await expect(tour(page).count()).resolves.toBe(0);
   }, 300_000);
