@@ -2,7 +2,7 @@
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
 import clsx from 'clsx';
-import { ArrowLeft, Check, CircleAlert, HelpCircle, History, LayoutGrid, Loader2, Pause, Play, Power, Redo2, Undo2, Upload } from 'lucide-react';
+import { ArrowLeft, Check, CircleAlert, GraduationCap, HelpCircle, History, LayoutGrid, Loader2, Pause, Play, Power, Redo2, Undo2, Upload } from 'lucide-react';
 import Link from 'next/link';
 import { toast } from 'sonner';
 import { useTRPC } from '../../_lib/trpc/react';
@@ -93,6 +93,9 @@ export function Toolbar(p: ToolbarProps) {
         <IconButton label="Keyboard shortcuts (?)" onClick={p.onHelp}>
           <HelpCircle size={17} />
         </IconButton>
+        <Link href="/learn" target="_blank" aria-label="How syncing works" title="How syncing works: sync paths, loop prevention and external IDs in plain words (new tab)" className="rounded-md p-1.5 text-slate-600 hover:bg-slate-100 hover:text-slate-900">
+          <GraduationCap size={17} aria-hidden="true" />
+        </Link>
       </div>
       <div className="ml-auto flex items-center gap-2">
         <Button variant="ghost" onClick={p.onVersions}>

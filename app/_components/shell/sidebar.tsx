@@ -4,6 +4,7 @@ import clsx from 'clsx';
 import { Activity, ArrowLeftRight, GraduationCap, History, LayoutDashboard, Plug, Settings, Siren, Workflow, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
+import type { ReactNode } from 'react';
 import type { ShellSession } from '../../_server/session';
 import { Logo } from '../logo';
 import { NotificationBell } from './notification-bell';
@@ -22,7 +23,8 @@ const NAVIGATION: { href: string; label: string; icon: LucideIcon }[] = [
   { href: '/learn', label: 'Learn', icon: GraduationCap },
 ];
 
-export function Sidebar({ session }: { session: ShellSession }) {
+/** `help`: the Help menu, rendered above the user menu. */
+export function Sidebar({ session, help }: { session: ShellSession; help?: ReactNode }) {
   const pathname = usePathname();
   return (
     <aside className="flex w-60 shrink-0 flex-col bg-slate-900 text-slate-300">
@@ -53,6 +55,7 @@ export function Sidebar({ session }: { session: ShellSession }) {
         })}
       </nav>
       <div className="border-t border-slate-800 p-3">
+        {help}
         <UserMenu user={session.user} role={session.current.role} />
       </div>
     </aside>
