@@ -27,20 +27,20 @@ export const DEMO_FLOWS = {
   crmToHelpdesk: {
     document: crmToHelpdeskDoc as unknown,
     name: 'CRM → Helpdesk contacts',
-    status: 'active' as const,
+    status: 'active' as 'active' | 'paused',
     description:
       'Live. The demo CRM calls this flow’s webhook on every contact change. Changes made by the integration account (svc-sync) are skipped, ' +
-      'so nothing echoes back. The CRM is the system of record for name and email: only those (and updated_by = svc-sync) are written to the ' +
-      'helpdesk customer, found through the external-ID mapping (or by email the first time).',
+      'so nothing echoes back. The CRM is the system of record for the name; email is edited on both sides: the newest change wins (within ' +
+      '2 s of each other, the CRM wins). A contact deleted in the CRM is flagged for deletion in the helpdesk, for an agent to review.',
   },
   helpdeskToCrm: {
     document: helpdeskToCrmDoc as unknown,
     name: 'Helpdesk → CRM phone and tier',
-    status: 'paused' as const,
+    status: 'active' as 'active' | 'paused',
     description:
-      'Paused: poll triggers do not run on a schedule yet, so this flow cannot start by itself. It shows the other direction: the helpdesk ' +
-      'is the system of record for phone and support tier; changes not made by svc-sync are written to the matching CRM contact (only phone ' +
-      'and tier), using the mapping the CRM → Helpdesk flow saved.',
+      'Live. Polls the helpdesk database every 30 s. The helpdesk is the system of record for phone and support tier; email is shared (newest ' +
+      'change wins, the CRM within 2 s). Customers created in the helpdesk are created in the CRM; customers deleted in the helpdesk (a hard ' +
+      'delete) are noticed by comparing the mappings with the ids the helpdesk still has, and their CRM contact is soft-deleted.',
   },
 } as const;
 

@@ -4,6 +4,7 @@ import { connectionsRouter } from './connections';
 import { demoRouter } from './demo';
 import { flowsRouter } from './flows';
 import { mappingsRouter } from './mappings';
+import { privacyRouter } from './privacy';
 import { runsRouter } from './runs';
 import { membersRouter } from './members';
 import { setupRouter } from './setup';
@@ -21,6 +22,7 @@ export const appRouter = router({
   demo: demoRouter,
   runs: runsRouter,
   triggers: triggersRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;
