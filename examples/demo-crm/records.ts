@@ -208,7 +208,7 @@ export class RecordStore {
         WHERE id = ${id} RETURNING ${tx.unsafe(resource.select)}`;
       if (!updated) throw new HttpError(404, `${resource.singular} "${id}" not found`);
       await tx`
-        UPDATE webhook_events SET body = jsonb_set(body::jsonb, '{record}', (body::jsonb -> 'record') || ${nulls}::jsonb)::text
+        UPDATE webhook_events SET body = jsonb_set(body::jsonb, '{record}', (body::jsonb -> 'record') || ${nulls}::text::jsonb)::text
         WHERE record_key = ${`${resource.name}/${id}`}`;
       await enqueueEvent(tx, resource, 'updated', updated);
       return updated;
