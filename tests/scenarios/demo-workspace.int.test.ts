@@ -1,6 +1,6 @@
 /**
  * The demo workspace against the real demo CRM and helpdesk (started in-process on fresh databases): seeding
- * creates the connections, the sample flows (published, the webhook one active) and the CRM subscription;
+ * creates the connections, the sample flows (published and active) and the CRM subscription;
  * then a contact created by hand in the CRM reaches the helpdesk through the webhook, a real worker and
  * Temporal, and the integration's own changes do not loop.
  */
@@ -173,8 +173,8 @@ describe('the demo workspace', () => {
     const flowRows = await handle.db.select().from(flows).where(eq(flows.workspaceId, ws));
     const byName = Object.fromEntries(flowRows.map((f) => [f.name, f]));
     expect(byName['CRM → Helpdesk contacts']).toMatchObject({ status: 'active', activeVersionId: expect.any(String) });
-    expect(byName['Helpdesk → CRM phone and tier']).toMatchObject({ status: 'paused' });
-    expect(byName['Helpdesk → CRM phone and tier']?.description).toMatch(/Paused/);
+    expect(byName['Helpdesk → CRM phone and tier']).toMatchObject({ status: 'active', activeVersionId: expect.any(String) });
+    expect(byName['Helpdesk → CRM phone and tier']?.description).toMatch(/Polls the helpdesk database/);
     const infos = await connectionInfos(handle.db, ws);
     for (const f of flowRows) {
       const issues = validateForPublish(f.draft, nodeRegistry, { connections: infos });
