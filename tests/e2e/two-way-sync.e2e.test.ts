@@ -67,6 +67,7 @@ describe('two-way sync and privacy in the demo workspace', () => {
     const upsert = page.locator('[data-testid="flow-node"][data-node-label="Write name and email to the helpdesk"]');
     await upsert.getByText(/email: newest wins \(±2 s, else source\)/).waitFor();
     await page.screenshot({ path: screenshotPath('two-way-01-crm-to-helpdesk-canvas') });
+    await upsert.screenshot({ path: screenshotPath('two-way-01b-upsert-card') });
 
     const res = await fetch(`${crm.url}/api/contacts`, {
       method: 'POST',
@@ -83,7 +84,7 @@ describe('two-way sync and privacy in the demo workspace', () => {
       const privacy = page.getByRole('region', { name: 'Privacy' });
       await privacy.getByLabel('Email or record id').fill('margaret@apollo.example');
       await privacy.getByRole('button', { name: 'Anonymise' }).click();
-      await expect(privacy.getByTestId('privacy-result').textContent()).resolves.toMatch(/1 contacts in Demo CRM · 1 customers in Demo helpdesk · 2 mapping\(s\) forgotten/);
+      await expect(privacy.getByTestId('privacy-result').textContent()).resolves.toMatch(/^1 contacts in Demo CRM · 1 customers in Demo helpdesk · 2 mapping\(s\) forgotten · \d+ stored sample\(s\) scrubbed$/);
       await page.screenshot({ path: screenshotPath('two-way-02-privacy'), fullPage: true });
 
       const [customer] = await sql<{ name: string; email: string | null }[]>`select name, email from customers where id in (select id from customers where name = 'anonymised')`;

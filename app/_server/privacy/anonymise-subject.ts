@@ -129,6 +129,7 @@ export async function anonymiseSubject(db: Db, actor: { workspaceId: string; use
     }
   }
 
+  counts.sort((a, b) => a.connectionName.localeCompare(b.connectionName) || a.objectType.localeCompare(b.objectType));
   const mappingsForgotten = await createExternalIdStore(db).forgetIds({ workspaceId: actor.workspaceId, ids: [...ids] });
   const samplesScrubbed = await scrubStoredSamples(db, actor.workspaceId, { values: [...values], keys: [...ids] });
   await db.insert(auditLog).values({
