@@ -68,11 +68,11 @@ export function decideConflict(
   };
 }
 
-/** One line for the canvas card: `email: newest wins (±5 s, else target)`. */
+/** Short, for the canvas card: `email: newest wins ±5 s` (the card's tooltip and inspector say the rest). */
 export function describeConflictPolicy(policy: Partial<ConflictPolicy> | undefined): string | null {
   if (!policy?.fields?.length) return null;
   const fields = policy.fields.join(', ');
   if (policy.policy === 'source-wins') return `${fields}: source wins`;
   if (policy.policy === 'target-wins') return `${fields}: target wins`;
-  return `${fields}: newest wins (±${(policy.skewMs ?? 5000) / 1000} s, else ${policy.withinSkew ?? 'target'})`;
+  return `${fields}: newest wins ±${(policy.skewMs ?? 5000) / 1000} s`;
 }

@@ -1,7 +1,8 @@
 /**
  * The two-way demo as a person sees it: the demo workspace's CRM -> Helpdesk flow shows its conflict
- * policy on the canvas, a contact created in the demo CRM reaches the helpdesk, and the Privacy panel of
- * the mappings page anonymises that person in both systems.
+ * policy on the canvas, a contact created in the demo CRM reaches the helpdesk, a concurrent edit of its
+ * email shows its conflict decision in the run detail, and the Privacy panel of the mappings page
+ * anonymises that person in both systems.
  */
 import type { Browser } from 'playwright-core';
 import postgres from 'postgres';
@@ -65,7 +66,7 @@ describe('two-way sync and privacy in the demo workspace', () => {
 
     await page.getByRole('link', { name: 'CRM → Helpdesk contacts' }).first().click();
     const upsert = page.locator('[data-testid="flow-node"][data-node-label="Write name and email to the helpdesk"]');
-    await upsert.getByText(/email: newest wins \(±2 s, else source\)/).waitFor();
+    await upsert.getByText('email: newest wins ±2 s · 2 fields').waitFor();
     await page.screenshot({ path: screenshotPath('two-way-01-crm-to-helpdesk-canvas') });
     await upsert.screenshot({ path: screenshotPath('two-way-01b-upsert-card') });
 
@@ -77,12 +78,33 @@ describe('two-way sync and privacy in the demo workspace', () => {
     const contact = (await res.json()) as { id: string };
     const sql = postgres(demoDbs.helpdeskUrl, { max: 1, onnotice: () => {} });
     try {
-      await eventually('the helpdesk customer', async () => (await sql`select id from customers where email = 'margaret@apollo.example'`)[0]);
+      const { id: helpdeskId } = await eventually('the helpdesk customer', async () => (await sql<{ id: string }[]>`select id from customers where email = 'margaret@apollo.example'`)[0]);
+
+      // Both sides edit the email, the CRM last: its run records why its email wins.
+      await fetch(`${helpdesk.url}/ui/customers/${helpdeskId}`, { method: 'PATCH', body: JSON.stringify({ email: 'margaret.hd@apollo.example' }) });
+      await new Promise((r) => setTimeout(r, 2600));
+      await fetch(`${crm.url}/api/contacts/${contact.id}`, {
+        method: 'PATCH',
+        headers: { authorization: `Bearer ${ALICE_KEY}`, 'content-type': 'application/json' },
+        body: JSON.stringify({ email: 'margaret.crm@apollo.example' }),
+      });
+      await eventually('the CRM email in the helpdesk', async () => (await sql`select id from customers where email = 'margaret.crm@apollo.example'`)[0]);
+      const syncline = postgres(database.url, { max: 1, onnotice: () => {} });
+      const [decided] = await eventually('the run with a conflict decision', async () => {
+        const rows = await syncline<{ id: string }[]>`select s.run_id as id from run_steps s where s.node_id = 'upsert' and s.output::text like '%"winner": "source"%'`;
+        return rows.length > 0 ? rows : undefined;
+      }).finally(() => syncline.end());
+      await page.goto(`${app.url}/runs/${decided!.id}`);
+      await page.getByTestId('step-timeline').getByRole('button', { name: /Write name and email to the helpdesk/ }).click();
+      const decisions = page.getByRole('region', { name: 'Conflict decisions' });
+      await decisions.getByText('email: the source won').waitFor();
+      await expect(decisions.textContent()).resolves.toMatch(/newest change wins/);
+      await page.screenshot({ path: screenshotPath('two-way-03-run-conflict-decision'), fullPage: true });
 
       await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Mappings' }).click();
       await page.waitForURL(`${app.url}/mappings`);
       const privacy = page.getByRole('region', { name: 'Privacy' });
-      await privacy.getByLabel('Email or record id').fill('margaret@apollo.example');
+      await privacy.getByLabel('Email or record id').fill('margaret.crm@apollo.example');
       await privacy.getByRole('button', { name: 'Anonymise' }).click();
       await expect(privacy.getByTestId('privacy-result').textContent()).resolves.toMatch(/^1 contacts in Demo CRM · 1 customers in Demo helpdesk · 2 mapping\(s\) forgotten · \d+ stored sample\(s\) scrubbed$/);
       await page.screenshot({ path: screenshotPath('two-way-02-privacy'), fullPage: true });

@@ -77,9 +77,10 @@ export function summariseConfig(node: FlowNode): string {
   const fields = literal(c.fields);
   const objectType = literal(c.objectType);
   if (Array.isArray(fields)) {
-    const writes = `${typeof objectType === 'string' && objectType ? objectType : 'record'}: writes ${plural(fields.length, 'field')}`;
     const conflict = describeConflictPolicy(literal(c.conflict) as Parameters<typeof describeConflictPolicy>[0]);
-    return conflict ? `${writes} · ${conflict}` : writes;
+    // The conflict policy first: the card's one line is short.
+    if (conflict) return `${conflict} · ${plural(fields.length, 'field')}`;
+    return `${typeof objectType === 'string' && objectType ? objectType : 'record'}: writes ${plural(fields.length, 'field')}`;
   }
   if (typeof objectType === 'string' && objectType) return `Object: ${objectType}`;
   const url = literal(c.url);
