@@ -44,8 +44,11 @@ export interface ExternalIdStore {
   }): Promise<Map<string, { readonly recordKey: string }>>;
   /** Inserts mappings; an existing identical row is not an error (idempotent). */
   saveMany(rows: readonly ExternalIdRow[]): Promise<void>;
-  /** Removes every mapping of the given record keys (GDPR anonymisation). Returns how many went. */
-  forgetRecordKeys(query: { readonly workspaceId: string; readonly recordKeys: readonly string[] }): Promise<number>;
+  /**
+   * Removes every mapping row in which one of these ids appears, as record key or as external id
+   * (both directions of a two-way sync; GDPR anonymisation, deletes). Returns how many went.
+   */
+  forgetIds(query: { readonly workspaceId: string; readonly ids: readonly string[] }): Promise<number>;
 }
 
 /** A record to create or update in a target system. */
@@ -81,6 +84,15 @@ export interface RecordGateway {
     readonly mode: 'hard' | 'soft' | 'flag';
     readonly idempotencyKey: string;
   }): Promise<void>;
+  /**
+   * Reads records by id, as the system returns them (for conflict checks and anonymisation).
+   * Missing ids are absent from the map.
+   */
+  readMany(request: {
+    readonly connectionId: string;
+    readonly objectType: string;
+    readonly externalIds: readonly string[];
+  }): Promise<Map<string, Record<string, unknown>>>;
   /** Overwrites the given fields of the records with anonymous values. */
   anonymiseMany(request: {
     readonly connectionId: string;
@@ -114,9 +126,18 @@ export interface HttpClient {
   request(request: HttpRequest): Promise<HttpResponse>;
 }
 
-/** Scrubs a data subject from Syncline's own records (run samples, step logs). */
+/** Scrubs a data subject from Syncline's own records (run samples, step logs, inbox payloads). */
 export interface PrivacyLog {
-  scrubSubjects(request: { readonly workspaceId: string; readonly subjectKeys: readonly string[] }): Promise<void>;
+  /**
+   * Erases, in the workspace's stored samples: every string containing one of `values` (the
+   * person's name, email, phone…), and the personal fields of every object that carries one of
+   * `subjectKeys` (the person's record ids). Returns how many stored rows changed.
+   */
+  scrubSubjects(request: {
+    readonly workspaceId: string;
+    readonly subjectKeys: readonly string[];
+    readonly values: readonly string[];
+  }): Promise<number>;
 }
 
 /** Everything effects may use. */

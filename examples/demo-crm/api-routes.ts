@@ -18,6 +18,7 @@ export interface ApiDeps {
 }
 
 const RECORD_PATH = /^\/api\/(contacts|companies)(?:\/([^/]+))?$/;
+const ANONYMISE_PATH = /^\/api\/(contacts|companies)\/([^/]+)\/anonymise$/;
 const WEBHOOK_PATH = /^\/api\/webhooks(?:\/([^/]+))?$/;
 
 function methodNotAllowed(method: string, path: string): never {
@@ -41,6 +42,13 @@ export async function handleApi(req: http.IncomingMessage, res: http.ServerRespo
   if (path === '/api/_chaos') return handleChaos(req, res, deps.chaos);
   await deps.chaos.apply();
   const user = authenticate(req, deps.keys);
+
+  const anonymise = ANONYMISE_PATH.exec(path);
+  if (anonymise) {
+    if (method !== 'POST') methodNotAllowed(method, path);
+    const resource = resources[anonymise[1]!]!;
+    return sendJson(res, 200, await deps.records.anonymise(resource, decodeURIComponent(anonymise[2]!), await readJsonObject(req), user));
+  }
 
   const record = RECORD_PATH.exec(path);
   if (record) {

@@ -19,6 +19,8 @@ export interface ListQuery {
   limit?: string;
   cursor?: string;
   includeDeleted?: string;
+  /** Contacts only: exact, case-insensitive email match (natural-key lookups, privacy requests). */
+  email?: string;
 }
 
 export interface Page {
@@ -75,12 +77,15 @@ export class RecordStore {
     const since = parseInstant('modifiedSince', query.modifiedSince);
     const cursor = query.cursor ? decodeCursor(query.cursor) : undefined;
     const includeDeleted = query.includeDeleted === 'true';
+    const email = query.email?.trim() || undefined;
+    if (email && !('email' in resource.columns)) throw new HttpError(400, `${resource.name} cannot be filtered by email`);
     // `::text::timestamptz`, not `::timestamptz`: postgres.js serialises a parameter it is told is a
     // timestamptz through a JS Date, which would cut microseconds and make cursors repeat records.
     const rows = await sql<CrmRecord[]>`
       SELECT ${sql.unsafe(resource.select)} FROM ${sql(resource.name)}
       WHERE true
         ${includeDeleted ? sql`` : sql`AND deleted_at IS NULL`}
+        ${email ? sql`AND lower(email) = lower(${email})` : sql``}
         ${since ? sql`AND modified_at >= ${since}::text::timestamptz` : sql``}
         ${cursor ? sql`AND (modified_at, id) > (${cursor.modifiedAt}::text::timestamptz, ${cursor.id})` : sql``}
       ORDER BY modified_at, id
@@ -180,6 +185,36 @@ export class RecordStore {
     });
     if (outcome.changed) this.onCommit();
     return outcome.record;
+  }
+
+  /**
+   * GDPR erasure: clears the personal fields (all of them by default; also on a deleted record),
+   * emits an `updated` event, and scrubs the same fields from the record's earlier webhook events,
+   * so no copy of the person's data stays in the outbox.
+   */
+  async anonymise(resource: Resource, id: string, body: unknown, user: string): Promise<CrmRecord> {
+    const personal = resource.personal;
+    const requested = (body as { fields?: unknown } | null)?.fields;
+    if (requested !== undefined && (!Array.isArray(requested) || requested.some((f) => typeof f !== 'string' || !personal.includes(f)))) {
+      throw new HttpError(400, `fields must be a list of personal fields of a ${resource.singular}: ${personal.join(', ') || '(none)'}`);
+    }
+    const fields = (requested as string[] | undefined)?.length ? (requested as string[]) : personal;
+    if (fields.length === 0) throw new HttpError(400, `a ${resource.singular} has no personal fields to anonymise`);
+    const cleared = Object.fromEntries(fields.map((f) => [resource.columns[f]!, null]));
+    const nulls = JSON.stringify(Object.fromEntries(fields.map((f) => [f, null])));
+    const record = await this.sql.begin(async (tx) => {
+      const [updated] = await tx<CrmRecord[]>`
+        UPDATE ${tx(resource.name)} SET ${tx(cleared)}, modified_by = ${user}, modified_at = now()
+        WHERE id = ${id} RETURNING ${tx.unsafe(resource.select)}`;
+      if (!updated) throw new HttpError(404, `${resource.singular} "${id}" not found`);
+      await tx`
+        UPDATE webhook_events SET body = jsonb_set(body::jsonb, '{record}', (body::jsonb -> 'record') || ${nulls}::text::jsonb)::text
+        WHERE record_key = ${`${resource.name}/${id}`}`;
+      await enqueueEvent(tx, resource, 'updated', updated);
+      return updated;
+    });
+    this.onCommit();
+    return record;
   }
 
   private async explainMissing(tx: postgres.TransactionSql, resource: Resource, id: string, verb: string): Promise<never> {

@@ -13,6 +13,8 @@ export interface Resource {
   columns: Record<string, string>;
   create: z.ZodType<Record<string, unknown>>;
   patch: z.ZodType<Record<string, unknown>>;
+  /** The JSON fields that hold personal data (GDPR anonymisation clears them). */
+  personal: string[];
   /** SELECT list producing the API JSON keys; a constant built from `columns`. */
   select: string;
 }
@@ -47,6 +49,7 @@ export const contacts: Resource = {
   columns: contactColumns,
   create: z.strictObject(contactFields),
   patch: z.strictObject(contactFields),
+  personal: ['firstName', 'lastName', 'email', 'phone'],
   select: selectList(contactColumns),
 };
 
@@ -56,6 +59,7 @@ export const companies: Resource = {
   columns: companyColumns,
   create: z.strictObject({ name: text(200).min(1, 'must not be empty'), domain: optionalText(253) }),
   patch: z.strictObject({ name: text(200).min(1, 'must not be empty').optional(), domain: optionalText(253) }),
+  personal: [],
   select: selectList(companyColumns),
 };
 

@@ -12,7 +12,7 @@ export const anonymiseRecordNode = defineNode({
   group: 'sync',
   title: 'Anonymise record',
   description: 'Erase a person\u2019s data (GDPR)',
-  help: 'Overwrites the chosen fields in the other system, forgets the id mappings and scrubs run history for this person.',
+  help: 'Overwrites the chosen fields in the other system, forgets the id mappings and erases this person\u2019s values (and records naming their ids) from stored run samples, inbox payloads and step logs.',
   ports: { in: ['main'], out: ['main'] },
   config: z.object({
     connectionId: connectionIdField({ label: 'Anonymise in', kinds: RECORD_CONNECTION_KINDS }),

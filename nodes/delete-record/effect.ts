@@ -2,7 +2,7 @@ import { defineEffect } from '../define-effect';
 import { requireIds } from '../item-values';
 import { deleteRecordNode } from './definition';
 
-/** One batched delete per node run; items pass through. */
+/** One batched delete per node run (and one batched forget of mappings when asked); items pass through. */
 export const deleteRecordEffect = defineEffect(deleteRecordNode, async ({ config, items, ctx }, deps) => {
   const externalIds = requireIds(items, config.externalIdPath, 'externalIdPath');
   await deps.records.deleteMany({
@@ -12,5 +12,6 @@ export const deleteRecordEffect = defineEffect(deleteRecordNode, async ({ config
     mode: config.mode,
     idempotencyKey: ctx.idempotencyKey,
   });
+  if (config.forgetMappings) await deps.externalIds.forgetIds({ workspaceId: ctx.workspaceId, ids: externalIds });
   return { main: [...items] };
 });

@@ -2,9 +2,10 @@ import { getAt, parsePath, UserError } from '../../flows-engine/index';
 import { defineEffect } from '../define-effect';
 import type { UpsertRecordInput } from '../effect-deps';
 import { readIds } from '../item-values';
+import { decideConflict, type ConflictDecision } from './conflict-policy';
 import { upsertRecordNode } from './definition';
 
-/** One batched upsert per node run. */
+/** One batched upsert per node run (plus one batched read of the targets when a conflict policy is set). */
 export const upsertRecordEffect = defineEffect(upsertRecordNode, async ({ config, items, ctx }, deps) => {
   const fieldPaths = config.fields.map((f, i) => {
     const p = parsePath(f.sourcePath);
@@ -28,6 +29,27 @@ export const upsertRecordEffect = defineEffect(upsertRecordNode, async ({ config
       ...(natural && naturalPath?.ok ? { naturalKey: { field: natural.target, value: getAt(item.json, naturalPath.value) } } : {}),
     };
   });
+  const decisions: (ConflictDecision | null)[] = items.map(() => null);
+  const policy = config.conflict;
+  if (policy && policy.fields.length > 0) {
+    const sourcePath = parsePath(policy.sourceModifiedPath);
+    if (!sourcePath.ok) throw new UserError(sourcePath.error, { field: 'conflict.sourceModifiedPath' });
+    const known = [...new Set(records.map((r) => r.externalId).filter((id): id is string => id !== undefined))];
+    // Only records that exist on the target can conflict; new ones are simply created.
+    const targets = known.length > 0 ? await deps.records.readMany({ connectionId: config.connectionId, objectType: config.objectType, externalIds: known }) : new Map();
+    records.forEach((record, i) => {
+      const target = record.externalId === undefined ? undefined : targets.get(record.externalId);
+      if (!target) return;
+      const decision = decideConflict(policy, { fields: record.fields, sourceModifiedAt: getAt(items[i]!.json, sourcePath.value), target });
+      decisions[i] = decision;
+      // Values the target already has are not written: a write of nothing new would stamp the
+      // record as the integration's and hide a person's pending change from a poller's loop guard.
+      const kept = Object.fromEntries(
+        Object.entries(record.fields).filter(([field, value]) => target[field] !== value && !(decision?.winner === 'target' && decision.fields.includes(field))),
+      );
+      records[i] = { ...record, fields: kept };
+    });
+  }
   const results = await deps.records.upsertMany({
     connectionId: config.connectionId,
     objectType: config.objectType,
@@ -37,5 +59,10 @@ export const upsertRecordEffect = defineEffect(upsertRecordNode, async ({ config
   if (results.length !== items.length) {
     throw new UserError(`The target system answered for ${results.length} records instead of ${items.length}`);
   }
-  return { main: items.map((item, i) => ({ json: { ...item.json, upserted: results[i] } })) };
+  return {
+    main: items.map((item, i) => {
+      const conflict = decisions[i];
+      return { json: { ...item.json, upserted: results[i], ...(conflict ? { conflict } : {}) } };
+    }),
+  };
 });

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { UserError } from '../../flows-engine/index';
+import { scrubStoredSamples } from '../../app/_server/privacy/scrub-samples';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { createConnectors } from './connectors/index';
 import { createExternalIdStore } from './external-id-store';
@@ -7,8 +7,8 @@ import { createExternalIdStore } from './external-id-store';
 /**
  * The worker's implementation of what node effects depend on: the external-ID store on
  * PostgreSQL, and record gateways / HTTP through connections (secrets decrypted inside the
- * activity, never in workflow history). Privacy scrubbing of run samples is not built yet: it
- * refuses with a user-facing error rather than pretend to have scrubbed anything.
+ * activity, never in workflow history), and privacy scrubbing of the workspace's stored run
+ * samples (app/_server/privacy/scrub-samples.ts, shared with the Anonymise action).
  */
 export function createEffectDeps(db: Db): EffectDeps {
   const connectors = createConnectors(db);
@@ -17,9 +17,7 @@ export function createEffectDeps(db: Db): EffectDeps {
     records: connectors.records,
     http: connectors.http,
     privacy: {
-      scrubSubjects: () => {
-        throw new UserError('Scrubbing run samples of a data subject is not available in this Syncline version yet.');
-      },
+      scrubSubjects: ({ workspaceId, subjectKeys, values }) => scrubStoredSamples(db, workspaceId, { keys: subjectKeys, values }),
     },
   };
 }

@@ -57,11 +57,12 @@ export function createExternalIdStore(db: Db): ExternalIdRegister {
         do update set last_seen_at = now(), deleted_at = null`);
     },
 
-    async forgetRecordKeys({ workspaceId, recordKeys }) {
-      if (recordKeys.length === 0) return 0;
+    async forgetIds({ workspaceId, ids }) {
+      if (ids.length === 0) return 0;
+      const list = sql.param([...new Set(ids)]);
       const deleted = await db
         .delete(externalIds)
-        .where(and(eq(externalIds.workspaceId, workspaceId), inArray(externalIds.recordKey, [...recordKeys])))
+        .where(and(eq(externalIds.workspaceId, workspaceId), sql`(${externalIds.recordKey} = any(${list}::text[]) or ${externalIds.externalId} = any(${list}::text[]))`))
         .returning({ id: externalIds.id });
       return deleted.length;
     },

@@ -95,6 +95,42 @@ async function postgresPage(connection: ResolvedConnection, config: PollTriggerC
   }
 }
 
+/** One page of a full key scan: the ids present in the source now, in a stable order. */
+export interface KeyPage {
+  ids: string[];
+  next: string | null;
+}
+
+async function restKeys(connection: ResolvedConnection, config: PollTriggerConfig, cursor: string | null, limit: number): Promise<KeyPage> {
+  // The same listing without modifiedSince: every live record, (modifiedAt, id)-keyset paginated.
+  const page = await restPage(connection, config, null, cursor, limit);
+  return { ids: page.records.map((r) => r.id), next: page.next };
+}
+
+async function postgresKeys(connection: ResolvedConnection, config: PollTriggerConfig, after: string | null, limit: number): Promise<KeyPage> {
+  const table = ident(config.objectType, 'objectType');
+  const id = ident(config.idField, 'idField');
+  const sql: postgres.Sql = poolFor(connection);
+  try {
+    const rows = await sql<{ id: string }[]>`
+      select ${sql(id)}::text as id from ${sql(table)}
+      ${after !== null ? sql`where ${sql(id)}::text > ${after}` : sql``}
+      order by ${sql(id)}::text limit ${limit}`;
+    return { ids: rows.map((r) => r.id), next: rows.length === limit ? rows.at(-1)!.id : null };
+  } catch (error) {
+    const code = (error as { code?: string }).code ?? '';
+    const message = explainPostgresError(error);
+    throw TRANSIENT_CODES.has(code) || code.startsWith('08') ? new TransientError(message) : new UserError(message);
+  }
+}
+
+/** One page of the ids the source holds now (hard-delete detection compares them with the register). */
+export function fetchSourceKeys(connection: ResolvedConnection, config: PollTriggerConfig, cursor: string | null, limit: number): Promise<KeyPage> {
+  if (isRestKind(connection.kind)) return restKeys(connection, config, cursor, limit);
+  if (isPostgresKind(connection.kind)) return postgresKeys(connection, config, cursor, limit);
+  throw new UserError(`Connection “${connection.name}” is a ${connection.kind} connection: it has no records to scan.`, { field: 'connectionId' });
+}
+
 /** One page of the source's records modified at or after `since` (ISO, inclusive), after `cursor`. */
 export function fetchSourcePage(connection: ResolvedConnection, config: PollTriggerConfig, since: string | null, cursor: string | null, limit: number): Promise<SourcePage> {
   if (isRestKind(connection.kind)) return restPage(connection, config, since, cursor, limit);

@@ -4,16 +4,18 @@
  * the relay turns them into runs of active flows. A poll writes each page's event in the same
  * transaction that advances the trigger's cursor: a page is never lost nor recorded twice.
  */
+import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { flows, flowVersions, inboxEvents, pollCursors } from '../../db/schema';
+import { externalIds, flows, flowVersions, inboxEvents, pollCursors } from '../../db/schema';
 import { UserError } from '../../flows-engine/index';
 import { ConnectionMissingError, resolveConnection } from '../../app/_server/connections/resolve';
 import { INBOX_CHANNEL } from '../shared';
 import { timedTriggerOf, TriggerConfigError, type PollTriggerConfig } from '../trigger-settings';
 import { microsToIso, readPollCursor, type PollCursor } from '../poll-cursor';
-import { fetchSourcePage, type ChangedRecord } from './poll-sources';
+import { fetchSourceKeys, fetchSourcePage, type ChangedRecord } from './poll-sources';
+import type { ResolvedConnection } from '../../app/_server/connections/resolve';
 
 /** Pages one tick reads at most; the next tick continues from the cursor. */
 export const MAX_PAGES_PER_TICK = 50;
@@ -21,6 +23,8 @@ export const MAX_PAGES_PER_TICK = 50;
 const MAX_SOURCE_REQUESTS_PER_PAGE = 100;
 /** Records inside the lookback window checked per page for late writes. */
 const MAX_LATE_CANDIDATES = 1000;
+/** Ids per request of the full key scan (hard-delete detection). */
+const KEY_SCAN_PAGE = 500;
 
 export type PollOutcome = { events: number; records: number; morePending: boolean; skipped?: string };
 
@@ -84,6 +88,72 @@ export function createTriggerActivities(db: Db) {
     return rows.map((row) => candidates[Number(row.ord) - 1]!);
   }
 
+  /**
+   * Hard-delete detection against the register of records: the mappings saved for this connection
+   * and object type (not yet marked deleted) whose id the source no longer has. The register is
+   * read BEFORE the key scan, so a record created (and mapped) during the scan is never taken for
+   * deleted. The missing ones become ONE inbox event, items `{ <idField>: id, _deleted: true,
+   * _recordKey }`, and are marked deleted in the same transaction: each deletion is emitted once.
+   */
+  async function detectHardDeletes(input: { workspaceId: string; flowId: string; nodeId: string }, config: PollTriggerConfig, connection: ResolvedConnection) {
+    const registered = await db
+      .select({ externalId: externalIds.externalId, recordKey: externalIds.recordKey })
+      .from(externalIds)
+      .where(
+        and(
+          eq(externalIds.workspaceId, input.workspaceId),
+          eq(externalIds.objectType, config.objectType),
+          eq(externalIds.connectionId, config.connectionId),
+          isNull(externalIds.deletedAt),
+        ),
+      );
+    if (registered.length === 0) return 0;
+    const present = new Set<string>();
+    let cursor: string | null = null;
+    do {
+      const page = await fetchSourceKeys(connection, config, cursor, KEY_SCAN_PAGE);
+      for (const id of page.ids) present.add(id);
+      cursor = page.next;
+      heartbeat({ keyScan: present.size });
+    } while (cursor);
+    const missing = registered.filter((r) => !present.has(r.externalId)).sort((a, b) => a.externalId.localeCompare(b.externalId));
+    if (missing.length === 0) return 0;
+    const ids = missing.map((m) => m.externalId);
+    const payload = missing.map((m) => ({ [config.idField]: m.externalId, _deleted: true, _recordKey: m.recordKey }));
+    const dedupeKey = `poll-deleted:${input.nodeId}:${createHash('sha256').update(ids.join('\n')).digest('hex').slice(0, 32)}`;
+    return db.transaction(async (tx) => {
+      const marked = await tx
+        .update(externalIds)
+        .set({ deletedAt: sql`now()`, updatedAt: sql`now()` })
+        .where(
+          and(
+            eq(externalIds.workspaceId, input.workspaceId),
+            eq(externalIds.objectType, config.objectType),
+            eq(externalIds.connectionId, config.connectionId),
+            sql`${externalIds.externalId} = any(${sql.param(ids)}::text[])`,
+            isNull(externalIds.deletedAt),
+          ),
+        )
+        .returning({ id: externalIds.id });
+      // A concurrent poll marked them first: its event carries them.
+      if (marked.length !== ids.length) {
+        tx.rollback();
+      }
+      await tx.execute(sql`
+        with ins as (
+          insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
+          values (${input.workspaceId}, ${input.flowId}, ${dedupeKey}, ${`poll:${input.nodeId}`}, 'poll', ${JSON.stringify(payload)}::jsonb)
+          on conflict (flow_id, dedupe_key) do nothing
+          returning id
+        )
+        select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
+      return missing.length;
+    }).catch((error: unknown) => {
+      if ((error as Error)?.name === 'TransactionRollbackError') return 0;
+      throw error;
+    });
+  }
+
   return {
     /** Records one tick of a schedule trigger; true when this call inserted it (false: a retry, or the flow is a draft). */
     async recordScheduleTick(input: { workspaceId: string; flowId: string; nodeId: string; scheduledAt: string }): Promise<boolean> {
@@ -107,6 +177,8 @@ export function createTriggerActivities(db: Db) {
      * except late writes: records inside the lookback window that no earlier page carried.
      * The pages of one trigger share an ordering key, so their runs execute one at a time in the
      * order read: a record's later state is never applied before an earlier one.
+     * With `detectHardDeletes`, once the changes are read (nothing more pending), a full key scan
+     * finds the records that vanished (see detectHardDeletes): one more event, same ordering key.
      */
     async pollOnce(input: { workspaceId: string; flowId: string; nodeId: string; maxPages?: number }): Promise<PollOutcome> {
       const config = await pollConfig(input.workspaceId, input.flowId, input.nodeId);
@@ -118,75 +190,87 @@ export function createTriggerActivities(db: Db) {
         if (error instanceof ConnectionMissingError) throw new UserError(error.message, { nodeId: input.nodeId, field: 'connectionId' });
         throw error;
       }
-      const outcome: PollOutcome = { events: 0, records: 0, morePending: false };
-      const maxPages = input.maxPages ?? MAX_PAGES_PER_TICK;
-      for (let page = 0; page < maxPages; page++) {
-        const cursor = await readPollCursor(db, input.flowId, input.nodeId);
-        const since = cursor.micros === null ? null : microsToIso(cursor.micros - BigInt(config.lookbackMs) * 1000n);
-        const fresh: ChangedRecord[] = [];
-        const late: ChangedRecord[] = [];
-        let sourceCursor: string | null = null;
-        let exhausted = false;
-        for (let request = 0; request < MAX_SOURCE_REQUESTS_PER_PAGE && fresh.length < config.pageSize; request++) {
-          const result = await fetchSourcePage(connection, config, since, sourceCursor, config.pageSize);
-          for (const record of result.records) {
-            if (isAfter(record, cursor)) {
-              if (fresh.length < config.pageSize) fresh.push(record);
-            } else if (cursor.micros !== null && record.micros < cursor.micros && late.length < MAX_LATE_CANDIDATES) {
-              late.push(record); // inside the lookback: a late write unless an earlier page already carried it
-            }
-          }
-          sourceCursor = result.next;
-          if (!sourceCursor) {
-            exhausted = true;
-            break;
-          }
-          heartbeat({ page, request });
-        }
-        const lateUnseen = late.length > 0 ? await notYetRecorded(input.flowId, config, late, since!) : [];
-        const records = [...lateUnseen, ...fresh];
-        if (records.length === 0) {
-          outcome.morePending = !exhausted; // only records already seen within the request budget
-          return outcome;
-        }
-        const first = records[0]!;
-        const last = records.reduce((a, b) => (b.micros > a.micros || (b.micros === a.micros && b.id > a.id) ? b : a));
-        const lastIso = microsToIso(last.micros);
-        // Late writes alone never move the cursor back; fresh records move it to the last one read.
-        const newest = fresh.length > 0 ? fresh.reduce((a, b) => (b.micros > a.micros || (b.micros === a.micros && b.id > a.id) ? b : a)) : null;
-        const cursorIso = newest ? microsToIso(newest.micros) : cursor.modifiedAt!;
-        const idsAtCursor = newest
-          ? [...new Set([...(cursor.micros === newest.micros ? cursor.ids : []), ...fresh.filter((r) => r.micros === newest.micros).map((r) => r.id)])]
-          : cursor.ids;
-        const dedupeKey = `poll:${input.nodeId}:${first.id}@${microsToIso(first.micros)}..${last.id}@${lastIso}`;
-        const written = await db.transaction(async (tx) => {
-          // Optimistic: if another poll moved the cursor since we read it, this page is not ours to write.
-          await tx.insert(pollCursors).values({ workspaceId: input.workspaceId, flowId: input.flowId, nodeId: input.nodeId }).onConflictDoNothing();
-          const current = await readPollCursor(tx as unknown as Db, input.flowId, input.nodeId, { lock: true });
-          if (!sameCursor(current, cursor)) return false;
-          await tx.execute(sql`
-            with ins as (
-              insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
-              values (${input.workspaceId}, ${input.flowId}, ${dedupeKey}, ${`poll:${input.nodeId}`}, 'poll', ${JSON.stringify(records.map((r) => r.record))}::jsonb)
-              on conflict (flow_id, dedupe_key) do nothing
-              returning id
-            )
-            select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
-          await tx
-            .update(pollCursors)
-            .set({ modifiedAt: sql`${cursorIso}::text::timestamptz`, idsAtModifiedAt: idsAtCursor, updatedAt: new Date() })
-            .where(and(eq(pollCursors.flowId, input.flowId), eq(pollCursors.nodeId, input.nodeId)));
-          return true;
-        });
-        if (written) {
+      const outcome = await readChanges(input, config, connection);
+      if (config.detectHardDeletes && !outcome.morePending) {
+        const deleted = await detectHardDeletes(input, config, connection);
+        if (deleted > 0) {
           outcome.events += 1;
-          outcome.records += records.length;
+          outcome.records += deleted;
         }
-        heartbeat({ page, records: outcome.records });
-        if (exhausted && fresh.length < config.pageSize) return outcome;
       }
-      outcome.morePending = true;
       return outcome;
     },
   };
+
+  async function readChanges(input: { workspaceId: string; flowId: string; nodeId: string; maxPages?: number }, config: PollTriggerConfig, connection: ResolvedConnection): Promise<PollOutcome> {
+    const outcome: PollOutcome = { events: 0, records: 0, morePending: false };
+    const maxPages = input.maxPages ?? MAX_PAGES_PER_TICK;
+    for (let page = 0; page < maxPages; page++) {
+      const cursor = await readPollCursor(db, input.flowId, input.nodeId);
+      const since = cursor.micros === null ? null : microsToIso(cursor.micros - BigInt(config.lookbackMs) * 1000n);
+      const fresh: ChangedRecord[] = [];
+      const late: ChangedRecord[] = [];
+      let sourceCursor: string | null = null;
+      let exhausted = false;
+      for (let request = 0; request < MAX_SOURCE_REQUESTS_PER_PAGE && fresh.length < config.pageSize; request++) {
+        const result = await fetchSourcePage(connection, config, since, sourceCursor, config.pageSize);
+        for (const record of result.records) {
+          if (isAfter(record, cursor)) {
+            if (fresh.length < config.pageSize) fresh.push(record);
+          } else if (cursor.micros !== null && record.micros < cursor.micros && late.length < MAX_LATE_CANDIDATES) {
+            late.push(record); // inside the lookback: a late write unless an earlier page already carried it
+          }
+        }
+        sourceCursor = result.next;
+        if (!sourceCursor) {
+          exhausted = true;
+          break;
+        }
+        heartbeat({ page, request });
+      }
+      const lateUnseen = late.length > 0 ? await notYetRecorded(input.flowId, config, late, since!) : [];
+      const records = [...lateUnseen, ...fresh];
+      if (records.length === 0) {
+        outcome.morePending = !exhausted; // only records already seen within the request budget
+        return outcome;
+      }
+      const first = records[0]!;
+      const last = records.reduce((a, b) => (b.micros > a.micros || (b.micros === a.micros && b.id > a.id) ? b : a));
+      const lastIso = microsToIso(last.micros);
+      // Late writes alone never move the cursor back; fresh records move it to the last one read.
+      const newest = fresh.length > 0 ? fresh.reduce((a, b) => (b.micros > a.micros || (b.micros === a.micros && b.id > a.id) ? b : a)) : null;
+      const cursorIso = newest ? microsToIso(newest.micros) : cursor.modifiedAt!;
+      const idsAtCursor = newest
+        ? [...new Set([...(cursor.micros === newest.micros ? cursor.ids : []), ...fresh.filter((r) => r.micros === newest.micros).map((r) => r.id)])]
+        : cursor.ids;
+      const dedupeKey = `poll:${input.nodeId}:${first.id}@${microsToIso(first.micros)}..${last.id}@${lastIso}`;
+      const written = await db.transaction(async (tx) => {
+        // Optimistic: if another poll moved the cursor since we read it, this page is not ours to write.
+        await tx.insert(pollCursors).values({ workspaceId: input.workspaceId, flowId: input.flowId, nodeId: input.nodeId }).onConflictDoNothing();
+        const current = await readPollCursor(tx as unknown as Db, input.flowId, input.nodeId, { lock: true });
+        if (!sameCursor(current, cursor)) return false;
+        await tx.execute(sql`
+          with ins as (
+            insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
+            values (${input.workspaceId}, ${input.flowId}, ${dedupeKey}, ${`poll:${input.nodeId}`}, 'poll', ${JSON.stringify(records.map((r) => r.record))}::jsonb)
+            on conflict (flow_id, dedupe_key) do nothing
+            returning id
+          )
+          select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
+        await tx
+          .update(pollCursors)
+          .set({ modifiedAt: sql`${cursorIso}::text::timestamptz`, idsAtModifiedAt: idsAtCursor, updatedAt: new Date() })
+          .where(and(eq(pollCursors.flowId, input.flowId), eq(pollCursors.nodeId, input.nodeId)));
+        return true;
+      });
+      if (written) {
+        outcome.events += 1;
+        outcome.records += records.length;
+      }
+      heartbeat({ page, records: outcome.records });
+      if (exhausted && fresh.length < config.pageSize) return outcome;
+    }
+    outcome.morePending = true;
+    return outcome;
+  }
 }

@@ -174,7 +174,7 @@ describe('the demo workspace', () => {
     const byName = Object.fromEntries(flowRows.map((f) => [f.name, f]));
     expect(byName['CRM → Helpdesk contacts']).toMatchObject({ status: 'active', activeVersionId: expect.any(String) });
     expect(byName['Helpdesk → CRM phone and tier']).toMatchObject({ status: 'active', activeVersionId: expect.any(String) });
-    expect(byName['Helpdesk → CRM phone and tier']?.description).toMatch(/Every 30 seconds/);
+    expect(byName['Helpdesk → CRM phone and tier']?.description).toMatch(/Polls the helpdesk database/);
     const infos = await connectionInfos(handle.db, ws);
     for (const f of flowRows) {
       const issues = validateForPublish(f.draft, nodeRegistry, { connections: infos });

@@ -75,7 +75,7 @@ function FlowNodeCardImpl({ data, selected }: NodeProps<FlowCanvasNode>) {
             )}
           </div>
           <p className="truncate text-[11px] text-slate-400">{def?.title ?? node.type}</p>
-          <p className="mt-0.5 truncate text-xs text-slate-600">{summariseConfig(node)}</p>
+          <p className="mt-0.5 truncate text-xs text-slate-600" title={summariseConfig(node)}>{summariseConfig(node)}</p>
         </div>
       </div>
       {inPorts.map((port, i) => (

@@ -23,6 +23,7 @@ import {
 } from 'lucide-react';
 import type { FlowNode, NodeGroup, ValueSource } from '../../../flows-engine/index';
 import { describeCondition } from './condition-logic';
+import { describeConflictPolicy } from '../../../nodes/upsert-record/conflict-policy';
 
 export const NODE_ICONS: Record<string, LucideIcon> = {
   'core.manual-trigger': Hand,
@@ -75,7 +76,12 @@ export function summariseConfig(node: FlowNode): string {
   if (Array.isArray(mappings)) return mappings.length ? `Sets ${plural(mappings.length, 'field')}` : 'No fields mapped yet';
   const fields = literal(c.fields);
   const objectType = literal(c.objectType);
-  if (Array.isArray(fields)) return `${typeof objectType === 'string' && objectType ? objectType : 'record'}: writes ${plural(fields.length, 'field')}`;
+  if (Array.isArray(fields)) {
+    const conflict = describeConflictPolicy(literal(c.conflict) as Parameters<typeof describeConflictPolicy>[0]);
+    // The conflict policy first: the card's one line is short.
+    if (conflict) return `${conflict} · ${plural(fields.length, 'field')}`;
+    return `${typeof objectType === 'string' && objectType ? objectType : 'record'}: writes ${plural(fields.length, 'field')}`;
+  }
   if (typeof objectType === 'string' && objectType) return `Object: ${objectType}`;
   const url = literal(c.url);
   if (typeof url === 'string' && url) return `${String(literal(c.method) ?? 'GET')} ${url}`;

@@ -27,20 +27,20 @@ export const DEMO_FLOWS = {
   crmToHelpdesk: {
     document: crmToHelpdeskDoc as unknown,
     name: 'CRM → Helpdesk contacts',
-    status: 'active' as const,
+    status: 'active' as 'active' | 'paused',
     description:
       'Live. The demo CRM calls this flow’s webhook on every contact change. Changes made by the integration account (svc-sync) are skipped, ' +
-      'so nothing echoes back. The CRM is the system of record for name and email: only those (and updated_by = svc-sync) are written to the ' +
-      'helpdesk customer, found through the external-ID mapping (or by email the first time).',
+      'so nothing echoes back. The CRM is the system of record for the name; email is edited on both sides: the newest change wins (within ' +
+      '2 s of each other, the CRM wins). A contact deleted in the CRM is flagged for deletion in the helpdesk, for an agent to review.',
   },
   helpdeskToCrm: {
     document: helpdeskToCrmDoc as unknown,
     name: 'Helpdesk → CRM phone and tier',
-    status: 'active' as const,
+    status: 'active' as 'active' | 'paused',
     description:
-      'Live. Every 30 seconds it reads the helpdesk customers changed since the last read. The helpdesk is the system of record for ' +
-      'phone and support tier; changes not made by svc-sync are written to the matching CRM contact (only phone and tier), using the ' +
-      'mapping the CRM → Helpdesk flow saved. While the CRM is down, the write is retried (up to 100 times) and later changes wait their turn.',
+      'Live. Polls the helpdesk database every 30 s. The helpdesk is the system of record for phone and support tier; email is shared (newest ' +
+      'change wins, the CRM within 2 s). Customers created in the helpdesk are created in the CRM; customers deleted in the helpdesk (a hard ' +
+      'delete) are noticed by comparing the mappings with the ids the helpdesk still has, and their CRM contact is soft-deleted. While the CRM is down, writes are retried (up to 100 times) and later changes wait their turn.',
   },
 } as const;
 

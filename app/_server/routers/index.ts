@@ -7,6 +7,7 @@ import { demoRouter } from './demo';
 import { flowsRouter } from './flows';
 import { mappingsRouter } from './mappings';
 import { retentionRouter } from './retention';
+import { privacyRouter } from './privacy';
 import { runsRouter } from './runs';
 import { membersRouter } from './members';
 import { setupRouter } from './setup';
@@ -27,6 +28,7 @@ export const appRouter = router({
   triggers: triggersRouter,
   alerts: alertsRouter,
   retention: retentionRouter,
+  privacy: privacyRouter,
 });
 
 export type AppRouter = typeof appRouter;

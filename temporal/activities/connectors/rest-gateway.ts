@@ -5,7 +5,9 @@
  *   find     GET    {base}/{objectType}?{field}={value} -> [...] or { items | data | results: [...] }
  *   delete   DELETE {base}/{objectType}/{id} (hard and soft: over REST the API decides how it deletes,
  *            e.g. the demo CRM soft-deletes) | PATCH { flaggedForDeletion: true } (flag)
- *   anonymise PATCH {base}/{objectType}/{id} with the fields set to null
+ *   read     GET    {base}/{objectType}/{id}       (404: absent)
+ *   anonymise POST  {base}/{objectType}/{id}/anonymise { fields } when the API offers it (the demo CRM
+ *            does, and also scrubs its webhook history); 404/405 there: PATCH with the fields set to null
  * Every write carries `Idempotency-Key: <run>:<node>:<index>` so an API that honours it never applies
  * a retried write twice. 408, 429 and 5xx are transient (retried); other 4xx are the user's to fix.
  */
@@ -36,9 +38,20 @@ function idOf(body: unknown, what: string): string {
   throw new UserError(`${what}: the answer has no "id" field.`);
 }
 
-function firstMatch(body: unknown): unknown {
+function listOf(body: unknown): unknown[] {
   const list = Array.isArray(body) ? body : ((body as Record<string, unknown>)?.items ?? (body as Record<string, unknown>)?.data ?? (body as Record<string, unknown>)?.results);
-  return Array.isArray(list) ? list[0] : undefined;
+  return Array.isArray(list) ? list : [];
+}
+
+/** The ids of the records whose `field` equals `value` (`GET {base}/{objectType}?{field}={value}`), exact matches only. */
+export async function findRestIds(connection: ResolvedConnection, objectType: string, field: string, value: string): Promise<string[]> {
+  const path = collection(objectType);
+  const response = await sendWithConnection(connection, { method: 'GET', url: `${path}?${new URLSearchParams({ [field]: value, includeDeleted: 'true' })}` });
+  check(response, `GET ${path}`);
+  // An API that ignores the filter answers with everything: keep only the records that really match.
+  return listOf(response.body)
+    .filter((r) => String((r as Record<string, unknown>)?.[field] ?? '').toLowerCase() === value.toLowerCase())
+    .map((r) => idOf(r, `GET ${path}`));
 }
 
 export function createRestGateway(resolve: (connectionId: string) => Promise<ResolvedConnection>): RecordGateway {
@@ -50,11 +63,14 @@ export function createRestGateway(resolve: (connectionId: string) => Promise<Res
       for (const [index, record] of records.entries()) {
         const key = `${idempotencyKey}:${index}`;
         let targetId = record.externalId;
-        if (!targetId && record.naturalKey) {
-          const query = new URLSearchParams({ [record.naturalKey.field]: String(record.naturalKey.value ?? '') });
+        const natural = record.naturalKey;
+        // No value, no match: an empty filter could list every record.
+        if (!targetId && natural && natural.value !== null && natural.value !== undefined && natural.value !== '') {
+          const query = new URLSearchParams({ [natural.field]: String(natural.value) });
           const found = await sendWithConnection(connection, { method: 'GET', url: `${path}?${query}` });
           check(found, `GET ${path}`);
-          const match = firstMatch(found.body);
+          // An API that ignores the filter answers with everything: take only a record that really matches.
+          const match = listOf(found.body).find((r) => String((r as Record<string, unknown>)?.[natural.field] ?? '') === String(natural.value));
           if (match) targetId = idOf(match, `GET ${path}`);
         }
         if (targetId) {
@@ -82,13 +98,31 @@ export function createRestGateway(resolve: (connectionId: string) => Promise<Res
       }
     },
 
+    async readMany({ connectionId, objectType, externalIds }) {
+      const connection = await resolve(connectionId);
+      const path = collection(objectType);
+      const found = new Map<string, Record<string, unknown>>();
+      for (const id of externalIds) {
+        const url = `${path}/${encodeURIComponent(id)}`;
+        const response = await sendWithConnection(connection, { method: 'GET', url });
+        if (check(response, `GET ${url}`, { allow404: true }) && response.body && typeof response.body === 'object') found.set(id, response.body as Record<string, unknown>);
+      }
+      return found;
+    },
+
     async anonymiseMany({ connectionId, objectType, externalIds, fields, idempotencyKey }) {
       const connection = await resolve(connectionId);
       const path = collection(objectType);
       const body = Object.fromEntries(fields.map((f) => [f, null]));
       for (const [index, id] of externalIds.entries()) {
         const url = `${path}/${encodeURIComponent(id)}`;
-        check(await sendWithConnection(connection, { method: 'PATCH', url, body, idempotencyKey: `${idempotencyKey}:${index}` }), `PATCH ${url}`, { allow404: true });
+        const key = `${idempotencyKey}:${index}`;
+        const dedicated = await sendWithConnection(connection, { method: 'POST', url: `${url}/anonymise`, body: { fields }, idempotencyKey: key });
+        if (dedicated.status !== 404 && dedicated.status !== 405) {
+          check(dedicated, `POST ${url}/anonymise`);
+          continue;
+        }
+        check(await sendWithConnection(connection, { method: 'PATCH', url, body, idempotencyKey: key }), `PATCH ${url}`, { allow404: true });
       }
     },
   };

@@ -52,6 +52,30 @@ function Items({ title, items, total }: { title: string; items: readonly unknown
 /** A succeeded step with no attempt did not run: a retry from the failed step reused its output. */
 const isReused = (step: Step) => step.status === 'succeeded' && step.attempts === 0;
 
+/** What an Upsert's conflict policy decided for the sampled items (`conflict` on its output items). */
+function ConflictDecisions({ step }: { step: Step }) {
+  const decisions = Object.values(step.output ?? {}).flatMap((sample) =>
+    sample.items.flatMap((item) => {
+      const conflict = (item as { conflict?: { fields?: string[]; winner?: string; reason?: string } } | null)?.conflict;
+      return conflict?.winner ? [conflict] : [];
+    }),
+  );
+  if (decisions.length === 0) return null;
+  return (
+    <section aria-label="Conflict decisions" className="space-y-1.5">
+      <h4 className="text-xs font-semibold text-slate-700">Conflict decisions ({decisions.length})</h4>
+      <ul className="divide-y divide-slate-100 rounded border border-sky-200 bg-sky-50/40 text-xs">
+        {decisions.map((d, i) => (
+          <li key={i} className="flex gap-3 px-2 py-1.5">
+            <span className="font-medium text-sky-900">{(d.fields ?? []).join(', ')}: the {d.winner} won</span>
+            <span className="text-slate-600">{d.reason}</span>
+          </li>
+        ))}
+      </ul>
+    </section>
+  );
+}
+
 function StepPanel({ step, label }: { step: Step; label: string }) {
   return (
     <div className="space-y-4" data-testid="step-panel">
@@ -77,6 +101,7 @@ function StepPanel({ step, label }: { step: Step; label: string }) {
       {Object.entries(step.output ?? {}).map(([port, sample]) => (
         <Items key={port} title={`Output · ${port}`} items={sample.items} total={sample.total} />
       ))}
+      <ConflictDecisions step={step} />
       {step.skipped && step.skipped.length > 0 && (
         <section aria-label="Skipped items" className="space-y-1.5">
           <h4 className="text-xs font-semibold text-slate-700">Skipped items ({step.skipped.length})</h4>
