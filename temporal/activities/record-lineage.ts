@@ -35,9 +35,14 @@ export function recordingTouchedRecords(deps: EffectDeps): { deps: EffectDeps; t
           await deps.externalIds.saveMany(rows);
           for (const row of rows) note('write', row, row.externalId, row.recordKey);
         },
-        forgetRecordKeys: (query) => deps.externalIds.forgetRecordKeys(query),
+        forgetIds: (query) => deps.externalIds.forgetIds(query),
       },
       records: {
+        async readMany(request) {
+          const found = await deps.records.readMany(request);
+          for (const id of found.keys()) note('read', request, id);
+          return found;
+        },
         async upsertMany(request) {
           const results = await deps.records.upsertMany(request);
           for (const result of results) note('write', request, result.externalId);

@@ -30,6 +30,8 @@ const TARGETS: Target[] = [
     scope: (ws) => sql`run_id in (select id from runs where workspace_id = ${ws})`,
     columns: ['input', 'output', 'skipped', 'error'].map((name) => ({ name, type: 'jsonb' as const })),
   },
+  // Effect outputs kept for retries from the failed step, and large batches passed by reference.
+  { table: 'item_batches', scope: (ws) => sql`workspace_id = ${ws}`, columns: [{ name: 'data', type: 'jsonb' }] },
   { table: 'audit_log', scope: (ws) => sql`workspace_id = ${ws}`, columns: [{ name: 'details', type: 'jsonb' }] },
 ];
 
