@@ -1,4 +1,3 @@
-import { fileURLToPath } from 'node:url';
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startConnectionHealthChecks } from '../app/_server/connections/test-connection';
@@ -7,6 +6,7 @@ import { createActivities } from './activities';
 import { temporalSettings } from './connection-options';
 import { startRelayLoop } from './relay/relay-loop';
 import { taskQueue } from './shared';
+import { workflowBundle } from './workflow-bundle';
 import { workerSettings } from './worker-settings';
 
 /**
@@ -47,7 +47,7 @@ async function main(): Promise<void> {
       connection,
       namespace: settings.namespace,
       taskQueue: queue,
-      workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+      workflowBundle: await workflowBundle((line) => console.log(line)),
       activities: createActivities({ db: database.db }),
       reuseV8Context: true,
       maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,

@@ -21,6 +21,7 @@ import { createTestDatabase, type TestDatabase } from '../../tests/support/datab
 import { eventually } from '../../tests/support/processes';
 import { createTestWorkflowEnvironment, uniqueTaskQueue } from '../../tests/support/temporal';
 import { createActivities } from '../activities';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../workflow-bundle';
 import { relayPendingEvents } from '../relay/relay';
 import { flowScheduleId, runWorkflowId } from '../shared';
 
@@ -40,7 +41,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   handle = openDb(database.url, { max: 6 });
   env = await createTestWorkflowEnvironment();
-  bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)), logger: quietLogger });
+  bundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger });
   process.env.SYNCLINE_TASK_QUEUE = taskQueue;
   const user = await insertUser(handle.db, 'Ticker');
   actor = { userId: user.id, workspaceId: await insertWorkspace(handle.db, 'Ticks', [{ userId: user.id, role: 'admin' }]) };
