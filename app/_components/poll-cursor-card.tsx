@@ -66,7 +66,7 @@ export function PollCursorCard() {
         <>
           <dl className="mt-2 space-y-1 text-xs">
             <div className="flex justify-between gap-2">
-              <dt className="text-slate-500">Read up to</dt>
+              <dt className="shrink-0 text-slate-500">Read up to</dt>
               <dd className="text-right font-medium text-slate-800" data-testid="poll-cursor-position">
                 {cursor.data.modifiedAt ? formatInstant(cursor.data.modifiedAt) : 'Nothing yet: the next poll reads everything'}
               </dd>
@@ -87,12 +87,10 @@ export function PollCursorCard() {
               <label htmlFor="poll-cursor-since" className="block text-xs font-medium text-slate-700">
                 Re-sync since
               </label>
-              <div className="flex gap-2">
-                <input id="poll-cursor-since" type="datetime-local" className={FIELD_CLASS} value={since} max={toLocalInput(new Date())} onChange={(e) => setSince(e.target.value)} />
-                <Button variant="secondary" className="shrink-0 px-2.5" disabled={!since || reset.isPending} onClick={() => void apply(new Date(since).toISOString())}>
-                  Re-sync
-                </Button>
-              </div>
+              <input id="poll-cursor-since" type="datetime-local" className={FIELD_CLASS} value={since} max={toLocalInput(new Date())} onChange={(e) => setSince(e.target.value)} />
+              <Button variant="secondary" className="w-full" disabled={!since || reset.isPending} onClick={() => void apply(new Date(since).toISOString())}>
+                Re-sync from this date
+              </Button>
               <Button variant="ghost" className="w-full justify-start px-2 text-xs" disabled={reset.isPending} onClick={() => void apply(null)}>
                 <RotateCcw size={13} aria-hidden="true" /> Reset: read everything again
               </Button>
