@@ -64,10 +64,12 @@ export default async function run(): Promise<BenchOutcome> {
   await ensureDatabase(pg.url, 'syncline');
   const databaseUrl = withDatabase(pg.url, 'syncline');
   await migrateDatabase(databaseUrl);
-  const app = await startApp({ databaseUrl, temporalAddress: temporal.address });
   const database = openDb(databaseUrl, { max: 4 });
   const sql = postgres(databaseUrl, { max: 2 });
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
   try {
+    // Inside the try: an app that fails to start still has Temporal and PostgreSQL stopped below.
+    app = await startApp({ databaseUrl, temporalAddress: temporal.address });
     const userId = randomUUID();
     await database.db.insert(users).values({ id: userId, name: 'Bench', email: `bench-${userId}@example.test` });
     const [workspace] = await database.db.insert(workspaces).values({ name: 'Bench' }).returning();
@@ -76,6 +78,7 @@ export default async function run(): Promise<BenchOutcome> {
     const runFlow = await createPublishedFlow(database.db, actor, contactIntakeFlow());
     const intakeFlow = await createPublishedFlow(database.db, actor, contactIntakeFlow(), 'paused');
 
+    const appUrl = app.url;
     const workerPid = app.pids[0];
     let workerPeak = 0;
     const sampler = setInterval(() => {
@@ -83,7 +86,7 @@ export default async function run(): Promise<BenchOutcome> {
     }, 250);
 
     const post = async (token: string, body: unknown) => {
-      const res = await fetch(`${app.url}/api/hooks/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${appUrl}/api/hooks/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { eventId: string }).eventId;
     };
@@ -199,7 +202,7 @@ export default async function run(): Promise<BenchOutcome> {
   } finally {
     await sql.end();
     await database.close();
-    await app.stop();
+    await app?.stop();
     await temporal.stop();
     await pg.stop();
     await rm(tmp, { recursive: true, force: true });
