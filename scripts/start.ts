@@ -27,6 +27,7 @@ import { assertPortsFree, portFromEnv, type PortNeed } from './supervisor/ports'
 import { waitForHttp, waitForTemporal } from './supervisor/readiness';
 import { RunStateFile } from './supervisor/runstate';
 import { ensureSecrets } from './supervisor/secrets';
+import { temporalDevServerTuning } from './supervisor/temporal-tuning';
 
 const dev = process.argv.includes('--dev');
 const root = projectRoot;
@@ -165,7 +166,7 @@ async function main() {
     temporalUiUrl = `http://localhost:${uiPort}`;
     const args = ['server', 'start-dev', '--db-filename', path.join(data, 'temporal.db'), '--ip', '127.0.0.1'];
     args.push('--port', String(temporalPort), '--ui-port', String(uiPort), '--namespace', namespace);
-    args.push('--log-level', process.env.TEMPORAL_LOG_LEVEL ?? 'error');
+    args.push('--log-level', process.env.TEMPORAL_LOG_LEVEL ?? 'error', ...temporalDevServerTuning({ persistent: true }));
     const temporal = supervise(spawnManaged({ name: 'temporal', color: 'magenta', command: temporalCli, args, cwd: root, env: process.env }));
     temporal.logger.log(`starting ${rel(temporalCli)} server start-dev on ${temporalAddress} (UI ${temporalUiUrl})`);
     await waitForTemporal(temporalAddress, namespace, { timeoutMs: 90_000, isAlive: () => temporal.running() });

@@ -108,6 +108,19 @@ describe('durability', () => {
     }
   }, 240_000);
 
+  it('stops cleanly on SIGTERM: the relay and the worker shut down and the process exits 0', async () => {
+    const taskQueue = uniqueTaskQueue('sigterm');
+    const env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalAddress(), SYNCLINE_TASK_QUEUE: taskQueue, SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS: '30' };
+    const { token } = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+    const worker = await startWorkerProcess(env);
+    const runId = await deliver(token, { id: 't1', email: 't1@example.com' });
+    await eventually(async () => ((await runStatus(runId)) === 'succeeded' ? true : undefined), 'the run to succeed');
+    await worker.stop(60_000);
+    expect(worker.process.exitCode).toBe(0);
+    expect(worker.output()).toContain('worker stopped');
+    expect(worker.output()).not.toContain('relay: pass failed');
+  }, 240_000);
+
   it('keeps events accepted while Temporal is down and runs them once it is back', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'syncline-temporal-'));
     let server = await startTemporalServer({ dbFile: path.join(dir, 'temporal.db') });

@@ -2,8 +2,10 @@
  * The Temporal Schedule of a flow whose trigger is a schedule or a poll (id `flow-<flowId>`). Each
  * action starts `triggerTickWorkflow`, which only ever inserts inbox events; the relay turns them
  * into runs of active flows. So a paused flow keeps its schedule ticking: its intake keeps storing
- * (ticks, changed records and the poll cursor advance) and the runs start on resume, exactly as for
- * webhooks. Deactivating deletes the schedule. Overlap SKIP: one poll of a flow at a time.
+ * (changed records and the poll cursor advance) and the runs start on resume, exactly as for
+ * webhooks; a schedule trigger's missed ticks fold into one waiting event (see recordScheduleTick),
+ * so resuming makes one run. Deactivating deletes the schedule. Overlap SKIP: one poll of a flow at a
+ * time; missed actions are caught up within a minute only (a Temporal outage does not replay a backlog).
  */
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleUpdateOptions } from '@temporalio/client';
 import { flowScheduleId, taskQueue, type TriggerTickInput } from './shared';

@@ -1,5 +1,4 @@
-import { fileURLToPath } from 'node:url';
-import { Client, Connection } from '@temporalio/client';
+import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startAlertLoop } from '../app/_server/alerts/alert-loop';
 import { startConnectionHealthChecks } from '../app/_server/connections/test-connection';
@@ -10,6 +9,8 @@ import { createActivities } from './activities';
 import { temporalSettings } from './connection-options';
 import { startRelayLoop } from './relay/relay-loop';
 import { taskQueue } from './shared';
+import { workflowBundle } from './workflow-bundle';
+import { workerSettings } from './worker-settings';
 
 /**
  * Lifecycle lines at info whatever SYNCLINE_LOG_LEVEL says: `npm start` and the tests wait for "worker ready".
@@ -19,8 +20,9 @@ const lifecycle = logger.child({ component: 'worker' }, { level: 'info' });
 /**
  * The Temporal worker: its own process (never imported by Next.js). Besides
  * workflows and activities it runs the inbox relay. It stops gracefully on
- * SIGINT/SIGTERM: in-flight activities get the shutdown grace time to finish,
- * and anything unfinished is retried by another worker.
+ * SIGINT/SIGTERM: the relay starts no more runs, the worker stops polling,
+ * in-flight activities get the shutdown grace time to finish, and anything
+ * unfinished is retried by another worker.
  */
 async function main(): Promise<void> {
   const databaseUrl = process.env.DATABASE_URL;
@@ -31,16 +33,22 @@ async function main(): Promise<void> {
     Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true } } } });
   }
   const settings = temporalSettings();
+  const tuning = workerSettings(process.env);
   const queue = taskQueue(process.env);
-  const database = openDb(databaseUrl, { max: Number(process.env.SYNCLINE_WORKER_DB_POOL ?? 10) });
+  const database = openDb(databaseUrl, { max: tuning.databasePool });
   const connection = await NativeConnection.connect(settings.connection);
-  const clientConnection = await Connection.connect(settings.connection);
+  // The relay's client shares the worker's connection: that is what lets a start hand the run's
+  // first workflow task straight back to this worker (eager start).
   const relay = startRelayLoop({
     db: database.db,
     sql: database.sql,
-    temporal: new Client({ connection: clientConnection, namespace: settings.namespace }),
+    temporal: new Client({ connection, namespace: settings.namespace }),
+    eagerStart: true,
     log: (line) => logger.warn({ component: 'relay' }, line),
   });
+  // The SDK stops the worker on these signals itself; the relay stops first, so no run starts during the drain.
+  const stopRelay = () => void relay.stop();
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopRelay);
   const stopHealthChecks = startConnectionHealthChecks(database.db, {
     onError: (error) => logger.warn({ component: 'connection-health', error: errorMessage(error) }, 'connection health checks failed'),
   });
@@ -52,12 +60,16 @@ async function main(): Promise<void> {
       connection,
       namespace: settings.namespace,
       taskQueue: queue,
-      workflowsPath: fileURLToPath(new URL('./workflows/index.ts', import.meta.url)),
+      workflowBundle: await workflowBundle((line) => lifecycle.info(line)),
       activities: createActivities({ db: database.db }),
       reuseV8Context: true,
-      maxConcurrentActivityTaskExecutions: Number(process.env.SYNCLINE_WORKER_ACTIVITIES ?? 100),
-      maxConcurrentWorkflowTaskExecutions: Number(process.env.SYNCLINE_WORKER_WORKFLOWS ?? 40),
-      shutdownGraceTime: '20 seconds',
+      maxConcurrentActivityTaskExecutions: tuning.maxConcurrentActivityTaskExecutions,
+      maxConcurrentLocalActivityExecutions: tuning.maxConcurrentLocalActivityExecutions,
+      maxConcurrentWorkflowTaskExecutions: tuning.maxConcurrentWorkflowTaskExecutions,
+      maxConcurrentWorkflowTaskPolls: tuning.maxConcurrentWorkflowTaskPolls,
+      maxConcurrentActivityTaskPolls: tuning.maxConcurrentActivityTaskPolls,
+      maxCachedWorkflows: tuning.maxCachedWorkflows,
+      shutdownGraceTime: tuning.shutdownGraceTimeMs,
     });
     lifecycle.info(
       { taskQueue: queue, address: settings.address, namespace: settings.namespace, metrics: metricsAddress ? `http://${metricsAddress}/metrics` : undefined },
@@ -70,7 +82,6 @@ async function main(): Promise<void> {
     await alerts.stop();
     await retention.stop();
     await relay.stop();
-    await clientConnection.close();
     await connection.close();
     await database.close();
   }

@@ -43,6 +43,17 @@ async function treeRssMb(pid: number): Promise<number> {
   return own + nested.reduce((a, b) => a + b, 0);
 }
 
+/** CPU time (user + system) of a process, its live descendants and its reaped children, in ms (from /proc). */
+async function treeCpuMs(pid: number): Promise<number> {
+  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
+  // Fields after the command name (which may hold spaces): utime, stime, cutime, cstime are fields 14-17.
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const nested = await Promise.all(children.trim().split(/\s+/).filter(Boolean).map((c) => treeCpuMs(Number(c))));
+  return ticks * 10 + nested.reduce((a, b) => a + b, 0);
+}
+
 export default async function run(): Promise<BenchOutcome> {
   buildForE2e();
   const tmp = await mkdtemp(path.join(os.tmpdir(), 'syncline-bench-durable-'));
@@ -53,10 +64,12 @@ export default async function run(): Promise<BenchOutcome> {
   await ensureDatabase(pg.url, 'syncline');
   const databaseUrl = withDatabase(pg.url, 'syncline');
   await migrateDatabase(databaseUrl);
-  const app = await startApp({ databaseUrl, temporalAddress: temporal.address });
   const database = openDb(databaseUrl, { max: 4 });
   const sql = postgres(databaseUrl, { max: 2 });
+  let app: Awaited<ReturnType<typeof startApp>> | undefined;
   try {
+    // Inside the try: an app that fails to start still has Temporal and PostgreSQL stopped below.
+    app = await startApp({ databaseUrl, temporalAddress: temporal.address });
     const userId = randomUUID();
     await database.db.insert(users).values({ id: userId, name: 'Bench', email: `bench-${userId}@example.test` });
     const [workspace] = await database.db.insert(workspaces).values({ name: 'Bench' }).returning();
@@ -65,6 +78,7 @@ export default async function run(): Promise<BenchOutcome> {
     const runFlow = await createPublishedFlow(database.db, actor, contactIntakeFlow());
     const intakeFlow = await createPublishedFlow(database.db, actor, contactIntakeFlow(), 'paused');
 
+    const appUrl = app.url;
     const workerPid = app.pids[0];
     let workerPeak = 0;
     const sampler = setInterval(() => {
@@ -72,7 +86,7 @@ export default async function run(): Promise<BenchOutcome> {
     }, 250);
 
     const post = async (token: string, body: unknown) => {
-      const res = await fetch(`${app.url}/api/hooks/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
+      const res = await fetch(`${appUrl}/api/hooks/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify(body) });
       if (res.status !== 202) throw new Error(`webhook answered ${res.status}: ${await res.text()}`);
       return ((await res.json()) as { eventId: string }).eventId;
     };
@@ -96,7 +110,11 @@ export default async function run(): Promise<BenchOutcome> {
     const finished = (runId: string) => new Promise<void>((resolve) => waiting.set(runId, resolve));
 
     const notes: string[] = [];
+    // CPU spent per run by each process, robust to a loaded machine where wall-clock figures are not.
+    const processes = { worker: app.pids[0]!, web: app.pids[1]!, temporal: temporal.process.pid!, postgres: pg.pid };
+    const cpuNow = async () => Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([name, pid]) => [name, await treeCpuMs(pid)] as const)));
     const closedLoop = async (concurrency: number, total: number) => {
+      const cpuBefore = await cpuNow();
       let next = 0;
       const ids: string[] = [];
       const started = Date.now();
@@ -123,7 +141,11 @@ export default async function run(): Promise<BenchOutcome> {
                percentile_cont(0.5) within group (order by extract(epoch from (r.started_at - e.relayed_at)) * 1000) as pickup,
                percentile_cont(0.5) within group (order by extract(epoch from (r.finished_at - r.started_at)) * 1000) as execute
         from runs r join inbox_events e on e.id = r.event_id where r.id = any(${ids}::uuid[])`;
-      const phaseNote = `c${concurrency} median ms: relay ${Math.round(phases!.relay)}, pickup ${Math.round(phases!.pickup)}, execute ${Math.round(phases!.execute)}`;
+      const cpuAfter = await cpuNow();
+      const cpuPerRun = Object.keys(processes)
+        .map((name) => `${name} ${((cpuAfter[name]! - cpuBefore[name]!) / total).toFixed(1)}`)
+        .join(', ');
+      const phaseNote = `c${concurrency} median ms: relay ${Math.round(phases!.relay)}, pickup ${Math.round(phases!.pickup)}, execute ${Math.round(phases!.execute)}; CPU ms per run: ${cpuPerRun}`;
       console.log(phaseNote);
       notes.push(phaseNote);
       return { runsPerSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
@@ -138,6 +160,7 @@ export default async function run(): Promise<BenchOutcome> {
 
     // Intake only: the flow is paused, so every request is an inbox write and nothing else.
     let sent = 0;
+    const intakeCpuBefore = await cpuNow();
     const intakeStarted = Date.now();
     await Promise.all(
       Array.from({ length: 50 }, async () => {
@@ -148,6 +171,12 @@ export default async function run(): Promise<BenchOutcome> {
       }),
     );
     const intakePerSecond = INTAKE_REQUESTS / ((Date.now() - intakeStarted) / 1000);
+    const intakeCpuAfter = await cpuNow();
+    const intakeNote = `intake CPU ms per request: ${Object.keys(processes)
+      .map((name) => `${name} ${((intakeCpuAfter[name]! - intakeCpuBefore[name]!) / INTAKE_REQUESTS).toFixed(2)}`)
+      .join(', ')}`;
+    console.log(intakeNote);
+    notes.push(intakeNote);
     const [stored] = await sql<{ n: number }[]>`select count(*)::int as n from inbox_events where flow_id = ${intakeFlow.flowId}`;
     if (stored?.n !== INTAKE_REQUESTS) throw new Error(`expected ${INTAKE_REQUESTS} stored events, found ${stored?.n}`);
     await setFlowStatus(database.db, actor, { flowId: intakeFlow.flowId, status: 'draft' });
@@ -173,7 +202,7 @@ export default async function run(): Promise<BenchOutcome> {
   } finally {
     await sql.end();
     await database.close();
-    await app.stop();
+    await app?.stop();
     await temporal.stop();
     await pg.stop();
     await rm(tmp, { recursive: true, force: true });

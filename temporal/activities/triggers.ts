@@ -155,14 +155,38 @@ export function createTriggerActivities(db: Db) {
   }
 
   return {
-    /** Records one tick of a schedule trigger; true when this call inserted it (false: a retry, or the flow is a draft). */
+    /**
+     * Records one tick of a schedule trigger; true when this call inserted it (false: a retry, a tick
+     * folded into the one already waiting, or the flow is a draft). While the flow is paused its ticks
+     * fold into ONE pending event (moved to the latest tick, counting the ticks it stands for), so
+     * resuming makes one run, not one per tick missed.
+     */
     async recordScheduleTick(input: { workspaceId: string; flowId: string; nodeId: string; scheduledAt: string }): Promise<boolean> {
-      if (!(await liveFlow(db, input.workspaceId, input.flowId))) return false;
+      const flow = await liveFlow(db, input.workspaceId, input.flowId);
+      if (!flow) return false;
       const scheduledAt = new Date(input.scheduledAt).toISOString();
+      const dedupeKey = `schedule:${scheduledAt}`;
+      if (flow.status === 'paused') {
+        // `relayed_at is null` is re-checked after waiting for a relay that holds the row, so a tick
+        // racing a resume either folds in before the run starts or becomes an event of its own.
+        const folded = await db.execute<{ id: string }>(sql`
+          update ${inboxEvents}
+          set dedupe_key = 'schedule:' || greatest(payload->>'scheduledAt', ${scheduledAt}::text),
+              payload = jsonb_build_object(
+                'scheduledAt', greatest(payload->>'scheduledAt', ${scheduledAt}::text),
+                'missedTicks', coalesce((payload->>'missedTicks')::int, 1) + 1)
+          where id = (
+            select id from ${inboxEvents}
+            where flow_id = ${input.flowId} and source = 'schedule' and relayed_at is null and dedupe_key <> ${dedupeKey}
+            order by seq desc limit 1
+            for update)
+          returning id`);
+        if (folded.length > 0) return false;
+      }
       const rows = await db.execute<{ id: string }>(sql`
         with ins as (
           insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, source, payload)
-          values (${input.workspaceId}, ${input.flowId}, ${`schedule:${scheduledAt}`}, 'schedule', ${JSON.stringify({ scheduledAt })}::jsonb)
+          values (${input.workspaceId}, ${input.flowId}, ${dedupeKey}, 'schedule', ${JSON.stringify({ scheduledAt })}::jsonb)
           on conflict (flow_id, dedupe_key) do nothing
           returning id
         )

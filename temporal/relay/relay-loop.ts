@@ -8,37 +8,50 @@ export interface RelayLoop {
   stop(): Promise<void>;
 }
 
+/** Passes that may run at once: a new event need not wait for the Temporal starts of the previous batch. */
+const MAX_CONCURRENT_PASSES = 3;
+const BATCH = 200;
+
 /**
  * Runs in the worker: relays pending inbox events whenever the intake
  * announces one (LISTEN/NOTIFY) and every `intervalMs` regardless, which is
  * what picks up events accepted while Temporal was down or the flow paused.
+ * Up to MAX_CONCURRENT_PASSES passes overlap; they claim disjoint events (SKIP LOCKED) and the
+ * ordering gate sees events another pass holds, so overlapping changes nothing but latency.
  */
-export function startRelayLoop(options: { db: Db; sql: postgres.Sql; temporal: Client; intervalMs?: number; log?: (line: string) => void }): RelayLoop {
+export function startRelayLoop(options: {
+  db: Db;
+  sql: postgres.Sql;
+  temporal: Client;
+  intervalMs?: number;
+  eagerStart?: boolean;
+  log?: (line: string) => void;
+}): RelayLoop {
   const log = options.log ?? (() => {});
-  let running: Promise<void> | null = null;
-  let again = false;
+  const running = new Set<Promise<void>>();
+  let wanted = false;
   let stopped = false;
 
-  const pass = (): void => {
-    if (stopped) return;
-    if (running) {
-      again = true;
-      return;
+  const onePass = async (): Promise<void> => {
+    try {
+      const outcome = await relayPendingEvents(options.db, options.temporal, { limit: BATCH, eagerStart: options.eagerStart });
+      if (outcome.failed > 0) log(`relay: ${outcome.failed} event(s) could not be started yet; will retry`);
+      if (outcome.started === BATCH) wanted = true;
+    } catch (error) {
+      log(`relay: pass failed: ${error instanceof Error ? error.message : String(error)}`);
     }
-    running = (async () => {
-      do {
-        again = false;
-        try {
-          const outcome = await relayPendingEvents(options.db, options.temporal, { limit: 200 });
-          if (outcome.failed > 0) log(`relay: ${outcome.failed} event(s) could not be started yet; will retry`);
-          if (outcome.started === 200) again = true;
-        } catch (error) {
-          log(`relay: pass failed: ${error instanceof Error ? error.message : String(error)}`);
-        }
-      } while (again && !stopped);
-    })().finally(() => {
-      running = null;
-    });
+  };
+
+  const pass = (): void => {
+    wanted = true;
+    while (wanted && !stopped && running.size < MAX_CONCURRENT_PASSES) {
+      wanted = false;
+      const current: Promise<void> = onePass().finally(() => {
+        running.delete(current);
+        if (wanted) pass();
+      });
+      running.add(current);
+    }
   };
 
   const timer = setInterval(pass, options.intervalMs ?? 2000);
@@ -53,7 +66,7 @@ export function startRelayLoop(options: { db: Db; sql: postgres.Sql; temporal: C
       clearInterval(timer);
       const subscription = await listening;
       await subscription?.unlisten();
-      await running;
+      await Promise.all(running);
     },
   };
 }

@@ -51,7 +51,17 @@ const nextInLineForItsKey = sql`(
  * event can never make two runs. If Temporal is unreachable the events stay
  * pending, with the error, for the next pass; nothing accepted is lost.
  */
-export async function relayPendingEvents(db: Db, temporal: Client, options: { limit?: number } = {}): Promise<RelayOutcome> {
+export interface RelayOptions {
+  limit?: number;
+  /**
+   * Ask the server to hand the run's first workflow task back in the start response (the client
+   * must share the worker's NativeConnection): the run starts in this worker with no trip through
+   * the task queue.
+   */
+  eagerStart?: boolean;
+}
+
+export async function relayPendingEvents(db: Db, temporal: Client, options: RelayOptions = {}): Promise<RelayOutcome> {
   return db.transaction(async (tx) => {
     const pending = await tx
       .select({ event: inboxEvents, flowName: flows.name, versionId: flows.activeVersionId })
@@ -79,13 +89,7 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
       const retry = retries.get(p.event.id);
       if (retry) p.versionId = retry.retry.flowVersionId;
     }
-    const versionIds = [...new Set(pending.flatMap((p) => (p.versionId ? [p.versionId] : [])))];
-    const versions = new Map(
-      (versionIds.length ? await tx.select().from(flowVersions).where(inArray(flowVersions.id, versionIds)) : []).map((v) => [
-        v.id,
-        { id: v.id, version: v.version, flow: FlowSchema.parse(v.graph) },
-      ]),
-    );
+    const versions = await publishedVersions(tx as unknown as Db, pending.flatMap((p) => (p.versionId ? [p.versionId] : [])));
     const identities = new Map<string, Record<string, string>>();
     for (const workspaceId of new Set(pending.map((p) => p.event.workspaceId))) {
       identities.set(workspaceId, await loadIntegrationIdentities(tx as unknown as Db, workspaceId));
@@ -121,7 +125,7 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
     const results = await Promise.allSettled(
       startable.map(async ({ event, flowName, version }) => {
         const input = runInput(event, flowName, version, identities.get(event.workspaceId) ?? {}, retries.get(event.id)?.retry);
-        await startRun(temporal, await withLargeTriggerByReference(db, input));
+        await startRun(temporal, await withLargeTriggerByReference(db, input), options.eagerStart ?? false);
       }),
     );
     const started: string[] = [...cancelled];
@@ -151,6 +155,23 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: { li
     }
     return { started: started.length, failed: failures.length };
   });
+}
+
+type PublishedVersion = { id: string; version: number; flow: Flow };
+
+/** Versions are immutable: parsed once per process (the graph parse is most of a small pass's CPU). */
+const versionCache = new Map<string, PublishedVersion>();
+
+async function publishedVersions(db: Db, ids: string[]): Promise<Map<string, PublishedVersion>> {
+  const wanted = [...new Set(ids)];
+  const missing = wanted.filter((id) => !versionCache.has(id));
+  if (missing.length > 0) {
+    if (versionCache.size > 500) versionCache.clear();
+    for (const v of await db.select().from(flowVersions).where(inArray(flowVersions.id, missing))) {
+      versionCache.set(v.id, { id: v.id, version: v.version, flow: FlowSchema.parse(v.graph) });
+    }
+  }
+  return new Map(wanted.flatMap((id) => (versionCache.has(id) ? [[id, versionCache.get(id)!] as const] : [])));
 }
 
 function runInput(
@@ -183,7 +204,7 @@ async function withLargeTriggerByReference(db: Db, input: RunFlowInput): Promise
   return { ...input, trigger: { items: [], payload: null, batchId } };
 }
 
-async function startRun(temporal: Client, input: RunFlowInput): Promise<void> {
+async function startRun(temporal: Client, input: RunFlowInput, requestEagerStart: boolean): Promise<void> {
   try {
     // A bounded wait: with Temporal down, the SDK would otherwise keep retrying while we hold row locks.
     await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
@@ -191,6 +212,7 @@ async function startRun(temporal: Client, input: RunFlowInput): Promise<void> {
         workflowId: runWorkflowId(input.runId),
         taskQueue: taskQueue(process.env),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
+        requestEagerStart,
         args: [input],
       }),
     );

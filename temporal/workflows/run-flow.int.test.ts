@@ -18,6 +18,7 @@ import { createTestDatabase, type TestDatabase } from '../../tests/support/datab
 import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
 import { createTestWorkflowEnvironment, uniqueTaskQueue } from '../../tests/support/temporal';
 import { createActivities } from '../activities';
+import { WORKFLOW_BUNDLE_OPTIONS } from '../workflow-bundle';
 import { createEffectDeps } from '../activities/effect-deps';
 import { relayPendingEvents } from '../relay/relay';
 import { startRelayLoop } from '../relay/relay-loop';
@@ -37,7 +38,7 @@ beforeAll(async () => {
   database = await createTestDatabase();
   handle = openDb(database.url, { max: 8 });
   env = await createTestWorkflowEnvironment();
-  bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('./index.ts', import.meta.url)), logger: quietLogger });
+  bundle = await bundleWorkflowCode({ ...WORKFLOW_BUNDLE_OPTIONS, logger: quietLogger });
   process.env.SYNCLINE_TASK_QUEUE = taskQueue;
   const user = await insertUser(handle.db, 'Runner');
   actor = { userId: user.id, workspaceId: await insertWorkspace(handle.db, 'Durable', [{ userId: user.id, role: 'admin' }]) };

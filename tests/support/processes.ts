@@ -8,6 +8,7 @@ import path from 'node:path';
 import { projectRoot } from '../../db/embedded';
 import { getFreePort } from '../../scripts/supervisor/ports';
 import { waitForTemporal } from '../../scripts/supervisor/readiness';
+import { temporalDevServerTuning } from '../../scripts/supervisor/temporal-tuning';
 import { findTemporalCli } from '../../scripts/temporal-cli';
 
 export interface ManagedChild {
@@ -50,12 +51,15 @@ function manage(child: ChildProcess): ManagedChild {
 }
 
 /** A Temporal dev server on a fixed port with its state in `dbFile`, so a restart keeps every workflow. */
-export async function startTemporalServer(options: { dbFile?: string; port?: number }): Promise<ManagedChild & { address: string; port: number }> {
+export async function startTemporalServer(options: { dbFile?: string; port?: number; untuned?: boolean }): Promise<ManagedChild & { address: string; port: number }> {
   const port = options.port ?? (await getFreePort());
   const cli = await findTemporalCli();
   const child = spawn(
     cli,
-    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default', '--log-level', 'error', ...(options.dbFile ? ['--db-filename', options.dbFile] : [])],
+    ['server', 'start-dev', '--headless', '--ip', '127.0.0.1', '--port', String(port), '--namespace', 'default', '--log-level', 'error',
+      ...(options.dbFile ? ['--db-filename', options.dbFile] : []),
+      ...(options.untuned ? [] : temporalDevServerTuning({ persistent: Boolean(options.dbFile) })),
+    ],
     { detached: true, stdio: ['ignore', 'pipe', 'pipe'] },
   );
   const managed = manage(child);

@@ -4,6 +4,7 @@ import clsx from 'clsx';
 import { AlertTriangle, X } from 'lucide-react';
 import { useState } from 'react';
 import { nodeRegistry } from '../../../nodes/registry';
+import { PollCursorCard } from '../poll-cursor-card';
 import { ConfigForm } from './config-form';
 import { INPUT_CLASS } from './literal-input';
 import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS } from './node-meta';
@@ -108,6 +109,7 @@ export function SidePanel({ readOnly }: { readOnly: boolean }) {
       </div>
       <fieldset disabled={readOnly} className="min-h-0 min-w-0 flex-1 overflow-y-auto p-4" role="tabpanel">
         {tab === 'configure' && <ConfigForm node={node} def={def} />}
+        {tab === 'configure' && node.type === 'core.poll-trigger' && <PollCursorCard />}
         {tab === 'output' && <NodeOutput nodeId={node.id} />}
         {tab === 'settings' && <NodeSettingsForm node={node} effectful={def.effect} />}
       </fieldset>

@@ -55,14 +55,16 @@ export async function acceptWebhook(
       ? `event:${eventId}`
       : `body:${createHash('sha256').update(input.body).digest('hex')}`;
   // One round trip: insert (or recognise the repeat) and wake the relay; the NOTIFY is delivered on commit.
-  const inserted = await db.execute<{ id: string }>(sql`
-    with ins as (
-      insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
-      values (${flow.workspaceId}, ${flow.id}, ${dedupeKey}, ${orderingKeyOf(payload, settings.orderingKeyPath)}, 'webhook', ${JSON.stringify(payload)}::jsonb)
-      on conflict (flow_id, dedupe_key) do nothing
-      returning id
-    )
-    select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
+  // A paused flow's events wait for resume, so nothing is woken for them (the relay's periodic pass
+  // picks them up once the flow is active again).
+  const insert = sql`
+    insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
+    values (${flow.workspaceId}, ${flow.id}, ${dedupeKey}, ${orderingKeyOf(payload, settings.orderingKeyPath)}, 'webhook', ${JSON.stringify(payload)}::jsonb)
+    on conflict (flow_id, dedupe_key) do nothing
+    returning id`;
+  const inserted = await db.execute<{ id: string }>(
+    flow.status === 'active' ? sql`with ins as (${insert}) select id, pg_notify(${INBOX_CHANNEL}, '') from ins` : insert,
+  );
   const flowStatus = flow.status as 'active' | 'paused';
   if (inserted[0]) return { kind: 'accepted', eventId: inserted[0].id, duplicate: false, flowStatus };
   const [existing] = await db

@@ -2,7 +2,7 @@ import { eq, inArray } from 'drizzle-orm';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../../db/client';
-import { alertIncidents, alertRules, auditLog, flows, inboxEvents, runs, runSteps, type RunStatus } from '../../../db/schema';
+import { alertIncidents, alertRules, auditLog, flows, inboxEvents, itemBatches, runs, runSteps, type RunStatus } from '../../../db/schema';
 import type { NodeTrace } from '../../../flows-engine/index';
 // eslint-disable-next-line no-restricted-imports -- test only: "never store item data" is enforced where the worker writes run records
 import { createRunRecords } from '../../../temporal/activities/run-records';
@@ -109,10 +109,22 @@ describe('retention', () => {
       .values({ workspaceId: acme, ruleId: rule!.id, flowId: flow.flowId, summary: 's', firedAt: new Date(Date.now() - 41 * DAY), resolvedAt: new Date(Date.now() - 40 * DAY) })
       .returning();
 
+    const batchRow = (expiresInDays: number) => ({
+      workspaceId: acme,
+      runId: recent,
+      kind: 'node-output' as const,
+      nodeId: `node-${expiresInDays}`,
+      data: [ITEM],
+      bytes: 1,
+      expiresAt: new Date(Date.now() + expiresInDays * DAY),
+    });
+    await handle.db.insert(itemBatches).values([batchRow(-1), batchRow(-2), batchRow(3)]);
+
     const changed = await runRetentionCleanup(handle.db, undefined, { batchSize: 2 });
     // Old runs are deleted before samples are stripped (no wasted updates); the event of a run in flight
     // has done its job once relayed and goes with the others.
-    expect(changed).toEqual({ runs: 1, 'run samples': 3, 'inbox events': 2, 'inbox payloads': 3, 'alert history': 1 });
+    expect(changed).toEqual({ runs: 1, 'run samples': 3, 'inbox events': 2, 'inbox payloads': 3, 'alert history': 1, 'expired item batches': 2 });
+    expect((await handle.db.select().from(itemBatches).where(eq(itemBatches.runId, recent))).map((b) => b.nodeId)).toEqual(['node-3']);
 
     expect((await stored(old)).run).toBeUndefined();
     expect(await handle.db.select().from(runSteps).where(eq(runSteps.runId, old))).toEqual([]);
