@@ -5,3 +5,4 @@ export * from './runs';
 export * from './external-ids';
 export * from './cursors';
 export * from './connections';
+export * from './bulk-jobs';

@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { EffectDeps } from '../../nodes/effect-deps';
+import { createBulkLoadActivities } from './bulk-load';
 import { createEffectDeps } from './effect-deps';
 import { createNodeEffectActivity } from './node-effect';
 import { createRunRecords } from './run-records';
@@ -20,6 +21,7 @@ export function createActivities(deps: ActivityDeps) {
   return {
     ...createRunRecords(deps.db),
     ...createTriggerActivities(deps.db),
+    ...createBulkLoadActivities(deps.db),
     runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db)),
 
     /** Smoke activity: proves the worker reaches PostgreSQL. */

@@ -1,5 +1,6 @@
 import { createCallerFactory, router } from '../trpc/procedures';
 import { auditRouter } from './audit';
+import { bulkRouter } from './bulk';
 import { connectionsRouter } from './connections';
 import { demoRouter } from './demo';
 import { flowsRouter } from './flows';
@@ -21,6 +22,7 @@ export const appRouter = router({
   demo: demoRouter,
   runs: runsRouter,
   triggers: triggersRouter,
+  bulk: bulkRouter,
 });
 
 export type AppRouter = typeof appRouter;
