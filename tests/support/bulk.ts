@@ -31,8 +31,11 @@ export interface BulkWorkspace {
 }
 
 /** A workspace (the user is its admin) with "Demo CRM" (REST, API key of svc-sync) and "Demo helpdesk" (PostgreSQL). */
-export async function createBulkWorkspace(db: Db, options: { crmUrl: string; crmApiKey: string; helpdeskDatabaseUrl: string }): Promise<BulkWorkspace> {
-  const user = await insertUser(db, 'Loader');
+export async function createBulkWorkspace(
+  db: Db,
+  options: { crmUrl: string; crmApiKey: string; helpdeskDatabaseUrl: string; user?: BulkWorkspace['user'] },
+): Promise<BulkWorkspace> {
+  const user = options.user ?? (await insertUser(db, 'Loader'));
   const workspaceId = await insertWorkspace(db, 'Bulk', [{ userId: user.id, role: 'admin' }]);
   const actor = { workspaceId, userId: user.id };
   const common = { integrationIdentity: 'svc-sync', owner: '', description: '', scopes: [], credentialExpiresAt: null, allowPrivateNetwork: true };

@@ -1,7 +1,7 @@
 'use client';
 
 import clsx from 'clsx';
-import { Activity, ArrowLeftRight, GraduationCap, Plug, Settings, Workflow, type LucideIcon } from 'lucide-react';
+import { Activity, ArrowLeftRight, DatabaseZap, GraduationCap, Plug, Settings, Workflow, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ShellSession } from '../../_server/session';
@@ -14,6 +14,7 @@ const NAVIGATION: { href: string; label: string; icon: LucideIcon }[] = [
   { href: '/runs', label: 'Runs', icon: Activity },
   { href: '/connections', label: 'Connections', icon: Plug },
   { href: '/mappings', label: 'Mappings', icon: ArrowLeftRight },
+  { href: '/bulk', label: 'Bulk', icon: DatabaseZap },
   { href: '/settings', label: 'Settings', icon: Settings },
   { href: '/learn', label: 'Learn', icon: GraduationCap },
 ];
