@@ -9,7 +9,8 @@
  * A crash between 3 and 4 leaves the target written but the checkpoint behind: the page is read
  * again and every record resolves to the same target record (mapping, deterministic create id or
  * natural key), so nothing is duplicated and the counts stay exact. The next page is fetched while
- * the current one is written. Between pages the slice honours pause/cancel asked through `control`.
+ * the current one is written, and a page's checkpoint commits while the next page is written.
+ * Between pages the slice honours pause/cancel asked through `control`.
  */
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -115,8 +116,11 @@ interface PageOutcome {
   mappings: { sourceId: string; targetId: string }[];
 }
 
-/** Steps 1-3 of a page: resolve every source record to a target record and write them. */
-async function writePage(db: Db, ctx: LoadContext, page: SourcePage): Promise<PageOutcome> {
+/**
+ * Steps 1-3 of a page: resolve every source record to a target record and write them.
+ * `pendingOwners`: target id -> source id of the previous page, whose mappings may not be committed yet.
+ */
+async function writePage(db: Db, ctx: LoadContext, page: SourcePage, pendingOwners: ReadonlyMap<string, string>): Promise<PageOutcome> {
   const { job } = ctx;
   const store = createExternalIdStore(db);
   const outcome: PageOutcome = { processed: page.records.length, created: 0, updated: 0, matched: 0, skipped: 0, createdRecords: [], mappings: [] };
@@ -150,7 +154,7 @@ async function writePage(db: Db, ctx: LoadContext, page: SourcePage): Promise<Pa
     else if (item.key && byKey.has(item.key)) {
       id = byKey.get(item.key)!;
       kind = 'matched';
-      const owner = reverse.get(id)?.recordKey;
+      const owner = reverse.get(id)?.recordKey ?? pendingOwners.get(id);
       if (owner && owner !== item.sourceId) {
         outcome.skipped++;
         continue;
@@ -255,18 +259,31 @@ export function createBulkLoadActivities(db: Db) {
       }
       const deadline = Date.now() + SLICE_MS;
       let next: Promise<SourcePage> = readPage(ctx, job.cursor);
+      // The checkpoint of page N commits while page N+1 is resolved and written (pipelined); checkpoints
+      // still commit in page order. A page written whose checkpoint never commits is simply read again.
+      let pending: { checkpoint: Promise<'pause' | 'cancel' | null>; owners: Map<string, string> } | null = null;
+      const settle = async (): Promise<SliceState | null> => {
+        const control = pending ? await pending.checkpoint : null;
+        return control ? honour(db, job.id, control) : null;
+      };
       for (;;) {
         const started = Date.now();
         const page = await next;
         // Read ahead: the next page travels while this one is written.
         next = page.next === null ? Promise.resolve({ records: [], next: null }) : readPage(ctx, page.next);
         next.catch(() => {}); // a failed read-ahead is thrown when awaited, not as an unhandled rejection
-        const outcome = await writePage(db, ctx, page);
-        const control = await checkpoint(db, ctx, page, outcome, Date.now() - started);
+        const outcome = await writePage(db, ctx, page, pending?.owners ?? new Map());
+        const stopped = await settle();
+        if (stopped) return { state: stopped };
+        const checkpointed = checkpoint(db, ctx, page, outcome, Date.now() - started);
+        checkpointed.catch(() => {}); // awaited by settle()
+        pending = { checkpoint: checkpointed, owners: new Map(outcome.mappings.map((m) => [m.targetId, m.sourceId])) };
         heartbeat({ cursor: page.next });
-        if (page.next === null) return { state: 'completed' };
-        if (control) return { state: await honour(db, job.id, control) };
-        if (cancelledByTemporal() || Date.now() > deadline) return { state: 'running' };
+        if (page.next === null) {
+          await checkpointed;
+          return { state: 'completed' };
+        }
+        if (cancelledByTemporal() || Date.now() > deadline) return { state: (await settle()) ?? 'running' };
       }
     },
 

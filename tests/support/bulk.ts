@@ -30,13 +30,13 @@ export interface BulkWorkspace {
   helpdeskConnectionId: string;
 }
 
-/** A workspace (the user is its admin) with "Demo CRM" (REST, API key of svc-sync) and "Demo helpdesk" (PostgreSQL). */
+/** A workspace (the user is its admin; or an existing one) with "Demo CRM" (REST, API key of svc-sync) and "Demo helpdesk" (PostgreSQL). */
 export async function createBulkWorkspace(
   db: Db,
-  options: { crmUrl: string; crmApiKey: string; helpdeskDatabaseUrl: string; user?: BulkWorkspace['user'] },
+  options: { crmUrl: string; crmApiKey: string; helpdeskDatabaseUrl: string; user?: BulkWorkspace['user']; workspaceId?: string },
 ): Promise<BulkWorkspace> {
   const user = options.user ?? (await insertUser(db, 'Loader'));
-  const workspaceId = await insertWorkspace(db, 'Bulk', [{ userId: user.id, role: 'admin' }]);
+  const workspaceId = options.workspaceId ?? (await insertWorkspace(db, 'Bulk', [{ userId: user.id, role: 'admin' }]));
   const actor = { workspaceId, userId: user.id };
   const common = { integrationIdentity: 'svc-sync', owner: '', description: '', scopes: [], credentialExpiresAt: null, allowPrivateNetwork: true };
   const crm = await createConnection(db, actor, {
