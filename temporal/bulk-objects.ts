@@ -23,7 +23,7 @@ export interface BulkObject {
 
 export const BULK_OBJECTS = {
   contacts: {
-    label: 'Contacts (CRM contacts ⇄ helpdesk customers, matched by email)',
+    label: 'Contacts ⇄ customers (by email)',
     sides: {
       rest: { objectType: 'contacts', idField: 'id', modifiedField: 'modifiedAt' },
       postgres: { objectType: 'customers', idField: 'id', modifiedField: 'updated_at' },

@@ -100,7 +100,8 @@ describe('Bulk page', () => {
     await confirm.waitFor();
     await page.screenshot({ path: screenshotPath('bulk-05-rollback-confirm') });
     await confirm.click();
-    await expect.poll(() => page.getByText('rolled-back', { exact: true }).count(), { timeout: 120_000 }).toBe(1);
+    await expect.poll(() => page.getByText('rolled back', { exact: true }).count(), { timeout: 120_000 }).toBe(1);
+    await page.waitForTimeout(1000); // let the bar's width transition finish before the screenshot
     await page.screenshot({ path: screenshotPath('bulk-06-rolled-back') });
     const [left] = await helpdesk<{ n: number }[]>`select count(*)::int as n from customers`;
     expect(left!.n).toBe(0);

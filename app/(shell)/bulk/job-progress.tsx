@@ -39,7 +39,7 @@ export function JobProgress({ job }: { job: JobView }) {
   const done = rollingBack ? job.rolledBack : job.processed;
   const total = rollingBack ? job.created : job.total;
   const percent = total ? Math.min(100, (done / total) * 100) : job.status === 'completed' ? 100 : null;
-  const label = job.control === 'pause' ? 'pausing…' : job.control === 'cancel' ? 'cancelling…' : job.status;
+  const label = job.control === 'pause' ? 'pausing…' : job.control === 'cancel' ? 'cancelling…' : job.status.replace('-', ' ');
   return (
     <div className="mt-3 space-y-2">
       <div className="flex items-center gap-3">
