@@ -44,6 +44,20 @@ async function treeRssMb(pid: number): Promise<number> {
   return own + nested.reduce((a, b) => a + b, 0);
 }
 
+/** CPU seconds (user + system) used so far by a process and its live descendants (from /proc). */
+async function treeCpuSeconds(pid: number): Promise<number> {
+  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
+  const own = await readFile(`/proc/${pid}/stat`, 'utf8')
+    .then((stat) => {
+      // Fields after the command name (which may hold spaces) start at ")": utime and stime are the 12th and 13th.
+      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+      return (Number(fields[11]) + Number(fields[12])) / 100;
+    })
+    .catch(() => 0);
+  const nested = await Promise.all(children.trim().split(/\s+/).filter(Boolean).map((c) => treeCpuSeconds(Number(c))));
+  return own + nested.reduce((a, b) => a + b, 0);
+}
+
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);
   return sorted[Math.floor(sorted.length / 2)]!;
@@ -126,8 +140,19 @@ export default async function run(): Promise<BenchOutcome> {
         select 'Known ' || n, 'person' || (n * 20) || '@example.com', 'helpdesk-agent' from generate_series(1, ${PRE_EXISTING}::int) n`;
     };
 
+    // CPU time per load, by process: the figure that does not depend on how busy the machine is.
+    const cpu = async () => ({
+      worker: await treeCpuSeconds(workerPid!),
+      web: await treeCpuSeconds(webPid!),
+      postgres: await treeCpuSeconds(pg.pid),
+      temporal: await treeCpuSeconds(temporal.process.pid!),
+      crm: process.cpuUsage().user / 1e6 + process.cpuUsage().system / 1e6,
+    });
+    const cpuPerRun: Record<string, number>[] = [];
+
     const load = async () => {
       await resetTarget();
+      const cpuBefore = await cpu();
       const started = Date.now();
       const { jobId } = (await api.mutate('bulk.start', { object: 'contacts', sourceConnectionId: ws.crmConnectionId, targetConnectionId: ws.helpdeskConnectionId })) as { jobId: string };
       for (;;) {
@@ -141,6 +166,8 @@ export default async function run(): Promise<BenchOutcome> {
           }
           const [row] = await helpdesk<{ n: number }[]>`select count(*)::int as n from customers`;
           if (row?.n !== CONTACTS) throw new Error(`the helpdesk has ${row?.n} customers, expected ${CONTACTS}`);
+          const cpuAfter = await cpu();
+          cpuPerRun.push(Object.fromEntries(Object.entries(cpuAfter).map(([k, v]) => [k, v - cpuBefore[k as keyof typeof cpuBefore]])));
           return seconds;
         }
         if (job.status !== 'running') throw new Error(`the load ended ${job.status}: ${job.error}`);
@@ -157,6 +184,13 @@ export default async function run(): Promise<BenchOutcome> {
     }
     clearInterval(sampler);
     const total = median(seconds);
+    const measuredCpu = cpuPerRun.slice(1);
+    const cpuNote = ['worker', 'postgres', 'crm', 'web', 'temporal']
+      .map((k) => `${k} ${median(measuredCpu.map((c) => c[k]!)).toFixed(1)}`)
+      .join(', ');
+    const cpuTotal = median(measuredCpu.map((c) => Object.values(c).reduce((a, b) => a + b, 0)));
+    console.log(`CPU seconds per load (median): ${cpuNote}; total ${cpuTotal.toFixed(1)}`);
+    const loadAverage = os.loadavg()[0]!.toFixed(1);
     return {
       figures: { recordsPerSecond: CONTACTS / total, totalSeconds: total, peakRssMbWorker: peak.worker, peakRssMbWeb: peak.web },
       units: { recordsPerSecond: 'records/s', totalSeconds: 's', peakRssMbWorker: 'MB', peakRssMbWeb: 'MB' },
@@ -165,6 +199,8 @@ export default async function run(): Promise<BenchOutcome> {
         `median of ${MEASURED_RUNS} runs after 1 warm-up; initial load of ${CONTACTS.toLocaleString()} contacts demo CRM (REST, pages of 500) -> demo helpdesk ` +
         `(PostgreSQL), ${PRE_EXISTING.toLocaleString()} matched by email, mappings saved both ways, started and polled over tRPC; ` +
         `worker peak RSS while loads were in their first quarter ${Math.round(peak.workerAtQuarter)} MB vs ${Math.round(peak.worker)} MB overall (memory flat as the load grows); ` +
+        `CPU seconds per load (median; PostgreSQL = all three databases, crm = the bench process serving the demo CRM): ${cpuNote}, total ${cpuTotal.toFixed(1)} ` +
+        `on ${os.cpus().length} cores (load average ${loadAverage} when it finished: other work shares the machine); ` +
         `one web process, one worker, embedded Temporal dev server (SQLite) and PostgreSQL 17 on this machine`,
     };
   } finally {

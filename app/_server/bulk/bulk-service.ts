@@ -44,8 +44,16 @@ async function loadJob(db: Db, workspaceId: string, jobId: string) {
 async function startWorkflow(temporal: Temporal, workflow: 'bulkLoadWorkflow' | 'bulkRollbackWorkflow', workflowId: string, input: BulkJobInput) {
   const client = await temporal();
   await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-    // ALLOW_DUPLICATE: a resumed load starts again under its id once the paused run has ended.
-    client.workflow.start(workflow, { workflowId, taskQueue: taskQueue(process.env), workflowIdReusePolicy: 'ALLOW_DUPLICATE', args: [input] }),
+    // A resumed load starts again under its id. ALLOW_DUPLICATE: once the paused run has ended;
+    // TERMINATE_EXISTING: the paused run may still be closing (its last slice has returned and the
+    // checkpoint is in the job's row, so there is nothing left in it to lose).
+    client.workflow.start(workflow, {
+      workflowId,
+      taskQueue: taskQueue(process.env),
+      workflowIdReusePolicy: 'ALLOW_DUPLICATE',
+      workflowIdConflictPolicy: 'TERMINATE_EXISTING',
+      args: [input],
+    }),
   );
 }
 
