@@ -98,9 +98,8 @@ function readPage(ctx: LoadContext, cursor: string | null): Promise<SourcePage> 
   return fetchSourcePage(ctx.source, config, null, cursor, PAGE_SIZE);
 }
 
+/** `GET {objectType}/_count` -> { total } where the source API offers it (the demo CRM does); else unknown. */
 async function sourceCount(ctx: LoadContext): Promise<number | null> {
-  if (isPostgresKind(ctx.source.kind)) return postgresTarget(ctx.source, { table: ctx.sourceSide.objectType, naturalKey: ctx.sourceSide.idField, identityColumn: 'updated_by' }).count();
-  // REST: `GET {objectType}/_count` -> { total } where the API offers it (the demo CRM does); else unknown.
   const response = await sendWithConnection(ctx.source, { method: 'GET', url: `${ctx.sourceSide.objectType}/_count` }).catch(() => null);
   const total = (response?.body as { total?: unknown } | null)?.total;
   return response && response.status === 200 && typeof total === 'number' ? total : null;

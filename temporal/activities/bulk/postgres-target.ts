@@ -94,13 +94,5 @@ export function postgresTarget(connection: ResolvedConnection, options: { table:
         throw classify(error);
       }
     },
-    async count() {
-      try {
-        const [row] = await sql<{ n: number }[]>`select count(*)::int as n from ${sql(table)}`;
-        return row?.n ?? null;
-      } catch (error) {
-        throw classify(error);
-      }
-    },
   };
 }

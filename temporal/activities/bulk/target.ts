@@ -12,6 +12,4 @@ export interface BulkTarget {
   upsert(rows: readonly TargetRow[], identity: string): Promise<{ written: string[]; conflicting: string[] }>;
   /** Deletes these records; missing ids are ignored. */
   remove(ids: readonly string[]): Promise<void>;
-  /** How many records the collection holds, when the system can tell. */
-  count(): Promise<number | null>;
 }
