@@ -196,7 +196,7 @@ export default async function run(): Promise<BenchOutcome> {
       units: { recordsPerSecond: 'records/s', totalSeconds: 's', peakRssMbWorker: 'MB', peakRssMbWeb: 'MB' },
       runs: MEASURED_RUNS,
       notes:
-        `median of ${MEASURED_RUNS} runs after 1 warm-up; initial load of ${CONTACTS.toLocaleString()} contacts demo CRM (REST, pages of 500) -> demo helpdesk ` +
+        `median of ${MEASURED_RUNS} runs after 1 warm-up; initial load of ${CONTACTS.toLocaleString()} contacts demo CRM (REST, pages of 500, written 1,000 at a time) -> demo helpdesk ` +
         `(PostgreSQL), ${PRE_EXISTING.toLocaleString()} matched by email, mappings saved both ways, started and polled over tRPC; ` +
         `worker peak RSS while loads were in their first quarter ${Math.round(peak.workerAtQuarter)} MB vs ${Math.round(peak.worker)} MB overall (memory flat as the load grows); ` +
         `CPU seconds per load (median; PostgreSQL = all three databases, crm = the bench process serving the demo CRM): ${cpuNote}, total ${cpuTotal.toFixed(1)} ` +

@@ -29,8 +29,10 @@ import { sendWithConnection } from './connectors/http-connector';
 import { createExternalIdStore } from './external-id-store';
 import { fetchSourcePage, type SourcePage } from './poll-sources';
 
-/** Records per source page (the demo CRM's largest page). */
+/** Records per source request (the demo CRM's largest page). */
 const PAGE_SIZE = 500;
+/** Source pages written as one batch: fewer round trips per record to both databases. */
+const PAGES_PER_BATCH = 2;
 /** A slice returns to the workflow after this long, so history grows by a few events per half minute. */
 const SLICE_MS = 30_000;
 const ROLLBACK_BATCH = 1000;
@@ -93,9 +95,16 @@ export function createIdFor(job: { workspaceId: string; sourceConnectionId: stri
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-5${hex.slice(13, 16)}-a${hex.slice(17, 20)}-${hex.slice(20, 32)}`;
 }
 
-function readPage(ctx: LoadContext, cursor: string | null): Promise<SourcePage> {
+/** Up to PAGES_PER_BATCH source pages from `cursor` on, as one page (its `next` is the last one's). */
+async function readPage(ctx: LoadContext, cursor: string | null): Promise<SourcePage> {
   const config = { objectType: ctx.sourceSide.objectType, idField: ctx.sourceSide.idField, modifiedField: ctx.sourceSide.modifiedField } as PollTriggerConfig;
-  return fetchSourcePage(ctx.source, config, null, cursor, PAGE_SIZE);
+  const batch: SourcePage = { records: [], next: cursor };
+  for (let n = 0; n < PAGES_PER_BATCH && (n === 0 || batch.next !== null); n++) {
+    const page = await fetchSourcePage(ctx.source, config, null, batch.next, PAGE_SIZE);
+    batch.records.push(...page.records);
+    batch.next = page.next;
+  }
+  return batch;
 }
 
 /** `GET {objectType}/_count` -> { total } where the source API offers it (the demo CRM does); else unknown. */
