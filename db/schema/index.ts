@@ -10,3 +10,4 @@ export * from './run-retries';
 export * from './record-lineage';
 export * from './run-stats';
 export * from './alerts';
+export * from './bulk-jobs';

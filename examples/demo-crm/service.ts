@@ -7,6 +7,7 @@ import { applyCrmSchema } from './schema';
 import { connect, ensureDatabaseOf } from '../shared/database';
 import { HttpError, listen, sendError } from '../shared/http';
 import { handleApi } from './api-routes';
+import { handleBulkApi } from './bulk-routes';
 import { apiKeysFromEnv, type ApiKeys } from './auth';
 import { Chaos } from './chaos';
 import { WebhookDispatcher, type DispatcherOptions } from './dispatcher';
@@ -49,6 +50,7 @@ export async function startDemoCrm(options: DemoCrmOptions): Promise<DemoCrm> {
   const handler = (req: http.IncomingMessage, res: http.ServerResponse) => {
     const url = new URL(req.url ?? '/', 'http://localhost');
     const work = async () => {
+      if (await handleBulkApi(req, res, url, { sql, chaos, keys })) return;
       if (url.pathname === '/api' || url.pathname.startsWith('/api/')) return handleApi(req, res, url, { records, webhooks, chaos, keys });
       if (await handleUi(req, res, url, { sql, records, webhooks, chaos })) return;
       throw new HttpError(404, `no such page: ${url.pathname}`);

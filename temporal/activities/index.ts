@@ -1,6 +1,7 @@
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { EffectDeps } from '../../nodes/effect-deps';
+import { createBulkLoadActivities } from './bulk-load';
 import { createEffectDeps } from './effect-deps';
 import { createItemBatchActivities } from './item-batch-activities';
 import { createNodeEffectActivity } from './node-effect';
@@ -23,6 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...withRunOutcomeLog(deps.db, createRunRecords(deps.db)),
     ...createTriggerActivities(deps.db),
     ...createItemBatchActivities(deps.db),
+    ...createBulkLoadActivities(deps.db),
     runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db), deps.db),
 
     /** Smoke activity: proves the worker reaches PostgreSQL. */

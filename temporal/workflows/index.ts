@@ -2,3 +2,4 @@
 export { runFlowWorkflow } from './run-flow';
 export { smokeWorkflow } from './smoke';
 export { triggerTickWorkflow } from './trigger-tick';
+export { bulkLoadWorkflow, bulkRollbackWorkflow } from './bulk-load';

@@ -1,7 +1,7 @@
 'use client';
 
 import clsx from 'clsx';
-import { Activity, ArrowLeftRight, GraduationCap, History, LayoutDashboard, Plug, Settings, Siren, Workflow, type LucideIcon } from 'lucide-react';
+import { Activity, ArrowLeftRight, DatabaseZap, GraduationCap, History, LayoutDashboard, Plug, Settings, Siren, Workflow, type LucideIcon } from 'lucide-react';
 import Link from 'next/link';
 import { usePathname } from 'next/navigation';
 import type { ReactNode } from 'react';
@@ -19,6 +19,7 @@ const NAVIGATION: { href: string; label: string; icon: LucideIcon }[] = [
   { href: '/connections', label: 'Connections', icon: Plug },
   { href: '/mappings', label: 'Mappings', icon: ArrowLeftRight },
   { href: '/alerts', label: 'Alerts', icon: Siren },
+  { href: '/bulk', label: 'Bulk', icon: DatabaseZap },
   { href: '/settings', label: 'Settings', icon: Settings },
   { href: '/learn', label: 'Learn', icon: GraduationCap },
 ];

@@ -1,6 +1,7 @@
 import { createCallerFactory, router } from '../trpc/procedures';
 import { alertsRouter } from './alerts';
 import { auditRouter } from './audit';
+import { bulkRouter } from './bulk';
 import { connectionsRouter } from './connections';
 import { dashboardRouter } from './dashboard';
 import { demoRouter } from './demo';
@@ -29,6 +30,7 @@ export const appRouter = router({
   alerts: alertsRouter,
   retention: retentionRouter,
   privacy: privacyRouter,
+  bulk: bulkRouter,
 });
 
 export type AppRouter = typeof appRouter;

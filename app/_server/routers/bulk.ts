@@ -1,0 +1,23 @@
+import { z } from 'zod';
+import { getTemporalClient } from '../../../temporal/client';
+import { cancelLoad, listJobs, loadOptions, pauseLoad, resumeLoad, resyncWorkspace, rollback, rollbackPreview, startLoad } from '../bulk/bulk-service';
+import { analystProcedure, router, viewerProcedure } from '../trpc/procedures';
+
+const uuid = (what: string) => z.uuid({ error: `${what}: not an id.` });
+const JobId = z.object({ jobId: uuid('jobId') });
+
+export const bulkRouter = router({
+  options: viewerProcedure.query(({ ctx }) => loadOptions(ctx.db, ctx.workspace.id)),
+  list: viewerProcedure.query(({ ctx }) => listJobs(ctx.db, ctx.workspace.id)),
+  start: analystProcedure
+    .input(z.object({ object: z.string().min(1, 'object: choose what to load.').max(100), sourceConnectionId: uuid('sourceConnectionId'), targetConnectionId: uuid('targetConnectionId') }))
+    .mutation(({ ctx, input }) => startLoad(ctx.db, getTemporalClient, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input)),
+  pause: analystProcedure.input(JobId).mutation(({ ctx, input }) => pauseLoad(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input.jobId)),
+  resume: analystProcedure.input(JobId).mutation(({ ctx, input }) => resumeLoad(ctx.db, getTemporalClient, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input.jobId)),
+  cancel: analystProcedure.input(JobId).mutation(({ ctx, input }) => cancelLoad(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input.jobId)),
+  rollbackPreview: viewerProcedure.input(JobId).query(({ ctx, input }) => rollbackPreview(ctx.db, ctx.workspace.id, input.jobId)),
+  rollback: analystProcedure
+    .input(JobId.extend({ confirmCount: z.number().int().min(0, 'confirmCount: the number of records the preview showed.') }))
+    .mutation(({ ctx, input }) => rollback(ctx.db, getTemporalClient, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input)),
+  resync: analystProcedure.mutation(({ ctx }) => resyncWorkspace(ctx.db, getTemporalClient, { workspaceId: ctx.workspace.id, userId: ctx.user.id })),
+});

@@ -1,0 +1,109 @@
+/**
+ * The Bulk page against the real product and the real demo systems: start a load of CRM contacts into
+ * the helpdesk, watch the progress bar move (source pages slowed down by the CRM's chaos delay so the
+ * load is visibly in flight), pause and resume it, then roll it back after the dry-run count.
+ */
+import { eq } from 'drizzle-orm';
+import type { Browser, Page } from 'playwright-core';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type DbHandle } from '../../db/client';
+import { users, workspaces } from '../../db/schema';
+import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
+import { createDemoDatabases } from '../../examples/shared/test-databases';
+import { startApp, type RunningApp } from '../support/app-server';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import { createBulkWorkspace, seedCrmContacts } from '../support/bulk';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+
+const CONTACTS = 3000;
+const CRM_KEY = 'bulk-e2e-key';
+
+let database: TestDatabase;
+let demoDbs: Awaited<ReturnType<typeof createDemoDatabases>>;
+let handle: DbHandle;
+let crm: DemoCrm;
+let helpdesk: postgres.Sql;
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  demoDbs = await createDemoDatabases();
+  handle = openDb(database.url, { max: 4 });
+  crm = await startDemoCrm({ databaseUrl: demoDbs.crmUrl, port: 0, apiKeys: new Map([[CRM_KEY, 'svc-sync']]), log: () => {} });
+  helpdesk = postgres(demoDbs.helpdeskUrl, { max: 1, onnotice: () => {} });
+  await seedCrmContacts(demoDbs.crmUrl, CONTACTS);
+  app = await startApp({ databaseUrl: database.url });
+  // The connections are created here and read by the app's worker: same key.
+  process.env.SYNCLINE_ENCRYPTION_KEY = app.env.SYNCLINE_ENCRYPTION_KEY;
+  browser = await launchBrowser();
+  page = await (await browser.newContext({ viewport: { width: 1366, height: 768 } })).newPage();
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await crm?.stop();
+  await helpdesk?.end({ timeout: 5 });
+  await handle?.close();
+  await demoDbs?.drop();
+  await database?.drop();
+});
+
+const bar = () => page.getByRole('progressbar', { name: 'Load progress' });
+const valueNow = async () => Number(await bar().getAttribute('aria-valuenow'));
+
+describe('Bulk page', () => {
+  it('starts a load and shows its live progress, pauses, resumes, then rolls it back', async () => {
+    await page.goto(`${app.url}/sign-up`);
+    await page.getByLabel('Your name').fill('Lena Load');
+    await page.getByLabel('Work email').fill('lena@example.com');
+    await page.getByLabel('Password').fill('correct horse battery');
+    await page.getByLabel('Workspace name').fill('Load Co');
+    await page.getByRole('button', { name: 'Create admin account' }).click();
+    await page.waitForURL(`${app.url}/flows`);
+    const [user] = await handle.db.select().from(users).where(eq(users.email, 'lena@example.com'));
+    const [workspace] = await handle.db.select().from(workspaces).where(eq(workspaces.name, 'Load Co'));
+    await createBulkWorkspace(handle.db, { crmUrl: crm.url, crmApiKey: CRM_KEY, helpdeskDatabaseUrl: demoDbs.helpdeskUrl, user: user!, workspaceId: workspace!.id });
+
+    await page.getByRole('link', { name: 'Bulk' }).click();
+    await page.waitForURL(`${app.url}/bulk`);
+    await expect.poll(() => page.getByLabel('Source connection').inputValue()).not.toBe('');
+    await page.screenshot({ path: screenshotPath('bulk-01-empty') });
+
+    crm.chaos.update({ delayMs: 1500 });
+    await page.getByRole('button', { name: 'Start load' }).click();
+    await expect.poll(valueNow, { timeout: 60_000 }).toBeGreaterThan(0);
+    expect(await valueNow()).toBeLessThan(CONTACTS);
+    expect(await bar().getAttribute('aria-valuemax')).toBe(String(CONTACTS));
+    await expect.poll(() => page.getByText(/records\/s/).count()).toBeGreaterThan(0);
+    await page.screenshot({ path: screenshotPath('bulk-02-in-progress') });
+
+    await page.getByRole('button', { name: 'Pause' }).click();
+    await expect.poll(() => page.getByRole('button', { name: 'Resume' }).count(), { timeout: 60_000 }).toBe(1);
+    const paused = await valueNow();
+    expect(paused).toBeLessThan(CONTACTS);
+    await page.screenshot({ path: screenshotPath('bulk-03-paused') });
+
+    crm.chaos.reset();
+    await page.getByRole('button', { name: 'Resume' }).click();
+    await expect.poll(valueNow, { timeout: 120_000 }).toBe(CONTACTS);
+    await expect.poll(() => page.getByText('completed', { exact: true }).count()).toBe(1);
+    await page.screenshot({ path: screenshotPath('bulk-04-completed') });
+    const [loaded] = await helpdesk<{ n: number }[]>`select count(*)::int as n from customers`;
+    expect(loaded!.n).toBe(CONTACTS);
+
+    await page.getByRole('button', { name: 'Roll back…' }).click();
+    const confirm = page.getByRole('button', { name: `Delete ${CONTACTS.toLocaleString('en-US')} record(s)` });
+    await confirm.waitFor();
+    await page.screenshot({ path: screenshotPath('bulk-05-rollback-confirm') });
+    await confirm.click();
+    await expect.poll(() => page.getByText('rolled back', { exact: true }).count(), { timeout: 120_000 }).toBe(1);
+    await page.waitForTimeout(1000); // let the bar's width transition finish before the screenshot
+    await page.screenshot({ path: screenshotPath('bulk-06-rolled-back') });
+    const [left] = await helpdesk<{ n: number }[]>`select count(*)::int as n from customers`;
+    expect(left!.n).toBe(0);
+  }, 600_000);
+});
