@@ -19,6 +19,12 @@ const noFramework = [
   pattern(['**/db/**', '**/db'], 'No database access here.'),
   pattern(['**/effect', '**/effect.ts', '**/effects', '**/effects.ts'], 'Effects are worker-only: import them from temporal/activities.'),
 ];
+const workflowPatterns = [
+  pattern(['**/db/**', '**/db'], 'Workflows are deterministic: database access goes through activities.'),
+  pattern(['**/effect', '**/effect.ts', '**/effects', '**/effects.ts'], 'Effects run in activities, not in workflows.'),
+  pattern(['@temporalio/worker', '@temporalio/client', '@temporalio/activity'], 'Workflow code imports @temporalio/workflow only.'),
+  { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activities with `import type` only.' },
+];
 
 export default tseslint.config(
   { ignores: ['node_modules/**', '.next/**', '.data/**', 'bench-results/**', 'next-env.d.ts', 'db/migrations/**'] },
@@ -55,14 +61,21 @@ export default tseslint.config(
         {
           ...noBuiltins,
           patterns: [
-            pattern(['**/db/**', '**/db'], 'Workflows are deterministic: database access goes through activities.'),
-            pattern(['**/effect', '**/effect.ts', '**/effects', '**/effects.ts'], 'Effects run in activities, not in workflows.'),
-            pattern(['@temporalio/worker', '@temporalio/client', '@temporalio/activity'], 'Workflow code imports @temporalio/workflow only.'),
-            { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activities with `import type` only.' },
+            ...workflowPatterns,
+            {
+              group: ['**/flows-engine', '**/flows-engine/**', '**/nodes', '**/nodes/**'],
+              allowTypeImports: true,
+              message: 'Take the engine from sharedEngine() (shared-engine.ts): a value import evaluates it again for every run.',
+            },
           ],
         },
       ],
     },
+  },
+  {
+    // The one module the shared engine loads (once per worker).
+    files: ['temporal/workflows/engine.ts'],
+    rules: { 'no-restricted-imports': ['error', { ...noBuiltins, patterns: workflowPatterns }] },
   },
   {
     files: ['app/**/*.{ts,tsx}'],

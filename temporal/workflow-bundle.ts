@@ -14,13 +14,14 @@ const root = fileURLToPath(new URL('..', import.meta.url));
 export const WORKFLOWS_ENTRY = path.join(root, 'temporal', 'workflows', 'index.ts');
 export const WORKFLOW_BUNDLE_FILE = path.join(root, 'node_modules', '.cache', 'syncline', 'workflow-bundle.js');
 /**
- * Libraries evaluated once per worker instead of once per workflow (with `reuseV8Context` the SDK
+ * Modules evaluated once per worker instead of once per workflow (with `reuseV8Context` the SDK
  * gives each workflow fresh module instances, and re-running zod's and JSONata's module code was a
- * large part of every run's CPU). Only stateless libraries qualify: the SDK deep-freezes what is
- * preloaded. Our own modules cannot be: they build zod schemas at import time, and a frozen zod
- * schema fails on first use (zod defines its methods lazily on each instance).
+ * large part of every run's CPU). Only stateless modules qualify: the SDK deep-freezes what is
+ * preloaded. Our engine modules cannot be: they build zod schemas at import time, and a frozen zod
+ * schema fails on first use (zod defines its methods lazily on each instance); `shared-engine.ts`
+ * is preloaded instead and keeps them, loaded once and unfrozen, in a closure.
  */
-export const PRELOADED_MODULES = ['zod', 'jsonata'];
+export const PRELOADED_MODULES = ['zod', 'jsonata', path.join(root, 'temporal', 'workflows', 'shared-engine.ts')];
 
 /** Options of every bundle of Syncline's workflows (the worker's and the tests'), so tests run what production runs. */
 export const WORKFLOW_BUNDLE_OPTIONS = { workflowsPath: WORKFLOWS_ENTRY, preloadModules: PRELOADED_MODULES };

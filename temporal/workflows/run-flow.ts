@@ -1,19 +1,11 @@
 import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
-import {
-  executeFlow,
-  TransientError,
-  UnexpectedError,
-  UserError,
-  type EffectRequest,
-  type FlowNode,
-  type Item,
-  type NodeSettings,
-  type NodeTrace,
-} from '../../flows-engine/index';
-import { nodeRegistry } from '../../nodes/registry';
+import type { EffectRequest, FlowNode, Item, NodeSettings, NodeTrace } from '../../flows-engine/index';
 import type { Activities } from '../activities';
 import type { NodeEffectFailureDetails, NodeEffectRequest } from '../activities/node-effect';
 import type { RunFlowInput, RunFlowSummary, StepTimings } from '../run-input';
+import { sharedEngine } from './shared-engine';
+
+const { executeFlow, nodeRegistry, TransientError, UnexpectedError, UserError } = sharedEngine();
 
 /**
  * Run records are short database writes: local activities (run in the worker
