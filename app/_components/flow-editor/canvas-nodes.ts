@@ -12,6 +12,7 @@ import type { Flow, FlowNode } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
 import type { FlowCanvasNode } from './flow-node-card';
 import { outputPorts } from './graph-ops';
+import type { LayoutDirection } from './layout-direction';
 import { portHandles } from './node-ports';
 import { NODE_HEIGHT, NODE_WIDTH } from './node-size';
 
@@ -27,6 +28,8 @@ export function buildCanvasNodes(input: {
   nodes: readonly FlowNode[];
   layout: Flow['layout'];
   selected: ReadonlySet<string>;
+  /** Which sides the ports are on (see layout-direction.ts). */
+  direction: LayoutDirection;
   previous: CanvasNodeCache;
 }): { list: FlowCanvasNode[]; cache: CanvasNodeCache } {
   const cache = new Map<string, { node: FlowCanvasNode; ports: string }>();
@@ -35,7 +38,7 @@ export function buildCanvasNodes(input: {
     const isSelected = input.selected.has(n.id);
     const inPorts = nodeRegistry.get(n.type, n.typeVersion)?.ports.in ?? [];
     const outPorts = outputPorts(n, nodeRegistry);
-    const ports = `${n.type}@${n.typeVersion}:${inPorts.join()}>${outPorts.join()}`;
+    const ports = `${input.direction}:${n.type}@${n.typeVersion}:${inPorts.join()}>${outPorts.join()}`;
     const prev = input.previous.get(n.id);
     const samePorts = prev?.ports === ports;
     const node: FlowCanvasNode =
@@ -48,7 +51,7 @@ export function buildCanvasNodes(input: {
             selected: isSelected,
             measured: CARD_MEASURED,
             data: prev && samePorts ? prev.node.data : { nodeId: n.id, type: n.type, typeVersion: n.typeVersion },
-            handles: prev && samePorts ? prev.node.handles : portHandles(inPorts, outPorts),
+            handles: prev && samePorts ? prev.node.handles : portHandles(inPorts, outPorts, input.direction),
           };
     cache.set(n.id, { node, ports });
     return node;

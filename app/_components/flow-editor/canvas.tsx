@@ -21,23 +21,24 @@ import { ERROR_PORT } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
 import { buildCanvasNodes, type CanvasNodeCache } from './canvas-nodes';
 import { NODE_WIDTH } from './node-size';
-import { CompactCards, nodeTypes, type FlowCanvasNode } from './flow-node-card';
+import { CardLayout, nodeTypes, type FlowCanvasNode } from './flow-node-card';
+import { flowDirection, type LayoutDirection } from './layout-direction';
 import { edgeTypes, type FlowCanvasEdge } from './flow-edge';
 import { canConnect } from './graph-ops';
 import { useEditor } from './store';
 import { useDnD } from './use-dnd';
 
 /** React Flow nodes from the store; unchanged nodes keep their object (see canvas-nodes.ts). */
-function useCanvasNodes(): FlowCanvasNode[] {
+function useCanvasNodes(direction: LayoutDirection): FlowCanvasNode[] {
   const nodes = useEditor((s) => s.doc.nodes);
   const layout = useEditor((s) => s.doc.layout);
   const selected = useEditor((s) => s.selectedNodeIds);
   const cache = useRef<CanvasNodeCache>(new Map());
   return useMemo(() => {
-    const { list, cache: next } = buildCanvasNodes({ nodes, layout, selected, previous: cache.current });
+    const { list, cache: next } = buildCanvasNodes({ nodes, layout, selected, direction, previous: cache.current });
     cache.current = next;
     return list;
-  }, [nodes, layout, selected]);
+  }, [nodes, layout, selected, direction]);
 }
 
 function useCanvasEdges(): FlowCanvasEdge[] {
@@ -69,7 +70,7 @@ const PRO_OPTIONS = { hideAttribution: true };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
 const MINIMAP_STYLE = { width: 160, height: 110 };
-/** Below this zoom card text is too small to read: cards become labelled tiles (see CompactCards). */
+/** Below this zoom card text is too small to read: cards become labelled tiles (see CardLayout). */
 const COMPACT_BELOW_ZOOM = 0.45;
 const isZoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_BELOW_ZOOM;
 const beginGesture = () => useEditor.getState().beginGesture();
@@ -79,11 +80,13 @@ const deleteElements = ({ nodes, edges }: { nodes: { id: string }[]; edges: { id
   useEditor.getState().removeElements(nodes.map((x) => x.id), edges.map((x) => x.id));
 
 export function Canvas({ readOnly }: { readOnly: boolean }) {
-  const nodes = useCanvasNodes();
+  const direction = useEditor((s) => flowDirection(s.doc.edges, s.doc.layout));
+  const nodes = useCanvasNodes(direction);
   const edges = useCanvasEdges();
   const hint = useEditor((s) => s.connectHint);
   const focusRequest = useEditor((s) => s.focusRequest);
   const compact = useStore(isZoomedOut);
+  const cardLayout = useMemo(() => ({ compact, direction }), [compact, direction]);
   const { screenToFlowPosition, setCenter, getZoom } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const { registerDropTarget } = useDnD();
@@ -168,7 +171,7 @@ export function Canvas({ readOnly }: { readOnly: boolean }) {
 
   return (
     <div ref={wrapper} className="relative h-full w-full" data-testid="canvas">
-      <CompactCards.Provider value={compact}>
+      <CardLayout.Provider value={cardLayout}>
         <ReactFlow
           nodes={nodes}
           edges={edges}
@@ -207,7 +210,7 @@ export function Canvas({ readOnly }: { readOnly: boolean }) {
             <MiniMap pannable zoomable position="bottom-right" style={MINIMAP_STYLE} className="!border !border-slate-200" ariaLabel="Minimap" nodeColor="#a5b4fc" nodeStrokeColor="#6366f1" nodeBorderRadius={6} maskColor="rgb(241 245 249 / 0.7)" />
           )}
         </ReactFlow>
-      </CompactCards.Provider>
+      </CardLayout.Provider>
       {hint && (
         <div role="status" data-testid="connect-hint" className="pointer-events-none absolute top-3 left-1/2 z-10 -translate-x-1/2 rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white shadow">
           {hint}

@@ -8,6 +8,7 @@ import { useCallback, useEffect, useState } from 'react';
 import { useTRPC } from '../../_lib/trpc/react';
 import type { AppRouter } from '../../_server/routers';
 import { Canvas } from './canvas';
+import { preferredDirection } from './layout-direction';
 import { Palette } from './palette';
 import { SidePanel } from './side-panel';
 import { useShortcuts } from './shortcuts';
@@ -47,9 +48,10 @@ function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: Edi
   const onCloseDialog = useCallback(() => setDialog(null), []);
   const onFit = useCallback(() => void fitView({ duration: 200, maxZoom: 1 }), [fitView]);
   const onTidy = useCallback(() => {
+    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
     void import('./auto-layout').then(({ autoLayout }) => {
       const store = useEditor.getState();
-      store.applyLayout(autoLayout(store.doc));
+      store.applyLayout(autoLayout(store.doc, preferredDirection(canvas)));
       requestAnimationFrame(() => void fitView({ duration: 200, maxZoom: 1, padding: 0.08 }));
     });
   }, [fitView]);

@@ -7,7 +7,8 @@ import { createContext, memo, useContext, useMemo } from 'react';
 import type { Issue } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
 import { outputPorts } from './graph-ops';
-import { portFraction } from './node-ports';
+import type { LayoutDirection } from './layout-direction';
+import { portFraction, portSides } from './node-ports';
 import { NODE_HEIGHT, NODE_WIDTH } from './node-size';
 import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS, summariseConfig } from './node-meta';
 import { useEditor } from './store';
@@ -16,11 +17,15 @@ import { useEditor } from './store';
 export type FlowNodeData = { nodeId: string; type: string; typeVersion: number };
 export type FlowCanvasNode = Node<FlowNodeData, 'flowNode'>;
 
-const portTop = (index: number, count: number) => `${portFraction(index, count) * 100}%`;
+/** A handle's place along its side (top for left/right sides, left for top/bottom ones). */
+function portStyle(index: number, count: number, direction: LayoutDirection) {
+  const along = `${portFraction(index, count) * 100}%`;
+  return direction === 'TB' ? { left: along } : { top: along };
+}
 
-function RunBadge({ nodeId }: { nodeId: string }) {
+function RunBadge({ nodeId, fallback }: { nodeId: string; fallback: string }) {
   const trace = useEditor((s) => s.traceByNode[nodeId]);
-  if (!trace) return null;
+  if (!trace) return <p className="truncate text-[11px] text-slate-400">{fallback}</p>;
   const ports = Object.entries(trace.itemsOut);
   const out = ports.length > 1 ? ports.map(([port, n]) => `${n} ${port}`).join(' · ') : `${ports[0]?.[1] ?? 0} out`;
   const tone =
@@ -28,7 +33,7 @@ function RunBadge({ nodeId }: { nodeId: string }) {
   const text =
     trace.status === 'failed' ? 'Failed' : trace.status === 'skipped' ? 'Not reached' : `${trace.itemsIn} in → ${out}${trace.skippedCount ? ` · ${trace.skippedCount} skipped` : ''}`;
   return (
-    <span data-testid="run-badge" className={clsx('absolute -bottom-3 left-3 rounded-full px-2 py-0.5 text-[11px] font-medium shadow-sm', tone)}>
+    <span data-testid="run-badge" className={clsx('truncate rounded-full px-1.5 text-[11px] leading-4 font-medium', tone)}>
       {text}
     </span>
   );
@@ -47,24 +52,28 @@ function problemOf(issues: readonly Issue[]): { severity: 'error' | 'warning'; t
 }
 
 /**
- * Zoomed far out (a big flow opens that way), a card is a coloured tile with its label only: the
- * text would be unreadable anyway, and a third of the elements make opening and dragging cheaper.
- * The canvas provides it (one subscription to the zoom), so cards re-render only when it flips.
+ * How the canvas wants its cards drawn, provided once by the canvas so cards re-render only when
+ * it changes:
+ * - `compact`: zoomed far out (a big flow opens that way), a card is a coloured tile with its
+ *   label only: the text would be unreadable anyway, and a third of the elements make opening and
+ *   dragging cheaper;
+ * - `direction`: the sides the ports are on (see layout-direction.ts).
  */
-export const CompactCards = createContext(false);
+export const CardLayout = createContext<{ compact: boolean; direction: LayoutDirection }>({ compact: false, direction: 'LR' });
 
 /** The one node component: label, type icon, config summary, ports, problem and run badges. */
 function FlowNodeCardImpl({ data, selected }: NodeProps<FlowCanvasNode>) {
   // Narrow slices only: this card re-renders when ITS node, problems or test result change.
   const node = useEditor((s) => s.nodeIndex[data.nodeId]);
   const issues = useEditor((s) => s.issuesByNode[data.nodeId] ?? NO_ISSUES);
-  const compact = useContext(CompactCards);
+  const { compact, direction } = useContext(CardLayout);
   const problem = useMemo(() => problemOf(issues), [issues]);
   const def = nodeRegistry.get(data.type, data.typeVersion);
   if (!node) return null;
   const Icon = NODE_ICONS[data.type] ?? FALLBACK_ICON;
   const inPorts = def?.ports.in ?? [];
   const outPorts = outputPorts(node, nodeRegistry);
+  const sides = portSides(direction);
   return (
     <div
       data-testid="flow-node"
@@ -93,32 +102,39 @@ function FlowNodeCardImpl({ data, selected }: NodeProps<FlowCanvasNode>) {
                 </span>
               )}
             </div>
-            <p className="truncate text-[11px] text-slate-400">{def?.title ?? node.type}</p>
+            <div className="flex h-4 min-w-0 items-center">
+              {/* The last test run's counts, in place of the step's kind: no side of the card is free of ports in both directions. */}
+              <RunBadge nodeId={data.nodeId} fallback={def?.title ?? node.type} />
+            </div>
             <p className="mt-0.5 truncate text-xs text-slate-600">{summariseConfig(node)}</p>
           </div>
         </div>
       )}
       {inPorts.map((port, i) => (
-        <Handle key={port} id={port} type="target" position={Position.Left} style={{ top: portTop(i, inPorts.length) }} className="!h-3 !w-3 !border-2 !border-white !bg-slate-400" />
+        <Handle key={port} id={port} type="target" position={sides.input} style={portStyle(i, inPorts.length, direction)} className="!h-3 !w-3 !border-2 !border-white !bg-slate-400" />
       ))}
       {outPorts.map((port, i) => (
         <Handle
           key={port}
           id={port}
           type="source"
-          position={Position.Right}
-          style={{ top: portTop(i, outPorts.length) }}
+          position={sides.output}
+          style={portStyle(i, outPorts.length, direction)}
           className={clsx('!h-3 !w-3 !border-2 !border-white', port === 'error' ? '!bg-red-500' : '!bg-brand-600')}
           data-testid={`port-${port}`}
         >
           {outPorts.length > 1 && !compact && (
-            <span className="pointer-events-none absolute top-1/2 left-3 -translate-y-1/2 rounded bg-white/90 px-1 text-[10px] font-medium whitespace-nowrap text-slate-500">
+            <span
+              className={clsx(
+                'pointer-events-none absolute rounded bg-white/90 px-1 text-[10px] font-medium whitespace-nowrap text-slate-500',
+                direction === 'TB' ? 'top-3 left-1/2 -translate-x-1/2' : 'top-1/2 left-3 -translate-y-1/2',
+              )}
+            >
               {port}
             </span>
           )}
         </Handle>
       ))}
-      {!compact && <RunBadge nodeId={data.nodeId} />}
     </div>
   );
 }
