@@ -1,7 +1,7 @@
 'use client';
 
 import clsx from 'clsx';
-import { Handle, Position, type Node, type NodeProps } from '@xyflow/react';
+import { Handle, type Node, type NodeProps } from '@xyflow/react';
 import { AlertTriangle } from 'lucide-react';
 import { createContext, memo, useContext, useMemo } from 'react';
 import type { Issue } from '../../../flows-engine/index';
