@@ -215,6 +215,28 @@ describe('the flow editor', () => {
     await history.getByText('No differences.').waitFor();
     await page.keyboard.press('Escape');
 
+  });
+
+  it('takes test data from a past run of the flow, pinned on the trigger', async () => {
+    // A run that came in through the webhook (runs themselves are covered by the runs tests).
+    const sql = postgres(database.url, { max: 1 });
+    const flowId = flowUrl.split('/').pop() as string;
+    await sql`insert into runs (workspace_id, flow_id, flow_version_id, version, status, trigger, workflow_id, trigger_payload)
+      select f.workspace_id, f.id, v.id, 1, 'succeeded', 'webhook', 'wf-e2e-sample', ${sql.json([{ id: '7', email: 'Grace@Example.com', firstName: 'Grace', lastName: 'Hopper' }] as never)}
+      from flows f join flow_versions v on v.flow_id = f.id where f.id = ${flowId}`;
+    await sql.end();
+    await page.getByRole('button', { name: 'Test run' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Test run' });
+    await dialog.getByLabel('Take the data of').selectOption({ index: 1 });
+    await dialog.getByRole('status').getByText(/Pinned 1 item from the run of/).waitFor();
+    await expect.poll(() => page.locator('#sample-items').inputValue()).toContain('Grace@Example.com');
+    await page.screenshot({ path: screenshotPath('editor-08-sample-from-run') });
+    await dialog.getByRole('button', { name: 'Run on 1 item' }).click();
+    await page.getByText(/Test run finished/).waitFor();
+    await expect(nodeCard('Filter').getByTestId('run-badge').textContent()).resolves.toBe('1 in → 1 kept · 0 dropped');
+  });
+
+  it('lists the flow with its status and trigger', async () => {
     await page.goto(`${app.url}/flows`);
     const row = page.getByRole('row', { name: /Contacts to CRM/ });
     await row.getByText('Active').waitFor();
