@@ -236,6 +236,24 @@ describe('the flow editor', () => {
     await expect(nodeCard('Filter').getByTestId('run-badge').textContent()).resolves.toBe('1 in → 1 kept · 0 dropped');
   });
 
+  it('compares the draft with the published version as two graphs, and as a field table', async () => {
+    await openStep('Filter');
+    await page.locator('#node-label').fill('Has an email');
+    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    await page.getByRole('button', { name: 'Versions' }).click();
+    const history = page.getByRole('dialog', { name: 'Version history' });
+    await history.getByRole('button', { name: 'Compare with draft' }).click();
+    const before = history.getByTestId('diff-canvas-before');
+    const after = history.getByTestId('diff-canvas-after');
+    await after.locator('[data-testid="diff-node"][data-mark="changed"]').getByText('Has an email').waitFor();
+    await before.locator('[data-testid="diff-node"][data-mark="changed"]').getByText('Filter', { exact: true }).waitFor();
+    await expect(after.locator('[data-testid="diff-node"][data-mark="same"]').count()).resolves.toBe(4);
+    await expect.poll(() => after.locator('.react-flow__edge').count()).toBe(4);
+    await history.getByTestId('version-diff').getByRole('cell', { name: 'label' }).waitFor();
+    await page.screenshot({ path: screenshotPath('editor-09-version-diff') });
+    await page.keyboard.press('Escape');
+  });
+
   it('lists the flow with its status and trigger', async () => {
     await page.goto(`${app.url}/flows`);
     const row = page.getByRole('row', { name: /Contacts to CRM/ });

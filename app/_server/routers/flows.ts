@@ -4,6 +4,7 @@ import { flowVersions } from '../../../db/schema';
 import { archiveOrDeleteFlow, duplicateFlow, exportFlowDoc, importFlowDoc, insertFlow, restoreVersion } from '../flows/flow-lifecycle';
 import { diffRevisions, listFlows, listVersions } from '../flows/flow-queries';
 import { getFlowRow, publishFlow, saveDraft, setFlowStatus } from '../flows/flow-service';
+import { revisionGraphs } from '../flows/revision-graphs';
 import { fetchPollSample, listSampleSources, loadPastSample } from '../flows/sample-data';
 import { TestRunInputSchema, testRunDraft } from '../flows/test-run';
 import { analystProcedure, router, viewerProcedure } from '../trpc/procedures';
@@ -65,6 +66,11 @@ export const flowsRouter = router({
   diff: viewerProcedure
     .input(FlowIdSchema.extend({ from: RevisionRefSchema, to: RevisionRefSchema }))
     .query(({ ctx, input }) => diffRevisions(ctx.db, ctx.workspace.id, input)),
+
+  /** The two graphs of a comparison (with positions), drawn side by side in the versions dialog. */
+  diffGraphs: viewerProcedure
+    .input(FlowIdSchema.extend({ from: RevisionRefSchema, to: RevisionRefSchema }))
+    .query(({ ctx, input }) => revisionGraphs(ctx.db, ctx.workspace.id, input)),
 
   restoreVersion: analystProcedure
     .input(FlowIdSchema.extend({ version: z.number().int().min(1), baseRevision: z.number().int().min(1) }))
