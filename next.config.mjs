@@ -7,7 +7,6 @@ const nextConfig = {
   // The whole project (tests and scripts included) is type-checked by `npm run typecheck` in CI;
   // checking it again inside every `next build` doubles the build time on small machines.
   typescript: { ignoreBuildErrors: true },
-  productionBrowserSourceMaps: true, // PROBE-TEMP
 };
 
 export default nextConfig;
