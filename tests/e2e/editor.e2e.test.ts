@@ -215,6 +215,46 @@ describe('the flow editor', () => {
     await history.getByText('No differences.').waitFor();
     await page.keyboard.press('Escape');
 
+  });
+
+  it('takes test data from a past run of the flow, pinned on the trigger', async () => {
+    // A run that came in through the webhook (runs themselves are covered by the runs tests).
+    const sql = postgres(database.url, { max: 1 });
+    const flowId = flowUrl.split('/').pop() as string;
+    await sql`insert into runs (workspace_id, flow_id, flow_version_id, version, status, trigger, workflow_id, trigger_payload)
+      select f.workspace_id, f.id, v.id, 1, 'succeeded', 'webhook', 'wf-e2e-sample', ${sql.json([{ id: '7', email: 'Grace@Example.com', firstName: 'Grace', lastName: 'Hopper' }] as never)}
+      from flows f join flow_versions v on v.flow_id = f.id where f.id = ${flowId}`;
+    await sql.end();
+    await page.getByRole('button', { name: 'Test run' }).click();
+    const dialog = page.getByRole('dialog', { name: 'Test run' });
+    await dialog.getByLabel('Take the data of').selectOption({ index: 1 });
+    await dialog.getByRole('status').getByText(/Pinned 1 item from the run of/).waitFor();
+    await expect.poll(() => page.locator('#sample-items').inputValue()).toContain('Grace@Example.com');
+    await page.screenshot({ path: screenshotPath('editor-08-sample-from-run') });
+    await dialog.getByRole('button', { name: 'Run on 1 item' }).click();
+    await page.getByText(/Test run finished/).waitFor();
+    await expect(nodeCard('Filter').getByTestId('run-badge').textContent()).resolves.toBe('1 in → 1 kept · 0 dropped');
+  });
+
+  it('compares the draft with the published version as two graphs, and as a field table', async () => {
+    await openStep('Filter');
+    await page.locator('#node-label').fill('Has an email');
+    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    await page.getByRole('button', { name: 'Versions' }).click();
+    const history = page.getByRole('dialog', { name: 'Version history' });
+    await history.getByRole('button', { name: 'Compare with draft' }).click();
+    const before = history.getByTestId('diff-canvas-before');
+    const after = history.getByTestId('diff-canvas-after');
+    await after.locator('[data-testid="diff-node"][data-mark="changed"]').getByText('Has an email').waitFor();
+    await before.locator('[data-testid="diff-node"][data-mark="changed"]').getByText('Filter', { exact: true }).waitFor();
+    await expect(after.locator('[data-testid="diff-node"][data-mark="same"]').count()).resolves.toBe(4);
+    await expect.poll(() => after.locator('.react-flow__edge').count()).toBe(4);
+    await history.getByTestId('version-diff').getByRole('cell', { name: 'label' }).waitFor();
+    await page.screenshot({ path: screenshotPath('editor-09-version-diff') });
+    await page.keyboard.press('Escape');
+  });
+
+  it('lists the flow with its status and trigger', async () => {
     await page.goto(`${app.url}/flows`);
     const row = page.getByRole('row', { name: /Contacts to CRM/ });
     await row.getByText('Active').waitFor();

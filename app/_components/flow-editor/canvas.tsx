@@ -7,7 +7,7 @@ import {
   MiniMap,
   ReactFlow,
   useReactFlow,
-  type Edge as RfEdge,
+  useStore,
   type EdgeChange,
   type IsValidConnection,
   type NodeChange,
@@ -17,61 +17,76 @@ import '@xyflow/react/dist/style.css';
 import { Map as MapIcon } from 'lucide-react';
 import { useCallback, useEffect, useMemo, useRef, useState } from 'react';
 import { toast } from 'sonner';
+import { ERROR_PORT } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
-import { NODE_WIDTH } from './auto-layout';
-import { nodeTypes, type FlowCanvasNode } from './flow-node-card';
+import { buildCanvasNodes, type CanvasNodeCache } from './canvas-nodes';
+import { NODE_WIDTH } from './node-size';
+import { CardLayout, nodeTypes, type FlowCanvasNode } from './flow-node-card';
+import { flowDirection, type LayoutDirection } from './layout-direction';
+import { edgeTypes, type FlowCanvasEdge } from './flow-edge';
 import { canConnect } from './graph-ops';
 import { useEditor } from './store';
 import { useDnD } from './use-dnd';
 
-/** Builds React Flow nodes from the store, reusing unchanged node objects so memoised cards skip rendering. */
-function useCanvasNodes(): FlowCanvasNode[] {
+/** React Flow nodes from the store; unchanged nodes keep their object (see canvas-nodes.ts). */
+function useCanvasNodes(direction: LayoutDirection): FlowCanvasNode[] {
   const nodes = useEditor((s) => s.doc.nodes);
   const layout = useEditor((s) => s.doc.layout);
   const selected = useEditor((s) => s.selectedNodeIds);
-  const cache = useRef(new Map<string, FlowCanvasNode>());
+  const cache = useRef<CanvasNodeCache>(new Map());
   return useMemo(() => {
-    const next = new Map<string, FlowCanvasNode>();
-    const list = nodes.map((n, i) => {
-      const position = layout[n.id] ?? { x: 80 + (i % 4) * 300, y: 80 + Math.floor(i / 4) * 140 };
-      const isSelected = selected.has(n.id);
-      const prev = cache.current.get(n.id);
-      const node =
-        prev && prev.position.x === position.x && prev.position.y === position.y && prev.selected === isSelected && prev.data.type === n.type && prev.data.typeVersion === n.typeVersion
-          ? prev
-          : { id: n.id, type: 'flowNode' as const, position, selected: isSelected, data: prev?.data.type === n.type && prev.data.typeVersion === n.typeVersion ? prev.data : { nodeId: n.id, type: n.type, typeVersion: n.typeVersion } };
-      next.set(n.id, node);
-      return node;
-    });
+    const { list, cache: next } = buildCanvasNodes({ nodes, layout, selected, direction, previous: cache.current });
     cache.current = next;
     return list;
-  }, [nodes, layout, selected]);
+  }, [nodes, layout, selected, direction]);
 }
 
-function useCanvasEdges(): RfEdge[] {
+function useCanvasEdges(): FlowCanvasEdge[] {
   const edges = useEditor((s) => s.doc.edges);
   const selected = useEditor((s) => s.selectedEdgeIds);
   return useMemo(
     () =>
       edges.map((e) => ({
         id: e.id,
+        type: 'flowEdge' as const,
         source: e.from.node,
         sourceHandle: e.from.port,
         target: e.to.node,
         targetHandle: e.to.port,
         selected: selected.has(e.id),
         ...(e.from.port === 'main' ? {} : { label: e.from.port }),
-        className: e.from.port === 'error' ? 'edge-error' : undefined,
+        ...(e.from.port === ERROR_PORT ? { data: ERROR_EDGE } : {}),
       })),
     [edges, selected],
   );
 }
 
+// Every prop below is created once: React Flow copies changed props into its store one by one, and
+// each copy notifies every node, handle and edge. A new object per render (as an inline
+// `defaultEdgeOptions` was) re-rendered all 400 edges of a big flow on every drag frame.
+const ERROR_EDGE = { tone: 'error' } as const;
+const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.2 };
+const PRO_OPTIONS = { hideAttribution: true };
+const DELETE_KEYS = ['Delete', 'Backspace'];
+const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
+const MINIMAP_STYLE = { width: 160, height: 110 };
+/** Below this zoom card text is too small to read: cards become labelled tiles (see CardLayout). */
+const COMPACT_BELOW_ZOOM = 0.45;
+const isZoomedOut = (s: { transform: [number, number, number] }) => s.transform[2] < COMPACT_BELOW_ZOOM;
+const beginGesture = () => useEditor.getState().beginGesture();
+const clearConnectHint = () => useEditor.getState().setConnectHint(null);
+const clearSelection = () => useEditor.getState().select([]);
+const deleteElements = ({ nodes, edges }: { nodes: { id: string }[]; edges: { id: string }[] }) =>
+  useEditor.getState().removeElements(nodes.map((x) => x.id), edges.map((x) => x.id));
+
 export function Canvas({ readOnly }: { readOnly: boolean }) {
-  const nodes = useCanvasNodes();
+  const direction = useEditor((s) => flowDirection(s.doc.edges, s.doc.layout));
+  const nodes = useCanvasNodes(direction);
   const edges = useCanvasEdges();
   const hint = useEditor((s) => s.connectHint);
   const focusRequest = useEditor((s) => s.focusRequest);
+  const compact = useStore(isZoomedOut);
+  const cardLayout = useMemo(() => ({ compact, direction }), [compact, direction]);
   const { screenToFlowPosition, setCenter, getZoom } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
   const { registerDropTarget } = useDnD();
@@ -156,44 +171,46 @@ export function Canvas({ readOnly }: { readOnly: boolean }) {
 
   return (
     <div ref={wrapper} className="relative h-full w-full" data-testid="canvas">
-      <ReactFlow
-        nodes={nodes}
-        edges={edges}
-        nodeTypes={nodeTypes}
-        onNodesChange={onNodesChange}
-        onEdgesChange={onEdgesChange}
-        onNodeDragStart={() => useEditor.getState().beginGesture()}
-        onNodeDragStop={flushMoves}
-        onSelectionDragStop={flushMoves}
-        onSelectionDragStart={() => useEditor.getState().beginGesture()}
-        onConnect={onConnect}
-        onConnectEnd={() => useEditor.getState().setConnectHint(null)}
-        isValidConnection={isValidConnection}
-        onDelete={({ nodes: n, edges: e }) => useEditor.getState().removeElements(n.map((x) => x.id), e.map((x) => x.id))}
-        onPaneClick={() => useEditor.getState().select([])}
-        nodesDraggable={!readOnly}
-        nodesConnectable={!readOnly}
-        elementsSelectable
-        deleteKeyCode={readOnly ? null : ['Delete', 'Backspace']}
-        multiSelectionKeyCode={['Shift', 'Meta', 'Control']}
-        selectionKeyCode="Shift"
-        fitView
-        fitViewOptions={{ maxZoom: 1, padding: 0.2 }}
-        minZoom={0.1}
-        onlyRenderVisibleElements
-        defaultEdgeOptions={{ type: 'smoothstep' }}
-        proOptions={{ hideAttribution: true }}
-      >
-        <Background gap={20} size={1} />
-        <Controls showInteractive={false} position="bottom-left">
-          <ControlButton onClick={() => setShowMap((v) => !v)} aria-label={showMap ? 'Hide the minimap' : 'Show the minimap'} title={showMap ? 'Hide the minimap' : 'Show the minimap'}>
-            <MapIcon size={12} />
-          </ControlButton>
-        </Controls>
-        {showMap && (
-          <MiniMap pannable zoomable position="bottom-right" style={{ width: 160, height: 110 }} className="!border !border-slate-200" ariaLabel="Minimap" nodeColor="#a5b4fc" nodeStrokeColor="#6366f1" nodeBorderRadius={6} maskColor="rgb(241 245 249 / 0.7)" />
-        )}
-      </ReactFlow>
+      <CardLayout.Provider value={cardLayout}>
+        <ReactFlow
+          nodes={nodes}
+          edges={edges}
+          nodeTypes={nodeTypes}
+          onNodesChange={onNodesChange}
+          onEdgesChange={onEdgesChange}
+          edgeTypes={edgeTypes}
+          onNodeDragStart={beginGesture}
+          onNodeDragStop={flushMoves}
+          onSelectionDragStop={flushMoves}
+          onSelectionDragStart={beginGesture}
+          onConnect={onConnect}
+          onConnectEnd={clearConnectHint}
+          isValidConnection={isValidConnection}
+          onDelete={deleteElements}
+          onPaneClick={clearSelection}
+          nodesDraggable={!readOnly}
+          nodesConnectable={!readOnly}
+          elementsSelectable
+          deleteKeyCode={readOnly ? null : DELETE_KEYS}
+          multiSelectionKeyCode={MULTI_SELECTION_KEYS}
+          selectionKeyCode="Shift"
+          fitView
+          fitViewOptions={FIT_VIEW_OPTIONS}
+          minZoom={0.1}
+          onlyRenderVisibleElements
+          proOptions={PRO_OPTIONS}
+        >
+          <Background gap={20} size={1} />
+          <Controls showInteractive={false} position="bottom-left">
+            <ControlButton onClick={() => setShowMap((v) => !v)} aria-label={showMap ? 'Hide the minimap' : 'Show the minimap'} title={showMap ? 'Hide the minimap' : 'Show the minimap'}>
+              <MapIcon size={12} />
+            </ControlButton>
+          </Controls>
+          {showMap && (
+            <MiniMap pannable zoomable position="bottom-right" style={MINIMAP_STYLE} className="!border !border-slate-200" ariaLabel="Minimap" nodeColor="#a5b4fc" nodeStrokeColor="#6366f1" nodeBorderRadius={6} maskColor="rgb(241 245 249 / 0.7)" />
+          )}
+        </ReactFlow>
+      </CardLayout.Provider>
       {hint && (
         <div role="status" data-testid="connect-hint" className="pointer-events-none absolute top-3 left-1/2 z-10 -translate-x-1/2 rounded-md bg-red-600 px-3 py-1.5 text-sm font-medium text-white shadow">
           {hint}

@@ -2,7 +2,7 @@
  * The condition builder's logic, without React: labels, what an operator needs, turning typed text
  * into the rule's value, and summaries. Unit-tested.
  */
-import { isConditionGroup, UNARY_OPERATORS, type Condition, type ConditionOperator, type ConditionRule } from '../../../flows-engine/index';
+import { isConditionGroup, UNARY_OPERATORS, type Condition, type ConditionGroup, type ConditionOperator, type ConditionRule } from '../../../flows-engine/index';
 
 /** Operator labels, in the order the builder offers them. */
 export const OPERATOR_LABELS: Record<ConditionOperator, string> = {
@@ -89,6 +89,14 @@ export function changeOperator(rule: ConditionRule, operator: ConditionOperator)
 
 export function emptyRule(field = ''): ConditionRule {
   return { field, operator: 'equals', value: '' };
+}
+
+/** How deep groups may nest in the builder (a group inside a group inside the list). */
+export const MAX_GROUP_DEPTH = 3;
+
+/** A new nested group: "any of" (an "all of" inside an "all" list adds nothing), with one empty rule to fill in. */
+export function emptyGroup(field = ''): ConditionGroup {
+  return { match: 'any', conditions: [emptyRule(field)] };
 }
 
 /** "email is not empty", "status is one of a, b", "any of 2 conditions". */

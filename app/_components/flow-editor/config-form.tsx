@@ -24,7 +24,7 @@ function FieldRow({ node, field, ctx }: { node: FlowNode; field: FormField; ctx:
     useShallow((s) => (s.issuesByNode[node.id] ?? []).filter((i) => i.field === field.key || i.field?.startsWith(`${field.key}.`) || i.field?.startsWith(`${field.key}[`))),
   );
   const runError = useEditor((s) => {
-    const e = s.testRun?.trace.find((t) => t.nodeId === node.id)?.error;
+    const e = s.traceByNode[node.id]?.error;
     return e?.field && (e.field === field.key || e.field.startsWith(`${field.key}[`) || e.field.startsWith(`${field.key}.`)) ? e.message : null;
   });
   const setField = useEditor((s) => s.setField);

@@ -1,28 +1,36 @@
 'use client';
 
 import { useSuspenseQuery } from '@tanstack/react-query';
+import type { inferRouterOutputs } from '@trpc/server';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
+import dynamic from 'next/dynamic';
 import { useCallback, useEffect, useState } from 'react';
 import { useTRPC } from '../../_lib/trpc/react';
-import { preferredDirection } from './auto-layout';
+import type { AppRouter } from '../../_server/routers';
 import { Canvas } from './canvas';
-import { HelpDialog } from './help-dialog';
+import { preferredDirection } from './layout-direction';
 import { Palette } from './palette';
-import { PublishDialog } from './publish-dialog';
 import { SidePanel } from './side-panel';
 import { useShortcuts } from './shortcuts';
 import { useEditor, type EditorDoc } from './store';
-import { TestRunDialog } from './test-run-dialog';
 import { Toolbar } from './toolbar';
 import { DnDProvider } from './use-dnd';
 import { useAutosave } from './use-autosave';
-import { VersionsDialog } from './versions-dialog';
+
+// Dialogs are mounted only while open and loaded on first use: opening the editor does not wait for them.
+const TestRunDialog = dynamic(() => import('./test-run-dialog').then((m) => m.TestRunDialog));
+const PublishDialog = dynamic(() => import('./publish-dialog').then((m) => m.PublishDialog));
+const VersionsDialog = dynamic(() => import('./versions-dialog').then((m) => m.VersionsDialog));
+const HelpDialog = dynamic(() => import('./help-dialog').then((m) => m.HelpDialog));
 
 type Dialogs = 'test' | 'publish' | 'versions' | 'help' | null;
 
-function EditorBody({ flowId }: { flowId: string }) {
+/** The flow as `flows.get` returns it; the page fetches it on the server so the editor opens without a round trip. */
+export type EditorFlow = inferRouterOutputs<AppRouter>['flows']['get'];
+
+function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: EditorFlow }) {
   const trpc = useTRPC();
-  const { data: flow } = useSuspenseQuery(trpc.flows.get.queryOptions({ flowId }));
+  const { data: flow } = useSuspenseQuery({ ...trpc.flows.get.queryOptions({ flowId }), ...(initialFlow ? { initialData: initialFlow } : {}) });
   const readOnly = flow.role === 'viewer';
   const [loaded, setLoaded] = useState(false);
   const [dialog, setDialog] = useState<Dialogs>(null);
@@ -37,11 +45,15 @@ function EditorBody({ flowId }: { flowId: string }) {
   const { state, saveNow, revision, setRevision } = useAutosave(flowId, flow.draftRevision, loaded && !readOnly);
   const onSave = useCallback(() => void saveNow(), [saveNow]);
   const onHelp = useCallback(() => setDialog('help'), []);
+  const onCloseDialog = useCallback(() => setDialog(null), []);
   const onFit = useCallback(() => void fitView({ duration: 200, maxZoom: 1 }), [fitView]);
   const onTidy = useCallback(() => {
-    const rect = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
-    useEditor.getState().layout(preferredDirection(rect));
-    requestAnimationFrame(() => void fitView({ duration: 200, maxZoom: 1, padding: 0.08 }));
+    const canvas = document.querySelector('[data-testid="canvas"]')?.getBoundingClientRect();
+    void import('./auto-layout').then(({ autoLayout }) => {
+      const store = useEditor.getState();
+      store.applyLayout(autoLayout(store.doc, preferredDirection(canvas)));
+      requestAnimationFrame(() => void fitView({ duration: 200, maxZoom: 1, padding: 0.08 }));
+    });
   }, [fitView]);
   useShortcuts({ readOnly, onSave, onHelp, onFit, onTidy });
 
@@ -85,20 +97,20 @@ function EditorBody({ flowId }: { flowId: string }) {
         </main>
         <SidePanel readOnly={readOnly} />
       </div>
-      <TestRunDialog flowId={flowId} open={dialog === 'test'} onClose={() => setDialog(null)} />
-      <PublishDialog flowId={flowId} open={dialog === 'publish'} onClose={() => setDialog(null)} saveNow={saveNow} />
-      <VersionsDialog flowId={flowId} open={dialog === 'versions'} onClose={() => setDialog(null)} revision={() => revision.current} onRestored={setRevision} />
-      <HelpDialog open={dialog === 'help'} onClose={() => setDialog(null)} />
+      {dialog === 'test' && <TestRunDialog flowId={flowId} open onClose={onCloseDialog} />}
+      {dialog === 'publish' && <PublishDialog flowId={flowId} open onClose={onCloseDialog} saveNow={saveNow} />}
+      {dialog === 'versions' && <VersionsDialog flowId={flowId} open onClose={onCloseDialog} revision={() => revision.current} onRestored={setRevision} />}
+      {dialog === 'help' && <HelpDialog open onClose={onCloseDialog} />}
     </div>
   );
 }
 
 /** The flow editor: palette, canvas, side panel, toolbar; state in one zustand store. */
-export function FlowEditor({ flowId }: { flowId: string }) {
+export function FlowEditor({ flowId, initialFlow }: { flowId: string; initialFlow?: EditorFlow }) {
   return (
     <ReactFlowProvider>
       <DnDProvider>
-        <EditorBody flowId={flowId} />
+        <EditorBody flowId={flowId} initialFlow={initialFlow} />
       </DnDProvider>
     </ReactFlowProvider>
   );

@@ -96,37 +96,53 @@ export function MappingTable({
                 <div className="min-w-0 flex-1">
                   <input aria-label={`Mapping ${i + 1} target`} className={INPUT_CLASS} value={row.target} placeholder="target field" onChange={(e) => set(i, { ...row, target: e.target.value })} />
                 </div>
-                <span className="text-xs text-slate-400" aria-hidden="true">
-                  ←
-                </span>
-                <div className={variant === 'source' ? 'w-28 shrink-0' : 'min-w-0 flex-1'}>
-                  {variant === 'source' ? (
-                    <select aria-label={`Mapping ${i + 1} source kind`} className={INPUT_CLASS} value={src.kind} onChange={(e) => set(i, withSource(row, variant, e.target.value as SourceKind, src.text))}>
-                      <option value="path">Field</option>
-                      <option value="literal">Fixed value</option>
-                      <option value="expr">Expression</option>
-                    </select>
-                  ) : (
-                    <input aria-label={`Mapping ${i + 1} source field`} list={`${id}-fields`} className={INPUT_CLASS} value={src.text} placeholder="source field" onChange={(e) => set(i, withSource(row, variant, 'path', e.target.value))} />
-                  )}
-                </div>
+                {variant === 'source-path' && (
+                  <>
+                    <span className="text-xs text-slate-400" aria-hidden="true">
+                      ←
+                    </span>
+                    <div className="min-w-0 flex-1">
+                      <input aria-label={`Mapping ${i + 1} source field`} list={`${id}-fields`} className={INPUT_CLASS} value={src.text} placeholder="source field" onChange={(e) => set(i, withSource(row, variant, 'path', e.target.value))} />
+                    </div>
+                  </>
+                )}
                 <button type="button" aria-label={`Remove mapping ${i + 1}`} onClick={() => onChange(rows.filter((_, j) => j !== i))} className="shrink-0 rounded p-1 text-slate-400 hover:text-red-600">
                   <Trash2 size={14} />
                 </button>
               </div>
-              {variant === 'source' &&
-                (src.kind === 'expr' ? (
-                  <ExpressionEditor id={`${id}-expr-${i}`} label={`Mapping ${i + 1} expression`} value={src.text} onChange={(v) => set(i, withSource(row, variant, 'expr', v))} fields={fields} {...expression} />
-                ) : (
-                  <input
-                    aria-label={`Mapping ${i + 1} ${src.kind === 'literal' ? 'value' : 'source field'}`}
-                    list={src.kind === 'path' ? `${id}-fields` : undefined}
-                    className={INPUT_CLASS}
-                    value={src.text}
-                    placeholder={src.kind === 'literal' ? 'value' : 'source field'}
-                    onChange={(e) => set(i, withSource(row, variant, src.kind, e.target.value))}
-                  />
-                ))}
+              {variant === 'source' && (
+                // Its own line: the kind select gets room for "Fixed value" / "Expression" at the panel's width.
+                <div className="flex items-center gap-1.5">
+                  <span className="text-xs text-slate-400" aria-hidden="true">
+                    ←
+                  </span>
+                  <select
+                    aria-label={`Mapping ${i + 1} source kind`}
+                    className={`${INPUT_CLASS} ${src.kind === 'expr' ? 'flex-1' : 'w-32 shrink-0'}`}
+                    value={src.kind}
+                    onChange={(e) => set(i, withSource(row, variant, e.target.value as SourceKind, src.text))}
+                  >
+                    <option value="path">Field</option>
+                    <option value="literal">Fixed value</option>
+                    <option value="expr">Expression</option>
+                  </select>
+                  {src.kind !== 'expr' && (
+                    <div className="min-w-0 flex-1">
+                      <input
+                        aria-label={`Mapping ${i + 1} ${src.kind === 'literal' ? 'value' : 'source field'}`}
+                        list={src.kind === 'path' ? `${id}-fields` : undefined}
+                        className={INPUT_CLASS}
+                        value={src.text}
+                        placeholder={src.kind === 'literal' ? 'value' : 'source field'}
+                        onChange={(e) => set(i, withSource(row, variant, src.kind, e.target.value))}
+                      />
+                    </div>
+                  )}
+                </div>
+              )}
+              {variant === 'source' && src.kind === 'expr' && (
+                <ExpressionEditor id={`${id}-expr-${i}`} label={`Mapping ${i + 1} expression`} value={src.text} onChange={(v) => set(i, withSource(row, variant, 'expr', v))} fields={fields} {...expression} />
+              )}
             </li>
           );
         })}

@@ -24,7 +24,7 @@ function Items({ title, items, total }: { title: string; items: readonly Record<
 
 /** A node's input and output in the last test run, skipped items with reasons, and its error. */
 export function NodeOutput({ nodeId }: { nodeId: string }) {
-  const trace = useEditor((s) => s.testRun?.trace.find((t) => t.nodeId === nodeId));
+  const trace = useEditor((s) => s.traceByNode[nodeId]);
   const hasRun = useEditor((s) => s.testRun !== null);
   if (!hasRun) return <p className="text-sm text-slate-500">Run a test (toolbar, “Test run”) to see what this step receives and sends on.</p>;
   if (!trace) return <p className="text-sm text-slate-500">This step was not part of the last test run.</p>;

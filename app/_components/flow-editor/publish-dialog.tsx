@@ -1,7 +1,7 @@
 'use client';
 
 import { useMutation, useQueryClient } from '@tanstack/react-query';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import type { Issue } from '../../../flows-engine/index';
 import { useTRPC } from '../../_lib/trpc/react';
@@ -19,6 +19,10 @@ export function PublishDialog({ flowId, open, onClose, saveNow }: { flowId: stri
   const [serverIssues, setServerIssues] = useState<Issue[] | null>(null);
   const errors = useEditor((s) => s.issues.filter((i) => i.severity === 'error').length);
   const publish = useMutation(trpc.flows.publish.mutationOptions());
+  // Problems are validated shortly after edits pause; the publish check wants them for the draft as it is now.
+  useEffect(() => {
+    if (open) useEditor.getState().validateNow();
+  }, [open]);
 
   const submit = async () => {
     if (!(await saveNow())) return;

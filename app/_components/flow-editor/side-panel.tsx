@@ -2,17 +2,20 @@
 
 import clsx from 'clsx';
 import { AlertTriangle, X } from 'lucide-react';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { nodeRegistry } from '../../../nodes/registry';
 import { PollCursorCard } from '../poll-cursor-card';
 import { ConfigForm } from './config-form';
 import { INPUT_CLASS } from './literal-input';
 import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS } from './node-meta';
-import { NodeOutput } from './node-output';
 import { NodeSettingsForm } from './node-settings-form';
 import { useEditor } from './store';
 
 type Tab = 'configure' | 'output' | 'settings';
+
+// The output tab's JSON viewer is loaded when first shown, not with the editor.
+const NodeOutput = dynamic(() => import('./node-output').then((m) => m.NodeOutput));
 
 function ProblemList() {
   const issues = useEditor((s) => s.issues);

@@ -1,9 +1,13 @@
-import { beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { useEditor } from './store';
 
 const s = () => useEditor.getState();
 
-beforeEach(() => s().load({ schemaVersion: 1, id: 'f', name: 'f', nodes: [], edges: [], layout: {} }));
+beforeEach(() => {
+  vi.useFakeTimers();
+  s().load({ schemaVersion: 1, id: 'f', name: 'f', nodes: [], edges: [], layout: {} });
+});
+afterEach(() => vi.useRealTimers());
 
 describe('the editor store', () => {
   it('adds nodes with defaults, connects them and validates', () => {
@@ -12,9 +16,25 @@ describe('the editor store', () => {
     expect(s().doc.nodes.find((n) => n.id === filter)?.config).toEqual({ match: { kind: 'literal', value: 'all' }, conditions: { kind: 'literal', value: [] } });
     expect(s().connect({ source: hook, sourceHandle: 'main', target: filter, targetHandle: 'main' })).toEqual({ ok: true });
     expect(s().connect({ source: filter, sourceHandle: 'kept', target: hook, targetHandle: 'main' }).ok).toBe(false);
+    // Validation waits for edits to pause, then covers the whole graph.
+    expect(s().issuesByNode[filter]).toBeUndefined();
+    vi.advanceTimersByTime(250);
     expect(s().issuesByNode[filter]?.[0]?.message).toMatch(/at least one condition/);
     expect(s().dirty).toBe(true);
     expect([...s().selectedNodeIds]).toEqual([filter]);
+  });
+
+  it('does not validate while nodes move, and validates at once when asked (publish)', () => {
+    const filter = s().addNode('core.filter', { x: 0, y: 0 }) as string;
+    vi.advanceTimersByTime(250);
+    const issues = s().issues;
+    s().beginGesture();
+    s().moveNodes({ [filter]: { x: 10, y: 10 } });
+    vi.advanceTimersByTime(250);
+    expect(s().issues).toBe(issues);
+    s().setField(filter, 'conditions', { kind: 'literal', value: [{ field: 'email', operator: 'isNotEmpty' }] });
+    s().validateNow();
+    expect(s().issuesByNode[filter]?.some((i) => /condition/.test(i.message))).toBeFalsy();
   });
 
   it('undoes and redoes, treating a drag as one step', () => {

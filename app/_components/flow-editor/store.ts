@@ -11,11 +11,11 @@ import {
   type FlowNode,
   type Issue,
   type NodeSettings,
+  type NodeTrace,
   type ValueSource,
 } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
 import type { TestRunResult } from '../../_server/flows/test-run';
-import { autoLayout, type LayoutDirection } from './auto-layout';
 import { canConnect, copySelection, defaultConfig, pasteClipboard, removeElements, uniqueLabel, type Clipboard, type ConnectionAttempt } from './graph-ops';
 
 export type Samples = Record<string, Record<string, unknown>[]>;
@@ -42,6 +42,8 @@ export interface EditorState {
   /** While dragging a connection: why the hovered port refuses it. */
   connectHint: string | null;
   testRun: TestRunResult | null;
+  /** The last test run's trace by node id, so each card finds its own in O(1). */
+  traceByNode: Record<string, NodeTrace>;
   /** Node to center the view on (publish problems link here). */
   focusRequest: { nodeId: string; at: number } | null;
 
@@ -61,14 +63,22 @@ export interface EditorState {
   paste(): void;
   undo(): void;
   redo(): void;
-  layout(direction?: LayoutDirection): void;
+  /** Replaces every position (tidy up), as one undo step. */
+  applyLayout(layout: Flow['layout']): void;
   setSample(triggerId: string, items: Record<string, unknown>[]): void;
   setConnectHint(hint: string | null): void;
   setTestRun(result: TestRunResult | null): void;
   focusNode(nodeId: string): void;
+  /** Validates now instead of after the debounce (the publish dialog wants fresh problems). */
+  validateNow(): void;
 }
 
 const HISTORY_LIMIT = 100;
+/**
+ * Whole-graph validation waits until edits pause: on a 300-step flow it takes tens of milliseconds,
+ * too much for every keystroke. Moves never validate (layout is not validated).
+ */
+const VALIDATE_AFTER_MS = 200;
 
 function indexIssues(doc: EditorDoc): { issues: Issue[]; issuesByNode: Record<string, Issue[]> } {
   const issues = validateForPublish(doc, nodeRegistry);
@@ -82,6 +92,12 @@ const indexNodes = (nodes: readonly FlowNode[]): Record<string, FlowNode> => Obj
 const EMPTY_DOC: EditorDoc = { schemaVersion: 1, id: '', name: '', nodes: [], edges: [], layout: {} };
 
 export const useEditor = create<EditorState>()((set, get) => {
+  let validation: ReturnType<typeof setTimeout> | undefined;
+  const validateLater = (delay = VALIDATE_AFTER_MS) => {
+    clearTimeout(validation);
+    validation = setTimeout(() => set(indexIssues(get().doc)), delay);
+  };
+
   /** Applies a document change: one undo step unless `record` is false (drag moves after beginGesture). */
   const change = (next: EditorDoc, options: { record?: boolean; validate?: boolean } = {}) => {
     const s = get();
@@ -93,8 +109,8 @@ export const useEditor = create<EditorState>()((set, get) => {
       ...(next.nodes === s.doc.nodes ? {} : { nodeIndex: indexNodes(next.nodes) }),
       past,
       future: options.record === false ? s.future : [],
-      ...(options.validate === false ? {} : indexIssues(next)),
     });
+    if (options.validate !== false) validateLater();
   };
 
   return {
@@ -111,14 +127,13 @@ export const useEditor = create<EditorState>()((set, get) => {
     issuesByNode: {},
     connectHint: null,
     testRun: null,
+    traceByNode: {},
     focusRequest: null,
 
     load: (doc) => {
-      set({ doc, changeCount: 0, dirty: false, past: [], future: [], selectedNodeIds: new Set(), selectedEdgeIds: new Set(), testRun: null, nodeIndex: indexNodes(doc.nodes), issues: [], issuesByNode: {} });
-      // Validate after the first paint: opening a big flow shows the canvas first, problem badges a moment later.
-      setTimeout(() => {
-        if (get().doc === doc) set(indexIssues(doc));
-      }, 0);
+      set({ doc, changeCount: 0, dirty: false, past: [], future: [], selectedNodeIds: new Set(), selectedEdgeIds: new Set(), testRun: null, traceByNode: {}, nodeIndex: indexNodes(doc.nodes), issues: [], issuesByNode: {} });
+      // After the first paint: opening a big flow shows the canvas first, problem badges a moment later.
+      validateLater(0);
     },
     markSaved: (changeCount) => set((s) => ({ dirty: s.changeCount !== changeCount })),
 
@@ -202,19 +217,18 @@ export const useEditor = create<EditorState>()((set, get) => {
       const s = get();
       const prev = s.past[s.past.length - 1];
       if (!prev) return;
-      set({ doc: prev.doc, past: s.past.slice(0, -1), future: [{ doc: s.doc }, ...s.future], changeCount: s.changeCount + 1, dirty: true, nodeIndex: indexNodes(prev.doc.nodes), ...indexIssues(prev.doc) });
+      set({ doc: prev.doc, past: s.past.slice(0, -1), future: [{ doc: s.doc }, ...s.future], changeCount: s.changeCount + 1, dirty: true, nodeIndex: indexNodes(prev.doc.nodes) });
+      validateLater();
     },
     redo: () => {
       const s = get();
       const next = s.future[0];
       if (!next) return;
-      set({ doc: next.doc, future: s.future.slice(1), past: [...s.past, { doc: s.doc }], changeCount: s.changeCount + 1, dirty: true, nodeIndex: indexNodes(next.doc.nodes), ...indexIssues(next.doc) });
+      set({ doc: next.doc, future: s.future.slice(1), past: [...s.past, { doc: s.doc }], changeCount: s.changeCount + 1, dirty: true, nodeIndex: indexNodes(next.doc.nodes) });
+      validateLater();
     },
 
-    layout: (direction) => {
-      const { doc } = get();
-      change({ ...doc, layout: autoLayout(doc, direction) }, { validate: false });
-    },
+    applyLayout: (layout) => change({ ...get().doc, layout }, { validate: false }),
 
     setSample: (triggerId, items) => {
       const { doc } = get();
@@ -224,8 +238,12 @@ export const useEditor = create<EditorState>()((set, get) => {
     setConnectHint: (hint) => {
       if (get().connectHint !== hint) set({ connectHint: hint });
     },
-    setTestRun: (testRun) => set({ testRun }),
+    setTestRun: (testRun) => set({ testRun, traceByNode: Object.fromEntries((testRun?.trace ?? []).map((t) => [t.nodeId, t])) }),
     focusNode: (nodeId) => set({ focusRequest: { nodeId, at: Date.now() }, selectedNodeIds: new Set([nodeId]), selectedEdgeIds: new Set() }),
+    validateNow: () => {
+      clearTimeout(validation);
+      set(indexIssues(get().doc));
+    },
   };
 });
 

@@ -1,16 +1,79 @@
 'use client';
 
-import { useMutation } from '@tanstack/react-query';
-import { Play } from 'lucide-react';
+import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import { Download, Play } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { useTRPC } from '../../_lib/trpc/react';
 import { Button } from '../button';
 import { Dialog } from './dialog';
-import { JsonInput } from './literal-input';
+import { INPUT_CLASS, JsonInput } from './literal-input';
 import { triggerOf, useEditor } from './store';
 
 const EXAMPLE = [{ id: '1', email: 'ada@example.com', firstName: 'Ada', lastName: 'Lovelace' }];
+
+type Sample = { items: Record<string, unknown>[]; total: number; from: string };
+
+/**
+ * Where else sample items can come from: a recent run's trigger data, the last event the webhook
+ * received, or (poll triggers) a page read from the source now. Picking one pins it on the trigger.
+ */
+function SampleSources({ flowId, triggerId, triggerType, onPicked }: { flowId: string; triggerId: string; triggerType: string; onPicked: (s: Sample) => void }) {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const sources = useQuery(trpc.flows.sampleSources.queryOptions({ flowId }));
+  const fetchFromSource = useMutation(trpc.flows.fetchTriggerSample.mutationOptions());
+  const [busy, setBusy] = useState(false);
+  const setSample = useEditor((s) => s.setSample);
+  const pick = (sample: Sample) => {
+    setSample(triggerId, sample.items);
+    onPicked(sample);
+  };
+  const fromPast = async (source: { kind: 'run'; runId: string } | { kind: 'last-event' }) => {
+    setBusy(true);
+    try {
+      pick(await queryClient.fetchQuery(trpc.flows.pastSample.queryOptions({ flowId, source })));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const runs = sources.data?.runs ?? [];
+  return (
+    <div className="flex flex-wrap items-center gap-2 text-xs">
+      <label htmlFor="sample-run" className="text-slate-600">
+        Take the data of
+      </label>
+      <select
+        id="sample-run"
+        className={`${INPUT_CLASS} w-auto py-1 text-xs`}
+        value=""
+        disabled={busy || runs.length === 0}
+        onChange={(e) => e.target.value && void fromPast({ kind: 'run', runId: e.target.value })}
+      >
+        <option value="">{runs.length === 0 ? 'no past run yet' : 'a past run…'}</option>
+        {runs.map((r) => (
+          <option key={r.id} value={r.id}>
+            {new Date(r.createdAt).toLocaleString()} · v{r.version} · {r.status} · {r.items} item{r.items === 1 ? '' : 's'}
+          </option>
+        ))}
+      </select>
+      {sources.data?.lastEvent && triggerType === 'core.webhook-trigger' && (
+        <Button variant="ghost" disabled={busy} onClick={() => void fromPast({ kind: 'last-event' })}>
+          Last received event
+        </Button>
+      )}
+      {triggerType === 'core.poll-trigger' && (
+        <Button
+          variant="ghost"
+          disabled={fetchFromSource.isPending}
+          onClick={() => void fetchFromSource.mutateAsync({ flowId, draft: useEditor.getState().doc }).then(pick)}
+        >
+          <Download size={14} aria-hidden="true" /> {fetchFromSource.isPending ? 'Fetching…' : 'Fetch from the source'}
+        </Button>
+      )}
+    </div>
+  );
+}
 
 /** Sample input (pinned on the trigger, saved with the draft), dry run or real effects, then run. */
 export function TestRunDialog({ flowId, open, onClose }: { flowId: string; open: boolean; onClose: () => void }) {
@@ -19,6 +82,7 @@ export function TestRunDialog({ flowId, open, onClose }: { flowId: string; open:
   const pinned = useEditor((s) => (trigger ? s.doc.samples?.[trigger.id] : undefined));
   const setSample = useEditor((s) => s.setSample);
   const [mode, setMode] = useState<'dry' | 'real'>('dry');
+  const [picked, setPicked] = useState<Sample | null>(null);
   const run = useMutation(trpc.flows.testRun.mutationOptions());
   const items = pinned ?? [];
 
@@ -42,9 +106,16 @@ export function TestRunDialog({ flowId, open, onClose }: { flowId: string; open:
             <label htmlFor="sample-items" className="text-sm font-medium text-slate-700">
               Sample items for “{trigger.label}”
             </label>
+            <SampleSources flowId={flowId} triggerId={trigger.id} triggerType={trigger.type} onPicked={setPicked} />
             <JsonInput id="sample-items" rows={8} value={pinned ?? []} onChange={(v) => Array.isArray(v) && setSample(trigger.id, v as Record<string, unknown>[])} />
+            {picked && (
+              <p role="status" className="text-xs text-emerald-700">
+                Pinned {picked.items.length} item{picked.items.length === 1 ? '' : 's'} from {picked.from}
+                {picked.total > picked.items.length ? ` (the first ${picked.items.length} of ${picked.total})` : ''}.
+              </p>
+            )}
             <p className="text-xs text-slate-500">
-              A JSON array of records, as the trigger would receive them. Type or paste; it is kept with the draft (not published).{' '}
+              A JSON array of records, as the trigger would receive them. Take them from above, or type or paste; they are kept with the draft, per trigger (not published).{' '}
               {items.length === 0 && (
                 <button type="button" className="font-medium text-brand-700 hover:underline" onClick={() => setSample(trigger.id, EXAMPLE)}>
                   Use an example

@@ -1,6 +1,7 @@
 'use client';
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
+import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { useTRPC } from '../../_lib/trpc/react';
@@ -11,6 +12,9 @@ import { useEditor, type EditorDoc } from './store';
 
 type Ref = 'draft' | number;
 
+// React Flow canvases for the comparison, loaded when a comparison is first shown.
+const VersionDiffGraph = dynamic(() => import('./version-diff-graph').then((m) => m.VersionDiffGraph), { loading: () => <p className="text-sm text-slate-500">Drawing both versions…</p> });
+
 function short(v: unknown): string {
   if (v === undefined) return '—';
   const s = JSON.stringify(v && typeof v === 'object' && 'kind' in v ? ((v as { value?: unknown; source?: unknown }).value ?? (v as { source?: unknown }).source) : v);
@@ -19,13 +23,15 @@ function short(v: unknown): string {
 
 function DiffView({ flowId, from, to }: { flowId: string; from: Ref; to: Ref }) {
   const trpc = useTRPC();
-  const diff = useQuery(trpc.flows.diff.queryOptions({ flowId, from, to }));
-  if (diff.isLoading) return <p className="text-sm text-slate-500">Comparing…</p>;
+  // Never from the cache: the draft may have changed since the last comparison.
+  const diff = useQuery({ ...trpc.flows.diff.queryOptions({ flowId, from, to }), staleTime: 0, gcTime: 0 });
+  if (diff.isLoading || diff.isFetching) return <p className="text-sm text-slate-500">Comparing…</p>;
   if (!diff.data) return null;
   if (diff.data.unchanged) return <p className="text-sm text-slate-600">No differences.</p>;
   const tone = { added: 'text-emerald-700', removed: 'text-red-700', changed: 'text-amber-700' } as const;
   return (
     <div className="space-y-3 text-sm" data-testid="version-diff">
+      <VersionDiffGraph flowId={flowId} from={from} to={to} changes={diff.data.nodes} />
       {diff.data.nodes.map((n) => (
         <div key={n.nodeId} className="rounded-md border border-slate-200 p-2">
           <p>

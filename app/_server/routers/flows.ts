@@ -4,6 +4,8 @@ import { flowVersions } from '../../../db/schema';
 import { archiveOrDeleteFlow, duplicateFlow, exportFlowDoc, importFlowDoc, insertFlow, restoreVersion } from '../flows/flow-lifecycle';
 import { diffRevisions, listFlows, listVersions } from '../flows/flow-queries';
 import { getFlowRow, publishFlow, saveDraft, setFlowStatus } from '../flows/flow-service';
+import { revisionGraphs } from '../flows/revision-graphs';
+import { fetchPollSample, listSampleSources, loadPastSample } from '../flows/sample-data';
 import { TestRunInputSchema, testRunDraft } from '../flows/test-run';
 import { analystProcedure, router, viewerProcedure } from '../trpc/procedures';
 
@@ -65,9 +67,31 @@ export const flowsRouter = router({
     .input(FlowIdSchema.extend({ from: RevisionRefSchema, to: RevisionRefSchema }))
     .query(({ ctx, input }) => diffRevisions(ctx.db, ctx.workspace.id, input)),
 
+  /** The two graphs of a comparison (with positions), drawn side by side in the versions dialog. */
+  diffGraphs: viewerProcedure
+    .input(FlowIdSchema.extend({ from: RevisionRefSchema, to: RevisionRefSchema }))
+    .query(({ ctx, input }) => revisionGraphs(ctx.db, ctx.workspace.id, input)),
+
   restoreVersion: analystProcedure
     .input(FlowIdSchema.extend({ version: z.number().int().min(1), baseRevision: z.number().int().min(1) }))
     .mutation(({ ctx, input }) => restoreVersion(ctx.db, actorOf(ctx), input)),
+
+  /** What test data can be taken from: the flow's recent runs (that kept their payload) and its last webhook event. */
+  sampleSources: analystProcedure.input(FlowIdSchema).query(({ ctx, input }) => listSampleSources(ctx.db, ctx.workspace.id, input.flowId)),
+
+  /** A past run's (or the last webhook event's) trigger payload as sample items. */
+  pastSample: analystProcedure
+    .input(
+      FlowIdSchema.extend({
+        source: z.discriminatedUnion('kind', [z.object({ kind: z.literal('run'), runId: z.uuid('That is not a run id.') }), z.object({ kind: z.literal('last-event') })]),
+      }),
+    )
+    .query(({ ctx, input }) => loadPastSample(ctx.db, ctx.workspace.id, input)),
+
+  /** A page read from a poll trigger's source (settings from the draft), without moving its cursor. Audited. */
+  fetchTriggerSample: analystProcedure
+    .input(FlowIdSchema.extend({ draft: z.unknown() }))
+    .mutation(({ ctx, input }) => fetchPollSample(ctx.db, actorOf(ctx), input)),
 
   /** Runs the editor's draft on sample items, dry by default; returns the per-node trace. */
   testRun: analystProcedure.input(TestRunInputSchema).mutation(({ ctx, input }) => testRunDraft(ctx.db, actorOf(ctx), input)),
