@@ -66,6 +66,11 @@ describe('two-way sync and privacy in the demo workspace', () => {
 
     await page.getByRole('link', { name: 'CRM → Helpdesk contacts' }).first().click();
     const upsert = page.locator('[data-testid="flow-node"][data-node-label="Write name and email to the helpdesk"]');
+    // The whole flow fits a laptop canvas only zoomed out, where cards show their labels alone: zoom in on the card.
+    await upsert.waitFor();
+    const box = (await upsert.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    for (let i = 0; i < 4; i++) await page.mouse.wheel(0, -200);
     await upsert.getByText('email: newest wins ±2 s · 2 fields').waitFor();
     await page.screenshot({ path: screenshotPath('two-way-01-crm-to-helpdesk-canvas') });
     await upsert.screenshot({ path: screenshotPath('two-way-01b-upsert-card') });

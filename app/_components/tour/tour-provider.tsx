@@ -52,9 +52,9 @@ export function TourProvider({ userId, workspaceId, demo, children }: { userId: 
     if (saved === 'done') return;
     const resumeAt = Math.min(Math.max(Number(saved) || 0, 0), steps.length - 1);
     // After hydration, from storage: the server cannot know whether this browser has seen the tour.
+    // No navigation here: a page opened by link (a run from an alert, say) stays put; the card offers "go there".
     setStep(resumeAt);
-    if (steps[resumeAt]!.path !== window.location.pathname) router.push(steps[resumeAt]!.path);
-  }, [router, steps, storageKey]);
+  }, [steps, storageKey]);
 
   const controls = useMemo<TourControls>(() => ({ available: steps.length > 0, start: () => show(0) }), [show, steps.length]);
   const current = step === null ? undefined : steps[step];
