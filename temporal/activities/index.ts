@@ -6,7 +6,7 @@ import { createEffectDeps } from './effect-deps';
 import { createItemBatchActivities } from './item-batch-activities';
 import { createNodeEffectActivity } from './node-effect';
 import { createRunRecords } from './run-records';
-import { withRunOutcomeLog } from './run-outcome-log';
+import { runOutcomeLog } from './run-outcome-log';
 import { createTriggerActivities } from './triggers';
 
 export interface ActivityDeps {
@@ -21,7 +21,7 @@ export interface ActivityDeps {
  */
 export function createActivities(deps: ActivityDeps) {
   return {
-    ...withRunOutcomeLog(deps.db, createRunRecords(deps.db)),
+    ...createRunRecords(deps.db, runOutcomeLog(deps.db)),
     ...createTriggerActivities(deps.db),
     ...createItemBatchActivities(deps.db),
     ...createBulkLoadActivities(deps.db),

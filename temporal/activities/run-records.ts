@@ -17,13 +17,37 @@ export interface CompletedRun {
   timings?: StepTimings;
 }
 
+/** A run as its record writes return it, for whoever listens (logs, alerts): no extra read per run. */
+export interface RunSummary {
+  runId: string;
+  workspaceId: string;
+  flowId: string;
+  version: number;
+  trigger: string;
+}
+
+export interface FinishedRunSummary extends RunSummary {
+  status: RunResult['status'];
+  itemsIn: number;
+  itemsOut: number;
+  durationMs: number | undefined;
+  error: RunError | null;
+}
+
+/** Told after a run record is written (not for a run that was cancelled meanwhile). */
+export interface RunRecordListener {
+  started?(run: RunSummary): void;
+  finished?(run: FinishedRunSummary): Promise<void> | void;
+}
+
 const SAMPLE_ITEMS = 5;
 
 /** A cancelled run stays cancelled: no later write of the workflow changes its status. */
 const notCancelled = ne(runs.status, 'cancelled');
 
 /** Run records: written by activities, in as few statements as the data allows. */
-export function createRunRecords(db: Db) {
+export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
+  const summary = { workspaceId: runs.workspaceId, flowId: runs.flowId, version: runs.version, trigger: runs.trigger };
   /** Throws (so the activity is retried) unless the run row exists; returns its status. */
   async function existingStatus(runId: string) {
     const [row] = await db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId));
@@ -38,8 +62,11 @@ export function createRunRecords(db: Db) {
         .update(runs)
         .set({ status: 'running', startedAt: sql`coalesce(${runs.startedAt}, now())` })
         .where(and(eq(runs.id, runId), notCancelled))
-        .returning({ id: runs.id });
-      if (updated.length > 0) return 'running';
+        .returning(summary);
+      if (updated[0]) {
+        listener.started?.({ runId, ...updated[0] });
+        return 'running';
+      }
       await existingStatus(runId);
       return 'cancelled';
     },
@@ -50,7 +77,8 @@ export function createRunRecords(db: Db) {
      */
     async completeRun({ runId, result, attempts, itemsIn, itemsOut, timings = {} }: CompletedRun): Promise<void> {
       const skipped = result.trace.reduce((sum, step) => sum + step.skippedCount, 0);
-      await db.transaction(async (tx) => {
+      const error = result.error ? toRunError(result.error) : null;
+      const finished = await db.transaction(async (tx) => {
         await tx.delete(runSteps).where(eq(runSteps.runId, runId));
         const steps = await applyItemDataPolicy(
           tx as unknown as Db,
@@ -65,19 +93,25 @@ export function createRunRecords(db: Db) {
             itemsIn,
             itemsOut,
             itemsSkipped: skipped,
-            error: result.error ? toRunError(result.error) : null,
+            error,
             finishedAt: sql`now()`,
             startedAt: sql`coalesce(${runs.startedAt}, now())`,
           })
           .where(and(eq(runs.id, runId), notCancelled))
-          .returning({ id: runs.id });
+          .returning({ ...summary, startedAt: runs.startedAt, finishedAt: runs.finishedAt });
         if (updated.length === 0) {
           const [row] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
           if (!row) throw new Error(`run ${runId} has no run record`); // rolls back; retried
         }
         // The next event of this run's ordering key may start now: wake the relay.
         await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, '')`);
+        return updated[0];
       });
+      if (finished && listener.finished) {
+        const { startedAt, finishedAt, ...run } = finished;
+        const durationMs = startedAt && finishedAt ? finishedAt.getTime() - startedAt.getTime() : undefined;
+        await listener.finished({ runId, ...run, status: result.status, itemsIn, itemsOut, durationMs, error });
+      }
     },
   };
 }

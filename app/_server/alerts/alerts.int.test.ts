@@ -8,7 +8,7 @@ import { alertDeliveries, alertIncidents, auditLog, flows, inboxEvents, runs, ty
 // eslint-disable-next-line no-restricted-imports -- test only: the run-outcome activity must wake the alert loop
 import { createRunRecords } from '../../../temporal/activities/run-records';
 // eslint-disable-next-line no-restricted-imports -- test only: the run-outcome activity must wake the alert loop
-import { withRunOutcomeLog } from '../../../temporal/activities/run-outcome-log';
+import { runOutcomeLog } from '../../../temporal/activities/run-outcome-log';
 import { runWorkflowId } from '../../../temporal/shared';
 import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
@@ -202,7 +202,7 @@ describe('alerts', () => {
       await eventually(async () => expect((await callerFor(handle.db, admin, acme).alerts.deliveries())[0]?.status).toBe('delivered'));
       const before = receiver.received.length;
       const runId = await insertRun(flow, 'running');
-      const records = withRunOutcomeLog(handle.db, createRunRecords(handle.db));
+      const records = createRunRecords(handle.db, runOutcomeLog(handle.db));
       await records.completeRun({
         runId,
         result: { status: 'failed', trace: [], error: { message: 'Lookup failed', category: 'user', nodeId: 'lookup' } },
