@@ -49,9 +49,7 @@ async function main(): Promise<void> {
   // The SDK stops the worker on these signals itself; the relay stops first, so no run starts during the drain.
   const stopRelay = () => void relay.stop();
   for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopRelay);
-  const stopHealthChecks = startConnectionHealthChecks(database.db, {
-    onError: (error) => logger.warn({ component: 'connection-health', error: errorMessage(error) }, 'connection health checks failed'),
-  });
+  const healthChecks = startConnectionHealthChecks(database.db);
   // Both keep their state in PostgreSQL and are safe in every worker at once (see their modules).
   const alerts = startAlertLoop({ db: database.db, sql: database.sql });
   const retention = startRetentionLoop({ db: database.db });
@@ -78,7 +76,7 @@ async function main(): Promise<void> {
     await worker.run();
     lifecycle.info('worker stopped');
   } finally {
-    stopHealthChecks();
+    await healthChecks.stop();
     await alerts.stop();
     await retention.stop();
     await relay.stop();

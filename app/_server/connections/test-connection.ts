@@ -6,6 +6,7 @@
 import { and, asc, eq, isNull, lt, or, sql as raw } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { connections } from '../../../db/schema';
+import { startPeriodicJob, type PeriodicJob } from '../periodic-job';
 import { HttpFailure, explainStatus, sendHttp } from './http-client';
 import { isPostgresKind, isRestKind, type PostgresSettings, type RestSettings } from './kinds';
 import { explainPostgresError, openPostgres } from './postgres-pool';
@@ -97,27 +98,17 @@ export async function runDueHealthChecks(db: Db, options: { intervalMs: number; 
 }
 
 /**
- * Starts the scheduled health checks (call once per worker process). Returns a stop function.
+ * Starts the scheduled health checks (call once per worker process): every `tickMs` it tests the
+ * connections not checked for `intervalMs`. Passes never overlap; a failed pass is logged.
  *
  * @example
- * const stopChecks = startConnectionHealthChecks(db); // in temporal/worker.ts
+ * const healthChecks = startConnectionHealthChecks(db); // in temporal/worker.ts
  */
-export function startConnectionHealthChecks(db: Db, options: { intervalMs?: number; tickMs?: number; onError?: (error: unknown) => void } = {}): () => void {
+export function startConnectionHealthChecks(db: Db, options: { intervalMs?: number; tickMs?: number } = {}): PeriodicJob {
   const intervalMs = options.intervalMs ?? 15 * 60_000;
-  let running = false;
-  const tick = async () => {
-    if (running) return;
-    running = true;
-    try {
-      await runDueHealthChecks(db, { intervalMs });
-    } catch (error) {
-      options.onError?.(error);
-    } finally {
-      running = false;
-    }
-  };
-  const timer = setInterval(() => void tick(), options.tickMs ?? 60_000);
-  timer.unref();
-  void tick();
-  return () => clearInterval(timer);
+  return startPeriodicJob({
+    name: 'connection-health',
+    intervalMs: options.tickMs ?? 60_000,
+    run: async () => void (await runDueHealthChecks(db, { intervalMs })),
+  });
 }
