@@ -2,11 +2,12 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { KeyRound } from 'lucide-react';
-import { useState, type FormEvent } from 'react';
-import { toast } from 'sonner';
+import { useState } from 'react';
 import { Button } from '../../_components/button';
 import { TextField } from '../../_components/text-field';
 import { useTRPC } from '../../_lib/trpc/react';
+import { closeForm, FormActions, useDraftForm } from './draft-form';
+import { EditDeleteCell, Panel, PanelEmpty, PanelTable } from './panel';
 
 interface ChannelDraft {
   id?: string;
@@ -30,100 +31,59 @@ export function ChannelsPanel({ isAdmin }: { isAdmin: boolean }) {
   const remove = useMutation(trpc.alerts.deleteChannel.mutationOptions({ onSuccess: refresh }));
 
   return (
-    <section className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-      <header className="flex items-start justify-between gap-4 border-b border-slate-200 px-6 py-4">
-        <div>
-          <h2 className="text-base font-semibold text-slate-900">Webhook channels</h2>
-          <p className="text-sm text-slate-600">
-            Each alert is POSTed as JSON with <code className="text-xs">X-Syncline-Timestamp</code> and{' '}
-            <code className="text-xs">X-Syncline-Signature: sha256=HMAC-SHA256(secret, &quot;timestamp.body&quot;)</code>.
-          </p>
-        </div>
-        {editing === null && (
+    <Panel
+      title="Webhook channels"
+      description={
+        <>
+          Each alert is POSTed as JSON with <code className="text-xs">X-Syncline-Timestamp</code> and{' '}
+          <code className="text-xs">X-Syncline-Signature: sha256=HMAC-SHA256(secret, &quot;timestamp.body&quot;)</code>.
+        </>
+      }
+      action={
+        editing === null && (
           <Button className="shrink-0" onClick={() => setEditing({ name: '', url: '', secret: randomSecret(), allowPrivateNetwork: false })}>
             New channel
           </Button>
-        )}
-      </header>
-      {editing && (
-        <ChannelForm
-          initial={editing}
-          isAdmin={isAdmin}
-          onDone={async (saved) => {
-            setEditing(null);
-            if (saved) {
-              toast.success('Channel saved');
-              await refresh();
-            }
-          }}
-        />
-      )}
+        )
+      }
+    >
+      {editing && <ChannelForm initial={editing} isAdmin={isAdmin} onDone={closeForm(() => setEditing(null), 'Channel saved', refresh)} />}
       {setup.data?.channels.length === 0 ? (
-        !editing && <p className="px-6 py-6 text-sm text-slate-500">No webhook channels. Alerts still reach the bell.</p>
+        !editing && <PanelEmpty>No webhook channels. Alerts still reach the bell.</PanelEmpty>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th className="px-6 py-2 font-medium">Name</th>
-              <th className="px-6 py-2 font-medium">URL</th>
-              <th className="px-6 py-2 font-medium">Secret</th>
-              <th className="px-6 py-2" aria-label="Actions" />
+        <PanelTable columns={['Name', 'URL', 'Secret']} actions>
+          {setup.data?.channels.map((c) => (
+            <tr key={c.id}>
+              <td className="px-6 py-3 font-medium text-slate-900">{c.name}</td>
+              <td className="max-w-xs truncate px-6 py-3 text-slate-600" title={c.url}>
+                {c.url}
+              </td>
+              <td className="px-6 py-3 text-slate-600">
+                <span className="inline-flex items-center gap-1">
+                  <KeyRound size={14} aria-hidden="true" /> set
+                </span>
+              </td>
+              <EditDeleteCell
+                onEdit={() => setEditing({ id: c.id, name: c.name, url: c.url, secret: '', allowPrivateNetwork: c.allowPrivateNetwork })}
+                confirmText={`Delete the channel “${c.name}”? Rules stop sending to it.`}
+                onDelete={() => remove.mutate({ id: c.id })}
+              />
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {setup.data?.channels.map((c) => (
-              <tr key={c.id}>
-                <td className="px-6 py-3 font-medium text-slate-900">{c.name}</td>
-                <td className="max-w-xs truncate px-6 py-3 text-slate-600" title={c.url}>
-                  {c.url}
-                </td>
-                <td className="px-6 py-3 text-slate-600">
-                  <span className="inline-flex items-center gap-1">
-                    <KeyRound size={14} aria-hidden="true" /> set
-                  </span>
-                </td>
-                <td className="px-6 py-3 text-right whitespace-nowrap">
-                  <Button variant="ghost" onClick={() => setEditing({ id: c.id, name: c.name, url: c.url, secret: '', allowPrivateNetwork: c.allowPrivateNetwork })}>
-                    Edit
-                  </Button>
-                  <Button
-                    variant="ghost"
-                    onClick={() => {
-                      if (window.confirm(`Delete the channel “${c.name}”? Rules stop sending to it.`)) remove.mutate({ id: c.id });
-                    }}
-                  >
-                    Delete
-                  </Button>
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </PanelTable>
       )}
-    </section>
+    </Panel>
   );
 }
 
 function ChannelForm({ initial, isAdmin, onDone }: { initial: ChannelDraft; isAdmin: boolean; onDone: (saved: boolean) => Promise<void> }) {
   const trpc = useTRPC();
-  const [draft, setDraft] = useState(initial);
-  const [error, setError] = useState<string | null>(null);
-  const options = { meta: { silent: true }, onSuccess: () => onDone(true), onError: (e: { message: string }) => setError(e.message) };
-  const create = useMutation(trpc.alerts.createChannel.mutationOptions(options));
-  const update = useMutation(trpc.alerts.updateChannel.mutationOptions(options));
-  const set = (patch: Partial<ChannelDraft>) => setDraft((d) => ({ ...d, ...patch }));
-  const fieldError = (field: string) => (error?.startsWith(`${field}:`) ? error : undefined);
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    const { id, ...fields } = draft;
-    if (id) update.mutate({ id, ...fields });
-    else create.mutate(fields);
-  }
+  const { draft, set, fieldError, otherError, mutationOptions, submitWith } = useDraftForm(initial, onDone);
+  const create = useMutation(trpc.alerts.createChannel.mutationOptions(mutationOptions));
+  const update = useMutation(trpc.alerts.updateChannel.mutationOptions(mutationOptions));
 
   return (
-    <form onSubmit={onSubmit} aria-label={draft.id ? 'Edit webhook channel' : 'New webhook channel'} className="space-y-4 border-b border-slate-200 bg-slate-50/60 px-6 py-5">
+    <form onSubmit={submitWith(create.mutate, update.mutate)} aria-label={draft.id ? 'Edit webhook channel' : 'New webhook channel'} className="space-y-4 border-b border-slate-200 bg-slate-50/60 px-6 py-5">
       <div className="grid gap-4 md:grid-cols-3">
         <TextField label="Name" value={draft.name} onChange={(e) => set({ name: e.target.value })} placeholder="On-call" required error={fieldError('name')} />
         <div className="md:col-span-2">
@@ -156,15 +116,12 @@ function ChannelForm({ initial, isAdmin, onDone }: { initial: ChannelDraft; isAd
           Allow private network addresses (an internal receiver; admins only)
         </label>
       )}
-      {error && !['name', 'url', 'secret'].some((f) => fieldError(f)) && <p className="text-sm text-red-600">{error}</p>}
-      <div className="flex gap-2">
-        <Button type="submit" disabled={create.isPending || update.isPending}>
-          {draft.id ? 'Save channel' : 'Create channel'}
-        </Button>
-        <Button variant="secondary" onClick={() => void onDone(false)}>
-          Cancel
-        </Button>
-      </div>
+      <FormActions
+        error={otherError(['name', 'url', 'secret'])}
+        pending={create.isPending || update.isPending}
+        saveLabel={draft.id ? 'Save channel' : 'Create channel'}
+        onCancel={() => void onDone(false)}
+      />
     </form>
   );
 }

@@ -4,6 +4,7 @@ import { useQuery } from '@tanstack/react-query';
 import clsx from 'clsx';
 import { useTRPC } from '../../_lib/trpc/react';
 import { when } from './alert-format';
+import { Panel, PanelEmpty, PanelTable } from './panel';
 
 const STATUS_STYLE = {
   delivered: 'bg-emerald-50 text-emerald-700 ring-emerald-200',
@@ -16,45 +17,30 @@ export function DeliveriesPanel() {
   const trpc = useTRPC();
   const deliveries = useQuery(trpc.alerts.deliveries.queryOptions(undefined, { refetchInterval: 30_000 }));
   return (
-    <section className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
-      <header className="border-b border-slate-200 px-6 py-4">
-        <h2 className="text-base font-semibold text-slate-900">Webhook deliveries</h2>
-        <p className="text-sm text-slate-600">Failed sends are retried with growing pauses (10 s up to 30 min), 8 attempts in all.</p>
-      </header>
+    <Panel title="Webhook deliveries" description="Failed sends are retried with growing pauses (10 s up to 30 min), 8 attempts in all.">
       {deliveries.data?.length === 0 ? (
-        <p className="px-6 py-6 text-sm text-slate-500">Nothing sent yet.</p>
+        <PanelEmpty>Nothing sent yet.</PanelEmpty>
       ) : (
-        <table className="w-full text-left text-sm">
-          <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
-            <tr>
-              <th className="px-6 py-2 font-medium">Status</th>
-              <th className="px-6 py-2 font-medium">Message</th>
-              <th className="px-6 py-2 font-medium">Channel</th>
-              <th className="px-6 py-2 font-medium">Attempts</th>
-              <th className="px-6 py-2 font-medium">Last error / sent</th>
+        <PanelTable columns={['Status', 'Message', 'Channel', 'Attempts', 'Last error / sent']}>
+          {deliveries.data?.map((d) => (
+            <tr key={d.id}>
+              <td className="px-6 py-3">
+                <span className={clsx('rounded-full px-2 py-0.5 text-xs font-medium ring-1', STATUS_STYLE[d.status])}>{d.status}</span>
+              </td>
+              <td className="px-6 py-3 text-slate-700">
+                {d.title}
+                <span className="block text-xs text-slate-500">{d.event}</span>
+              </td>
+              <td className="px-6 py-3 text-slate-700">{d.channelName}</td>
+              <td className="px-6 py-3 text-slate-700">{d.attempts}</td>
+              <td className="px-6 py-3 text-xs text-slate-600">
+                {d.status === 'delivered' ? when(d.deliveredAt) : d.lastError}
+                {d.status === 'pending' && d.attempts > 0 && <span className="block text-slate-400">next try {when(d.nextAttemptAt)}</span>}
+              </td>
             </tr>
-          </thead>
-          <tbody className="divide-y divide-slate-100">
-            {deliveries.data?.map((d) => (
-              <tr key={d.id}>
-                <td className="px-6 py-3">
-                  <span className={clsx('rounded-full px-2 py-0.5 text-xs font-medium ring-1', STATUS_STYLE[d.status])}>{d.status}</span>
-                </td>
-                <td className="px-6 py-3 text-slate-700">
-                  {d.title}
-                  <span className="block text-xs text-slate-500">{d.event}</span>
-                </td>
-                <td className="px-6 py-3 text-slate-700">{d.channelName}</td>
-                <td className="px-6 py-3 text-slate-700">{d.attempts}</td>
-                <td className="px-6 py-3 text-xs text-slate-600">
-                  {d.status === 'delivered' ? when(d.deliveredAt) : d.lastError}
-                  {d.status === 'pending' && d.attempts > 0 && <span className="block text-slate-400">next try {when(d.nextAttemptAt)}</span>}
-                </td>
-              </tr>
-            ))}
-          </tbody>
-        </table>
+          ))}
+        </PanelTable>
       )}
-    </section>
+    </Panel>
   );
 }

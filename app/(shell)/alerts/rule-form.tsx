@@ -1,12 +1,11 @@
 'use client';
 
 import { useMutation, useQuery } from '@tanstack/react-query';
-import { useState, type FormEvent } from 'react';
 import type { AlertCondition } from '../../../db/schema';
-import { Button } from '../../_components/button';
 import { TextField } from '../../_components/text-field';
 import { useTRPC } from '../../_lib/trpc/react';
 import { CONDITION_ORDER, CONDITIONS } from './alert-format';
+import { FormActions, useDraftForm } from './draft-form';
 
 export interface RuleDraft {
   id?: string;
@@ -26,25 +25,13 @@ const NEW_RULE: RuleDraft = { name: '', flowId: null, condition: 'run_failed', t
 export function RuleForm({ initial, channels, onDone }: { initial: RuleDraft | null; channels: { id: string; name: string }[]; onDone: (saved: boolean) => Promise<void> }) {
   const trpc = useTRPC();
   const flows = useQuery(trpc.flows.list.queryOptions());
-  const [draft, setDraft] = useState<RuleDraft>(initial ?? NEW_RULE);
-  const [error, setError] = useState<string | null>(null);
-  const options = { meta: { silent: true }, onSuccess: () => onDone(true), onError: (e: { message: string }) => setError(e.message) };
-  const create = useMutation(trpc.alerts.createRule.mutationOptions(options));
-  const update = useMutation(trpc.alerts.updateRule.mutationOptions(options));
+  const { draft, set, error, fieldError, otherError, mutationOptions, submitWith } = useDraftForm<RuleDraft>(initial ?? NEW_RULE, onDone);
+  const create = useMutation(trpc.alerts.createRule.mutationOptions(mutationOptions));
+  const update = useMutation(trpc.alerts.updateRule.mutationOptions(mutationOptions));
   const meta = CONDITIONS[draft.condition];
-  const set = (patch: Partial<RuleDraft>) => setDraft((d) => ({ ...d, ...patch }));
-  const fieldError = (field: string) => (error?.startsWith(`${field}:`) ? error : undefined);
-
-  function onSubmit(event: FormEvent) {
-    event.preventDefault();
-    setError(null);
-    const { id, ...fields } = draft;
-    if (id) update.mutate({ id, ...fields });
-    else create.mutate(fields);
-  }
 
   return (
-    <form onSubmit={onSubmit} aria-label={draft.id ? 'Edit alert rule' : 'New alert rule'} className="space-y-5 border-b border-slate-200 bg-slate-50/60 px-6 py-5">
+    <form onSubmit={submitWith(create.mutate, update.mutate)} aria-label={draft.id ? 'Edit alert rule' : 'New alert rule'} className="space-y-5 border-b border-slate-200 bg-slate-50/60 px-6 py-5">
       <div className="grid gap-4 md:grid-cols-3">
         <TextField label="Name" value={draft.name} onChange={(e) => set({ name: e.target.value })} placeholder="Contact sync is failing" required error={fieldError('name')} />
         <div className="space-y-1">
@@ -106,15 +93,12 @@ export function RuleForm({ initial, channels, onDone }: { initial: RuleDraft | n
         </div>
         {fieldError('channelIds') && <p className="mt-1 text-xs text-red-600">{error}</p>}
       </fieldset>
-      {error && !['name', 'threshold', 'windowMinutes', 'channelIds'].some((f) => fieldError(f)) && <p className="text-sm text-red-600">{error}</p>}
-      <div className="flex gap-2">
-        <Button type="submit" disabled={create.isPending || update.isPending}>
-          {draft.id ? 'Save rule' : 'Create rule'}
-        </Button>
-        <Button variant="secondary" onClick={() => void onDone(false)}>
-          Cancel
-        </Button>
-      </div>
+      <FormActions
+        error={otherError(['name', 'threshold', 'windowMinutes', 'channelIds'])}
+        pending={create.isPending || update.isPending}
+        saveLabel={draft.id ? 'Save rule' : 'Create rule'}
+        onCancel={() => void onDone(false)}
+      />
     </form>
   );
 }
