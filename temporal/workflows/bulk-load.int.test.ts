@@ -7,21 +7,15 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type DbHandle } from '../../db/client';
 import { auditLog, bulkJobCreatedRecords, bulkJobs, externalIds } from '../../db/schema';
-import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
-import { createDemoDatabases } from '../../examples/shared/test-databases';
-import { closeAllPools } from '../../app/_server/connections/postgres-pool';
 import { createActivities } from '../activities';
 import { callerFor } from '../../tests/support/app-context';
 import { createBulkWorkspace, seedCrmContacts, type BulkWorkspace } from '../../tests/support/bulk';
-import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { startBulkSystems, type BulkSystems } from '../../tests/support/bulk-systems';
+import { temporalAddress, uniqueTaskQueue } from '../../tests/support/temporal';
 import { eventually, startWorkerProcess } from '../../tests/support/processes';
-import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../../tests/support/temporal';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 
@@ -31,12 +25,13 @@ const PRE_EXISTING = 300; // helpdesk customers with the email of a CRM contact
 const UNRELATED = 50;
 const taskQueue = uniqueTaskQueue('bulk');
 
-let database: TestDatabase;
-let demoDbs: Awaited<ReturnType<typeof createDemoDatabases>>;
-let handle: DbHandle;
-let crm: DemoCrm;
-let helpdesk: postgres.Sql;
-let temporal: TestWorkflowEnvironment;
+let systems: BulkSystems;
+let database: BulkSystems['database'];
+let demoDbs: BulkSystems['demoDbs'];
+let handle: BulkSystems['handle'];
+let crm: BulkSystems['crm'];
+let helpdesk: BulkSystems['helpdesk'];
+let temporal: BulkSystems['temporal'];
 let ws: BulkWorkspace;
 
 const caller = () => callerFor(handle.db, ws.user, ws.workspaceId);
@@ -80,14 +75,8 @@ async function expectEveryContactOnce() {
 }
 
 beforeAll(async () => {
-  process.env.TEMPORAL_ADDRESS = temporalAddress();
-  process.env.SYNCLINE_TASK_QUEUE = taskQueue;
-  database = await createTestDatabase();
-  demoDbs = await createDemoDatabases();
-  handle = openDb(database.url, { max: 8 });
-  crm = await startDemoCrm({ databaseUrl: demoDbs.crmUrl, port: 0, apiKeys: new Map([[SYNC_KEY, 'svc-sync']]), log: () => {} });
-  helpdesk = postgres(demoDbs.helpdeskUrl, { max: 2, onnotice: () => {} });
-  temporal = await createTestWorkflowEnvironment();
+  systems = await startBulkSystems({ taskQueue, crmApiKey: SYNC_KEY, dbConnections: 8, helpdeskConnections: 2 });
+  ({ database, demoDbs, handle, crm, helpdesk, temporal } = systems);
   ws = await createBulkWorkspace(handle.db, { crmUrl: crm.url, crmApiKey: SYNC_KEY, helpdeskDatabaseUrl: demoDbs.helpdeskUrl });
   await seedCrmContacts(demoDbs.crmUrl, CONTACTS);
   // Customers the helpdesk already has: every sixth contact's email (matched, not duplicated), and strangers.
@@ -99,14 +88,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  delete process.env.SYNCLINE_TASK_QUEUE;
-  await crm?.stop();
-  await helpdesk?.end({ timeout: 5 });
-  await temporal?.teardown();
-  await closeAllPools();
-  await handle?.close();
-  await demoDbs?.drop();
-  await database?.drop();
+  await systems?.stop();
 });
 
 describe('bulk load CRM contacts -> helpdesk customers', () => {

@@ -12,6 +12,7 @@ import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../support/flows';
+import { signUpAdmin } from '../support/sign-up';
 
 const SECRET = 'e2e-alert-secret-5b1f0c9d2e';
 let database: TestDatabase;
@@ -69,14 +70,7 @@ describe('alerts, as an admin sets them up and everyone sees them', () => {
     page.on('response', (r) => {
       if (r.url().includes('/api/trpc')) void r.text().then((t) => bodies.push(t), () => {});
     });
-    await page.goto(app.url);
-    await page.waitForURL(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Ada Admin');
-    await page.getByLabel('Work email').fill('ada@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Acme Integrations');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Ada Admin', email: 'ada@example.com', workspace: 'Acme Integrations' });
 
     const [owner] = await handle.db
       .select({ userId: users.id, workspaceId: workspaces.id })

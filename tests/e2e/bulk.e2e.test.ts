@@ -15,6 +15,7 @@ import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createBulkWorkspace, seedCrmContacts } from '../support/bulk';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { signUpAdmin } from '../support/sign-up';
 
 const CONTACTS = 3000;
 const CRM_KEY = 'bulk-e2e-key';
@@ -57,13 +58,7 @@ const valueNow = async () => Number(await bar().getAttribute('aria-valuenow'));
 
 describe('Bulk page', () => {
   it('starts a load and shows its live progress, pauses, resumes, then rolls it back', async () => {
-    await page.goto(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Lena Load');
-    await page.getByLabel('Work email').fill('lena@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Load Co');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Lena Load', email: 'lena@example.com', workspace: 'Load Co' }, { from: 'sign-up' });
     const [user] = await handle.db.select().from(users).where(eq(users.email, 'lena@example.com'));
     const [workspace] = await handle.db.select().from(workspaces).where(eq(workspaces.name, 'Load Co'));
     await createBulkWorkspace(handle.db, { crmUrl: crm.url, crmApiKey: CRM_KEY, helpdeskDatabaseUrl: demoDbs.helpdeskUrl, user: user!, workspaceId: workspace!.id });

@@ -5,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { signUpAdmin } from '../support/sign-up';
 
 const TOKEN = 'e2e-bearer-token-7f3a9c';
 let database: TestDatabase;
@@ -40,14 +41,7 @@ describe('connections, as an admin sees them', () => {
     page.on('response', (r) => {
       if (r.url().includes('/api/trpc')) void r.text().then((t) => bodies.push(t), () => {});
     });
-    await page.goto(app.url);
-    await page.waitForURL(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Ada Admin');
-    await page.getByLabel('Work email').fill('ada@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Acme Integrations');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Ada Admin', email: 'ada@example.com', workspace: 'Acme Integrations' });
 
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Connections' }).click();
     await page.waitForURL(`${app.url}/connections`);

@@ -9,6 +9,7 @@ import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../support/flows';
+import { signUpAdmin } from '../support/sign-up';
 
 let database: TestDatabase;
 let handle: DbHandle;
@@ -64,13 +65,7 @@ async function seedHistory(workspaceId: string, userId: string) {
 
 describe('dashboard', () => {
   it('shows the failing flow first, with its failure one click from the run', async () => {
-    await page.goto(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Olga Ops');
-    await page.getByLabel('Work email').fill('olga@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Ops Dashboard Co');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Olga Ops', email: 'olga@example.com', workspace: 'Ops Dashboard Co' }, { from: 'sign-up' });
     const [user] = await handle.db.select().from(users).where(eq(users.email, 'olga@example.com'));
     const [workspace] = await handle.db.select().from(workspaces).where(eq(workspaces.name, 'Ops Dashboard Co'));
     await seedHistory(workspace!.id, user!.id);

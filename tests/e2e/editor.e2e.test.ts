@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { signUpAdmin } from '../support/sign-up';
 
 let database: TestDatabase;
 let app: RunningApp;
@@ -69,14 +70,7 @@ async function openStep(label: string) {
 
 describe('the flow editor', () => {
   it('signs up and creates a flow from the list', async () => {
-    await page.goto(app.url);
-    await page.waitForURL(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Ana Analyst');
-    await page.getByLabel('Work email').fill('ana@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Acme');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Ana Analyst', email: 'ana@example.com', workspace: 'Acme' });
     // A connection to write to (connections have their own screens, tested elsewhere).
     const sql = postgres(database.url, { max: 1 });
     await sql`insert into connections (workspace_id, name, kind) select id, 'Demo CRM', 'demo-crm' from workspaces limit 1`;

@@ -13,6 +13,7 @@ import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { eventually } from '../support/processes';
+import { signUpAdmin } from '../support/sign-up';
 
 const SYNC_KEY = 'first-run-integration-key';
 const ALICE_KEY = 'first-run-alice-key';
@@ -66,14 +67,7 @@ describe('the first run', () => {
     expect(res.status).toBe(201);
 
     const page = await context.newPage();
-    await page.goto(app.url);
-    await page.waitForURL(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Nina Newcomer');
-    await page.getByLabel('Work email').fill('nina@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Nina’s company');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Nina Newcomer', email: 'nina@example.com', workspace: 'Nina’s company' });
 
     // Landed in the demo workspace, both sample flows active, the tour open on its first step.
     await expect(page.getByLabel('Workspace', { exact: true }).evaluate((select: HTMLSelectElement) => select.selectedOptions[0]?.text)).resolves.toBe('Demo: CRM ⇄ Helpdesk');

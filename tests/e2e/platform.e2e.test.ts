@@ -4,6 +4,7 @@ import { getFreePort } from '../../scripts/supervisor/ports';
 import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { completeSignUp } from '../support/sign-up';
 
 let database: TestDatabase;
 let app: RunningApp;
@@ -69,12 +70,7 @@ describe('the platform, as a first user sees it', () => {
     await expect(page.getByRole('heading', { name: 'Welcome to Syncline' }).isVisible()).resolves.toBe(true);
     await page.screenshot({ path: screenshotPath('platform-01-first-run') });
 
-    await page.getByLabel('Your name').fill('Ada Admin');
-    await page.getByLabel('Work email').fill('ada@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Acme Integrations');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await completeSignUp(page, app.url, { name: 'Ada Admin', email: 'ada@example.com', workspace: 'Acme Integrations' });
 
     await expect(page.getByRole('heading', { name: 'Flows', level: 1 }).isVisible()).resolves.toBe(true);
     await expect(page.getByText('No flows yet').isVisible()).resolves.toBe(true);

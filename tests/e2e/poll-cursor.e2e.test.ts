@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { signUpAdmin } from '../support/sign-up';
 
 let database: TestDatabase;
 let app: RunningApp;
@@ -60,14 +61,7 @@ async function insertPollingFlow(modifiedAt: string): Promise<string> {
 
 describe('poll cursor', () => {
   it('shows the cursor of a poll trigger and lets an admin re-sync from a date', async () => {
-    await page.goto(app.url);
-    await page.waitForURL(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Ada Admin');
-    await page.getByLabel('Work email').fill('ada@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Acme');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Ada Admin', email: 'ada@example.com', workspace: 'Acme' });
 
     const flowId = await insertPollingFlow('2025-03-01T10:00:00.123456Z');
     await page.goto(`${app.url}/flows/${flowId}`);

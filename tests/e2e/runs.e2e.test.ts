@@ -9,6 +9,7 @@ import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../support/flows';
+import { signUpAdmin } from '../support/sign-up';
 
 let database: TestDatabase;
 let handle: DbHandle;
@@ -103,13 +104,7 @@ async function seedFailedRun(workspaceId: string, userId: string) {
 
 describe('run history', () => {
   it('signs up, then finds the failed run in /runs', async () => {
-    await page.goto(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Vera Ops');
-    await page.getByLabel('Work email').fill('vera@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Ops Co');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Vera Ops', email: 'vera@example.com', workspace: 'Ops Co' }, { from: 'sign-up' });
     const [user] = await handle.db.select().from(users).where(eq(users.email, 'vera@example.com'));
     const [workspace] = await handle.db.select().from(workspaces).where(eq(workspaces.name, 'Ops Co'));
     await seedFailedRun(workspace!.id, user!.id);

@@ -13,6 +13,7 @@ import { createDemoDatabases } from '../../examples/shared/test-databases';
 import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { signUpAdmin } from '../support/sign-up';
 
 const SYNC_KEY = 'e2e-two-way-sync-key';
 const ALICE_KEY = 'e2e-two-way-alice-key';
@@ -55,14 +56,7 @@ describe('two-way sync and privacy in the demo workspace', () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
     page.on('dialog', (dialog) => void dialog.accept());
-    await page.goto(app.url);
-    await page.waitForURL(`${app.url}/sign-up`);
-    await page.getByLabel('Your name').fill('Dana Admin');
-    await page.getByLabel('Work email').fill('dana@example.com');
-    await page.getByLabel('Password').fill('correct horse battery');
-    await page.getByLabel('Workspace name').fill('Acme Integrations');
-    await page.getByRole('button', { name: 'Create admin account' }).click();
-    await page.waitForURL(`${app.url}/flows`);
+    await signUpAdmin(page, app.url, { name: 'Dana Admin', email: 'dana@example.com', workspace: 'Acme Integrations' });
 
     await page.getByRole('link', { name: 'CRM → Helpdesk contacts' }).first().click();
     const upsert = page.locator('[data-testid="flow-node"][data-node-label="Write name and email to the helpdesk"]');

@@ -7,22 +7,16 @@
 import { randomBytes } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
-import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type DbHandle } from '../../db/client';
 import { bulkJobs, connections, externalIds } from '../../db/schema';
-import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
-import { createDemoDatabases } from '../../examples/shared/test-databases';
-import { closeAllPools } from '../../app/_server/connections/postgres-pool';
 import { DEMO_CRM_CONNECTION, seedDemoWorkspace } from '../../app/_server/demo/seed-demo-workspace';
 import { createActivities } from '../../temporal/activities';
 import { callerFor, insertUser } from '../support/app-context';
 import { seedCrmContacts } from '../support/bulk';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startBulkSystems, type BulkSystems } from '../support/bulk-systems';
+import { uniqueTaskQueue } from '../support/temporal';
 import { eventually } from '../support/processes';
-import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../support/temporal';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 
@@ -30,22 +24,16 @@ const SYNC_KEY = 'resync-key-for-tests';
 const CONTACTS = 600;
 const taskQueue = uniqueTaskQueue('resync');
 
-let database: TestDatabase;
-let demoDbs: Awaited<ReturnType<typeof createDemoDatabases>>;
-let handle: DbHandle;
-let crm: DemoCrm;
-let helpdesk: postgres.Sql;
-let temporal: TestWorkflowEnvironment;
+let systems: BulkSystems;
+let demoDbs: BulkSystems['demoDbs'];
+let handle: BulkSystems['handle'];
+let crm: BulkSystems['crm'];
+let helpdesk: BulkSystems['helpdesk'];
+let temporal: BulkSystems['temporal'];
 
 beforeAll(async () => {
-  process.env.TEMPORAL_ADDRESS = temporalAddress();
-  process.env.SYNCLINE_TASK_QUEUE = taskQueue;
-  database = await createTestDatabase();
-  demoDbs = await createDemoDatabases();
-  handle = openDb(database.url, { max: 6 });
-  crm = await startDemoCrm({ databaseUrl: demoDbs.crmUrl, port: 0, apiKeys: new Map([[SYNC_KEY, 'svc-sync']]), log: () => {} });
-  helpdesk = postgres(demoDbs.helpdeskUrl, { max: 1, onnotice: () => {} });
-  temporal = await createTestWorkflowEnvironment();
+  systems = await startBulkSystems({ taskQueue, crmApiKey: SYNC_KEY, dbConnections: 6, helpdeskConnections: 1 });
+  ({ demoDbs, handle, crm, helpdesk, temporal } = systems);
   await seedCrmContacts(demoDbs.crmUrl, CONTACTS);
   // Half the contacts already exist in the helpdesk (an earlier import, say), unmapped.
   await helpdesk`
@@ -54,14 +42,7 @@ beforeAll(async () => {
 }, 120_000);
 
 afterAll(async () => {
-  delete process.env.SYNCLINE_TASK_QUEUE;
-  await crm?.stop();
-  await helpdesk?.end({ timeout: 5 });
-  await temporal?.teardown();
-  await closeAllPools();
-  await handle?.close();
-  await demoDbs?.drop();
-  await database?.drop();
+  await systems?.stop();
 });
 
 describe('full re-sync of the demo workspace', () => {

@@ -5,8 +5,6 @@
  * Temporal, and the integration's own changes do not loop.
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { and, eq } from 'drizzle-orm';
@@ -17,7 +15,7 @@ import { openDb, type DbHandle } from '../../db/client';
 import { connections, externalIds, flows, inboxEvents, memberships, runs, runSteps } from '../../db/schema';
 import { validateForPublish } from '../../flows-engine/index';
 import { nodeRegistry } from '../../nodes/registry';
-import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
+import type { DemoCrm } from '../../examples/demo-crm/service';
 import { startDemoHelpdesk, type DemoHelpdesk } from '../../examples/demo-helpdesk/service';
 import { createDemoDatabases } from '../../examples/shared/test-databases';
 import { createActivities } from '../../temporal/activities';
@@ -25,7 +23,9 @@ import { relayPendingEvents } from '../../temporal/relay/relay';
 import { runWorkflowId } from '../../temporal/shared';
 import { callerFor, insertUser } from '../support/app-context';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startIntakeServer, type IntakeServer } from '../support/intake-server';
 import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../support/temporal';
+import { startScenarioDemoCrm } from '../support/demo-crm';
 import { closeAllPools } from '../../app/_server/connections/postgres-pool';
 import { connectionInfos } from '../../app/_server/connections/usage';
 import { testConnection } from '../../app/_server/connections/test-connection';
@@ -48,12 +48,9 @@ let env: DemoEnv;
 let temporal: TestWorkflowEnvironment;
 let bundle: WorkflowBundleWithSourceMap;
 /** Stands in for the web app's /api/hooks/[token] route (the same acceptWebhook call, minus Next.js). */
-let intake: http.Server;
-/** Raw bodies the intake received, in order. */
-const delivered: string[] = [];
+let intake: IntakeServer;
 let user: { id: string };
 let seeded: DemoWorkspace;
-const signatures: string[] = [];
 
 beforeAll(async () => {
   // Activating the sample poll flow creates its Temporal Schedule through the app's client.
@@ -61,38 +58,14 @@ beforeAll(async () => {
   database = await createTestDatabase();
   demoDbs = await createDemoDatabases();
   handle = openDb(database.url, { max: 8 });
-  crm = await startDemoCrm({
-    databaseUrl: demoDbs.crmUrl,
-    port: 0,
-    apiKeys: new Map([[SYNC_KEY, 'svc-sync'], [ALICE_KEY, 'alice']]),
-    webhooks: { retryBaseMs: 100, pollMs: 50 },
-    log: () => {},
-  });
+  crm = await startScenarioDemoCrm(demoDbs.crmUrl, { syncKey: SYNC_KEY, aliceKey: ALICE_KEY });
   helpdesk = await startDemoHelpdesk({ databaseUrl: demoDbs.helpdeskUrl, port: 0 });
-  intake = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const token = /^\/api\/hooks\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
-      const body = Buffer.concat(chunks).toString('utf8');
-      delivered.push(body);
-      signatures.push(String(req.headers['x-signature'] ?? ''));
-      const header = (name: string) => {
-        const value = req.headers[name.toLowerCase()];
-        return typeof value === 'string' ? value : null;
-      };
-      acceptWebhook(handle.db, { token, body, idempotencyKey: header('idempotency-key'), header }).then(
-        (outcome) => res.writeHead(outcome.kind === 'accepted' ? 202 : outcome.status, { 'content-type': 'application/json' }).end(JSON.stringify(outcome)),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((r) => intake.listen(0, '127.0.0.1', r));
+  intake = await startIntakeServer(handle.db);
   env = {
     crmUrl: crm.url,
     crmApiKey: SYNC_KEY,
     helpdeskDatabaseUrl: demoDbs.helpdeskUrl,
-    appUrl: `http://127.0.0.1:${(intake.address() as AddressInfo).port}`,
+    appUrl: intake.url,
   };
   temporal = await createTestWorkflowEnvironment();
   bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../temporal/workflows/index.ts', import.meta.url)), logger: quietLogger });
@@ -104,7 +77,7 @@ afterAll(async () => {
   delete process.env.SYNCLINE_TASK_QUEUE;
   await crm?.stop();
   await helpdesk?.stop();
-  await new Promise((r) => intake?.close(r));
+  await intake?.stop();
   await temporal?.teardown();
   await closeAllPools();
   await handle?.close();
@@ -212,15 +185,15 @@ describe('the demo workspace', () => {
     ]);
 
     // The same delivery again (a CRM retry) is recognised by its body: no second run.
-    expect(delivered).toHaveLength(1);
+    expect(intake.delivered).toHaveLength(1);
     const token = seeded.webhookUrl!.split('/').pop()!;
-    const signed = (name: string) => (name === 'x-signature' ? signatures[0]! : null);
-    const repeat = await acceptWebhook(handle.db, { token, body: delivered[0]!, idempotencyKey: null, header: signed });
+    const signed = (name: string) => (name === 'x-signature' ? intake.delivered[0]!.signature : null);
+    const repeat = await acceptWebhook(handle.db, { token, body: intake.delivered[0]!.body, idempotencyKey: null, header: signed });
     expect(repeat).toMatchObject({ kind: 'accepted', duplicate: true, eventId: first!.id });
     // Deliveries are signed by the CRM and checked: an unsigned or forged one is refused.
-    expect(await acceptWebhook(handle.db, { token, body: delivered[0]!, idempotencyKey: null, header: () => null })).toMatchObject({ status: 401 });
+    expect(await acceptWebhook(handle.db, { token, body: intake.delivered[0]!.body, idempotencyKey: null, header: () => null })).toMatchObject({ status: 401 });
     expect(
-      await acceptWebhook(handle.db, { token, body: delivered[0]!, idempotencyKey: null, header: (n) => (n === 'x-signature' ? `sha256=${'0'.repeat(64)}` : null) }),
+      await acceptWebhook(handle.db, { token, body: intake.delivered[0]!.body, idempotencyKey: null, header: (n) => (n === 'x-signature' ? `sha256=${'0'.repeat(64)}` : null) }),
     ).toMatchObject({ status: 401 });
 
     // A change made by the integration account in the CRM comes back as a webhook and stops at the guard.

@@ -16,7 +16,7 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it, onTestFinished } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { externalIds, inboxEvents, runs, runSteps } from '../../db/schema';
-import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
+import type { DemoCrm } from '../../examples/demo-crm/service';
 import { startDemoHelpdesk, type DemoHelpdesk } from '../../examples/demo-helpdesk/service';
 import { createDemoDatabases } from '../../examples/shared/test-databases';
 import { flowScheduleId } from '../../temporal/shared';
@@ -27,6 +27,7 @@ import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startIntakeServer, type IntakeServer } from '../support/intake-server';
 import { eventually, startWorkerProcess, type ManagedChild } from '../support/processes';
 import { temporalAddress, uniqueTaskQueue } from '../support/temporal';
+import { startScenarioDemoCrm } from '../support/demo-crm';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 
@@ -58,13 +59,7 @@ beforeAll(async () => {
   handle = openDb(database.url, { max: 8 });
   crmSql = postgres(demoDbs.crmUrl, { max: 2, onnotice: () => {} });
   helpdeskSql = postgres(demoDbs.helpdeskUrl, { max: 2, onnotice: () => {} });
-  crm = await startDemoCrm({
-    databaseUrl: demoDbs.crmUrl,
-    port: 0,
-    apiKeys: new Map([[SYNC_KEY, 'svc-sync'], [ALICE_KEY, 'alice']]),
-    webhooks: { retryBaseMs: 100, pollMs: 50 },
-    log: () => {},
-  });
+  crm = await startScenarioDemoCrm(demoDbs.crmUrl, { syncKey: SYNC_KEY, aliceKey: ALICE_KEY });
   helpdesk = await startDemoHelpdesk({ databaseUrl: demoDbs.helpdeskUrl, port: 0 });
   intake = await startIntakeServer(handle.db);
   const user = await insertUser(handle.db, 'Resilient');

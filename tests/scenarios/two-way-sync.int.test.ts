@@ -6,8 +6,6 @@
  * leaves no trace of the person in any text or jsonb column of any of the three databases.
  */
 import { randomBytes } from 'node:crypto';
-import http from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
@@ -16,18 +14,19 @@ import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { auditLog, externalIds, flows, inboxEvents, runs, runSteps } from '../../db/schema';
-import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
+import type { DemoCrm } from '../../examples/demo-crm/service';
 import { startDemoHelpdesk, type DemoHelpdesk } from '../../examples/demo-helpdesk/service';
 import { createDemoDatabases } from '../../examples/shared/test-databases';
 import { createActivities } from '../../temporal/activities';
 import { relayPendingEvents } from '../../temporal/relay/relay';
 import { flowScheduleId, runWorkflowId } from '../../temporal/shared';
 import { closeAllPools } from '../../app/_server/connections/postgres-pool';
-import { acceptWebhook } from '../../app/_server/intake/accept-webhook';
 import { seedDemoWorkspace, type DemoWorkspace } from '../../app/_server/demo/seed-demo-workspace';
 import { callerFor, insertUser } from '../support/app-context';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startIntakeServer, type IntakeServer } from '../support/intake-server';
 import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../support/temporal';
+import { startScenarioDemoCrm } from '../support/demo-crm';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 
@@ -46,7 +45,7 @@ let helpdesk: DemoHelpdesk;
 let temporal: TestWorkflowEnvironment;
 let worker: Worker;
 let workerRun: Promise<void>;
-let intake: http.Server;
+let intake: IntakeServer;
 let crmSql: postgres.Sql;
 let helpdeskSql: postgres.Sql;
 let user: { id: string; email: string; name: string };
@@ -59,38 +58,16 @@ beforeAll(async () => {
   database = await createTestDatabase();
   demoDbs = await createDemoDatabases();
   handle = openDb(database.url, { max: 8 });
-  crm = await startDemoCrm({
-    databaseUrl: demoDbs.crmUrl,
-    port: 0,
-    apiKeys: new Map([[SYNC_KEY, 'svc-sync'], [ALICE_KEY, 'alice']]),
-    webhooks: { retryBaseMs: 100, pollMs: 50 },
-    log: () => {},
-  });
+  crm = await startScenarioDemoCrm(demoDbs.crmUrl, { syncKey: SYNC_KEY, aliceKey: ALICE_KEY });
   helpdesk = await startDemoHelpdesk({ databaseUrl: demoDbs.helpdeskUrl, port: 0, log: () => {} });
   crmSql = postgres(demoDbs.crmUrl, { max: 2, onnotice: () => {} });
   helpdeskSql = postgres(demoDbs.helpdeskUrl, { max: 2, onnotice: () => {} });
   // Stands in for the web app's /api/hooks/[token] route (the same acceptWebhook call, minus Next.js).
-  intake = http.createServer((req, res) => {
-    const chunks: Buffer[] = [];
-    req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const token = /^\/api\/hooks\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
-      const header = (name: string) => {
-        const value = req.headers[name.toLowerCase()];
-        return typeof value === 'string' ? value : null;
-      };
-      acceptWebhook(handle.db, { token, body: Buffer.concat(chunks).toString('utf8'), idempotencyKey: header('idempotency-key'), header }).then(
-        (outcome) => res.writeHead(outcome.kind === 'accepted' ? 202 : outcome.status, { 'content-type': 'application/json' }).end(JSON.stringify(outcome)),
-        () => res.writeHead(500).end(),
-      );
-    });
-  });
-  await new Promise<void>((r) => intake.listen(0, '127.0.0.1', r));
+  intake = await startIntakeServer(handle.db);
   temporal = await createTestWorkflowEnvironment();
   process.env.SYNCLINE_TASK_QUEUE = taskQueue;
   user = await insertUser(handle.db, 'Dana Admin');
-  const appUrl = `http://127.0.0.1:${(intake.address() as AddressInfo).port}`;
-  seeded = (await seedDemoWorkspace(handle.db, { userId: user.id }, { crmUrl: crm.url, crmApiKey: SYNC_KEY, helpdeskDatabaseUrl: demoDbs.helpdeskUrl, appUrl }))!;
+  seeded = (await seedDemoWorkspace(handle.db, { userId: user.id }, { crmUrl: crm.url, crmApiKey: SYNC_KEY, helpdeskDatabaseUrl: demoDbs.helpdeskUrl, appUrl: intake.url }))!;
   // The test polls by hand, so the schedule's own ticks do not race with it.
   await temporal.client.schedule.getHandle(flowScheduleId(seeded.flows!.helpdeskToCrm)).pause('the test polls by hand');
   activities = createActivities({ db: handle.db });
@@ -109,7 +86,7 @@ afterAll(async () => {
   await helpdeskSql?.end();
   await crm?.stop();
   await helpdesk?.stop();
-  await new Promise((r) => intake?.close(r));
+  await intake?.stop();
   await temporal?.teardown();
   await closeAllPools();
   await handle?.close();
