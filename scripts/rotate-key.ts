@@ -14,8 +14,8 @@ import { chmod, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { openDb } from '../db/client';
 import { dataRoot, resolveDatabase } from '../db/embedded';
-import { reencryptAllSecrets } from '../app/_server/connections/rotate';
-import { generateKeyBase64, parseKey, type KeyRing } from '../app/_server/connections/secret-box';
+import { reencryptAllSecrets } from '../domain/connections/rotate';
+import { generateKeyBase64, parseKey, type KeyRing } from '../domain/connections/secret-box';
 
 async function main(): Promise<void> {
   const keyFile = path.join(dataRoot(), 'encryption.key');

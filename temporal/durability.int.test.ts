@@ -4,7 +4,7 @@ import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptWebhook } from '../app/_server/intake/accept-webhook';
+import { acceptWebhook } from '../domain/inbox/accept-webhook';
 import { openDb, type DbHandle } from '../db/client';
 import { externalIds, inboxEvents, runs } from '../db/schema';
 import type { FlowInput } from '../flows-engine/index';
@@ -14,7 +14,7 @@ import { contactIntakeFlow, createPublishedFlow } from '../tests/support/flows';
 import { eventually, startTemporalServer, startWorkerProcess, type ManagedChild } from '../tests/support/processes';
 import { temporalAddress, uniqueTaskQueue } from '../tests/support/temporal';
 import { relayPendingEvents } from './relay/relay';
-import { runWorkflowId } from './shared';
+import { runWorkflowId } from './api/ids';
 
 let database: TestDatabase;
 let handle: DbHandle;

@@ -1,14 +1,14 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
-import { startAlertLoop } from '../app/_server/alerts/alert-loop';
-import { startConnectionHealthChecks } from '../app/_server/connections/test-connection';
-import { errorMessage, logger } from '../app/_server/logger';
-import { startRetentionLoop } from '../app/_server/retention/retention-loop';
+import { startAlertLoop } from './jobs/alert-loop';
+import { startConnectionHealthChecks } from '../domain/connections/test-connection';
+import { errorMessage, logger } from '../domain/platform/logger';
+import { startRetentionLoop } from './jobs/retention-loop';
 import { openDb } from '../db/client';
 import { createActivities } from './activities';
-import { temporalSettings } from './connection-options';
+import { temporalSettings } from './api/connection-options';
 import { startRelayLoop } from './relay/relay-loop';
-import { taskQueue } from './shared';
+import { taskQueue } from './api/ids';
 import { workflowBundle } from './workflow-bundle';
 import { workerSettings } from './worker-settings';
 

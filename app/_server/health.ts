@@ -1,9 +1,9 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
-import { getTemporalClient } from '../../temporal/client';
-import { temporalSettings } from '../../temporal/connection-options';
-import { taskQueue } from '../../temporal/shared';
+import { getTemporalClient } from '../../temporal/api/client';
+import { temporalSettings } from '../../temporal/api/connection-options';
+import { taskQueue } from '../../temporal/api/ids';
 
 export interface HealthReport {
   status: 'ok' | 'degraded';

@@ -17,7 +17,7 @@ import { openDb } from '../../db/client';
 import { ensureDatabase, startEmbeddedPostgres, withDatabase } from '../../db/embedded';
 import { migrateDatabase } from '../../db/migrate';
 import { workspaces } from '../../db/schema';
-import { createExternalIdStore } from '../../temporal/activities/external-id-store';
+import { createExternalIdStore } from '../../domain/connectors/external-id-store';
 import { getFreePort } from '../supervisor/ports';
 
 const ROWS = 1_000_000;

@@ -18,16 +18,16 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { bulkJobCreatedRecords, bulkJobs, connections, externalIds, type BulkJobStatus } from '../../db/schema';
 import { UserError } from '../../flows-engine/index';
-import { isPostgresKind, isRestKind } from '../../app/_server/connections/kinds';
-import { ConnectionMissingError, resolveConnection, type ResolvedConnection } from '../../app/_server/connections/resolve';
-import { BULK_OBJECTS, isBulkObjectKey, type BulkJobInput, type BulkSide, type BulkSideFamily } from '../bulk-objects';
-import type { PollTriggerConfig } from '../trigger-settings';
+import { isPostgresKind, isRestKind } from '../../domain/connections/kinds';
+import { ConnectionMissingError, resolveConnection, type ResolvedConnection } from '../../domain/connections/resolve';
+import { BULK_OBJECTS, isBulkObjectKey, type BulkJobInput, type BulkSide, type BulkSideFamily } from '../../domain/bulk/bulk-objects';
+import type { PollTriggerConfig } from '../../domain/triggers/trigger-settings';
 import { FIELD_MAPS } from './bulk/field-maps';
 import { postgresTarget } from './bulk/postgres-target';
 import type { BulkTarget, TargetRow } from './bulk/target';
-import { sendWithConnection } from './connectors/http-connector';
-import { createExternalIdStore } from './external-id-store';
-import { fetchSourcePage, type SourcePage } from './poll-sources';
+import { sendWithConnection } from '../../domain/connectors/http-connector';
+import { createExternalIdStore } from '../../domain/connectors/external-id-store';
+import { fetchSourcePage, type SourcePage } from '../../domain/triggers/poll-sources';
 
 /** Records per source request (the demo CRM's largest page). */
 const PAGE_SIZE = 500;

@@ -2,7 +2,7 @@ import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { createBulkLoadActivities } from './bulk-load';
-import { createEffectDeps } from './effect-deps';
+import { createEffectDeps } from '../../domain/connectors/effect-deps';
 import { createItemBatchActivities } from './item-batch-activities';
 import { createNodeEffectActivity } from './node-effect';
 import { createRunRecords } from './run-records';

@@ -1,5 +1,5 @@
 import type { Db } from '../../db/client';
-import { loadItemBatch, type Ports, type TriggerBatch } from '../item-batches';
+import { loadItemBatch, type Ports, type TriggerBatch } from '../../domain/runs/item-batches';
 
 /**
  * The workflow's side of item data by reference: it resolves a reference when it needs the items

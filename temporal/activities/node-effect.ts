@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { describeError, type EffectRequest, type Item } from '../../flows-engine/index';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { runNodeEffect } from '../../nodes/effects';
-import { ITEM_BATCH_REFERENCE_BYTES, loadItemBatch, loadNodeOutput, saveNodeOutput, serializedBytes, type Ports } from '../item-batches';
+import { ITEM_BATCH_REFERENCE_BYTES, loadItemBatch, loadNodeOutput, saveNodeOutput, serializedBytes, type Ports } from '../../domain/runs/item-batches';
 import { recordingTouchedRecords, saveTouchedRecords } from './record-lineage';
 
 export interface NodeEffectRequest extends EffectRequest {

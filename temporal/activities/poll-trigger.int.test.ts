@@ -7,8 +7,8 @@ import { and, asc, eq, sql } from 'drizzle-orm';
 import { fileURLToPath } from 'node:url';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createConnection } from '../../app/_server/connections/connection-service';
-import { closeAllPools } from '../../app/_server/connections/postgres-pool';
+import { createConnection } from '../../domain/connections/connection-service';
+import { closeAllPools } from '../../domain/connections/postgres-pool';
 import { archiveOrDeleteFlow } from '../../app/_server/flows/flow-lifecycle';
 import { newWebhookToken, publishFlow, setFlowStatus } from '../../app/_server/flows/flow-service';
 import { openDb, type DbHandle } from '../../db/client';
@@ -21,9 +21,9 @@ import { callerFor, insertUser, insertWorkspace } from '../../tests/support/app-
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { createTestWorkflowEnvironment, uniqueTaskQueue } from '../../tests/support/temporal';
 import { relayPendingEvents } from '../relay/relay';
-import { flowScheduleId, runWorkflowId } from '../shared';
+import { flowScheduleId, runWorkflowId } from '../api/ids';
 import { createActivities } from './index';
-import { readPollCursor } from '../poll-cursor';
+import { readPollCursor } from '../../domain/triggers/poll-cursor';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 

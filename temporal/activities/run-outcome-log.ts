@@ -5,8 +5,8 @@
  * failed, so alert rules are evaluated at once instead of at the next interval.
  */
 import { sql } from 'drizzle-orm';
-import { ALERTS_CHANNEL } from '../../app/_server/alerts/alert-loop';
-import { logger } from '../../app/_server/logger';
+import { ALERTS_CHANNEL } from '../jobs/alert-loop';
+import { logger } from '../../domain/platform/logger';
 import type { Db } from '../../db/client';
 import type { RunRecordListener } from './run-records';
 

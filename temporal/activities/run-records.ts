@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { runs, runSteps, type RunError } from '../../db/schema';
 import type { NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
-import { INBOX_CHANNEL } from '../shared';
+import { INBOX_CHANNEL } from '../api/ids';
 import { applyItemDataPolicy } from './item-data-policy';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */

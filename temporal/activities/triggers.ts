@@ -10,12 +10,12 @@ import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { externalIds, flows, flowVersions, inboxEvents, pollCursors } from '../../db/schema';
 import { UserError } from '../../flows-engine/index';
-import { ConnectionMissingError, resolveConnection } from '../../app/_server/connections/resolve';
-import { INBOX_CHANNEL } from '../shared';
-import { timedTriggerOf, TriggerConfigError, type PollTriggerConfig } from '../trigger-settings';
-import { microsToIso, readPollCursor, type PollCursor } from '../poll-cursor';
-import { fetchSourceKeys, fetchSourcePage, type ChangedRecord } from './poll-sources';
-import type { ResolvedConnection } from '../../app/_server/connections/resolve';
+import { ConnectionMissingError, resolveConnection } from '../../domain/connections/resolve';
+import { INBOX_CHANNEL } from '../api/ids';
+import { timedTriggerOf, TriggerConfigError, type PollTriggerConfig } from '../../domain/triggers/trigger-settings';
+import { microsToIso, readPollCursor, type PollCursor } from '../../domain/triggers/poll-cursor';
+import { fetchSourceKeys, fetchSourcePage, type ChangedRecord } from '../../domain/triggers/poll-sources';
+import type { ResolvedConnection } from '../../domain/connections/resolve';
 
 /** Pages one tick reads at most; the next tick continues from the cursor. */
 export const MAX_PAGES_PER_TICK = 50;

@@ -1,15 +1,15 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
-import { loadIntegrationIdentities } from '../../app/_server/connections/usage';
-import { errorMessage, logger } from '../../app/_server/logger';
+import { loadIntegrationIdentities } from '../../domain/connections/usage';
+import { errorMessage, logger } from '../../domain/platform/logger';
 import type { Db } from '../../db/client';
 import { flows, flowVersions, inboxEvents, runRetries, runs } from '../../db/schema';
 import { FlowSchema, type Flow } from '../../flows-engine/index';
-import { ITEM_BATCH_REFERENCE_BYTES, saveTriggerBatch, serializedBytes } from '../item-batches';
+import { ITEM_BATCH_REFERENCE_BYTES, saveTriggerBatch, serializedBytes } from '../../domain/runs/item-batches';
 import type { RunFlowInput } from '../run-input';
-import { RETRY_SOURCE, runWorkflowId, taskQueue } from '../shared';
-import { itemsFromPayload } from './trigger-items';
+import { RETRY_SOURCE, runWorkflowId, taskQueue } from '../api/ids';
+import { itemsFromPayload } from '../../domain/triggers/trigger-items';
 
 const START_DEADLINE_MS = 5000;
 const log = logger.child({ component: 'relay' });

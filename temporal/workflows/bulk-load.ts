@@ -8,7 +8,7 @@
  */
 import { ActivityFailure, ApplicationFailure, CancellationScope, continueAsNew, isCancellation, proxyActivities } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { BulkJobInput } from '../bulk-objects';
+import type { BulkJobInput } from '../../domain/bulk/bulk-objects';
 
 const { loadSlice, rollbackSlice } = proxyActivities<Activities>({
   startToCloseTimeout: '10 minutes',

@@ -7,7 +7,7 @@ import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { acceptWebhook } from '../../app/_server/intake/accept-webhook';
+import { acceptWebhook } from '../../domain/inbox/accept-webhook';
 import { setFlowStatus } from '../../app/_server/flows/flow-service';
 import { openDb, type DbHandle } from '../../db/client';
 import { externalIds, inboxEvents, runs, runSteps } from '../../db/schema';
@@ -19,11 +19,11 @@ import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flow
 import { createTestWorkflowEnvironment, uniqueTaskQueue } from '../../tests/support/temporal';
 import { createActivities } from '../activities';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../workflow-bundle';
-import { createEffectDeps } from '../activities/effect-deps';
+import { createEffectDeps } from '../../domain/connectors/effect-deps';
 import { relayPendingEvents } from '../relay/relay';
 import { startRelayLoop } from '../relay/relay-loop';
 import { eventually } from '../../tests/support/processes';
-import { runWorkflowId } from '../shared';
+import { runWorkflowId } from '../api/ids';
 
 let database: TestDatabase;
 let handle: DbHandle;

@@ -23,7 +23,7 @@ import { createTestWorkflowEnvironment, uniqueTaskQueue } from '../../tests/supp
 import { createActivities } from '../activities';
 import { WORKFLOW_BUNDLE_OPTIONS } from '../workflow-bundle';
 import { relayPendingEvents } from '../relay/relay';
-import { flowScheduleId, runWorkflowId } from '../shared';
+import { flowScheduleId, runWorkflowId } from '../api/ids';
 
 let database: TestDatabase;
 let handle: DbHandle;

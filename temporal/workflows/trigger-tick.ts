@@ -5,7 +5,7 @@
  */
 import { proxyActivities, workflowInfo } from '@temporalio/workflow';
 import type { Activities } from '../activities';
-import type { TriggerTickInput } from '../shared';
+import type { TriggerTickInput } from '../api/ids';
 
 const { recordScheduleTick } = proxyActivities<Activities>({
   startToCloseTimeout: '30 seconds',

@@ -4,7 +4,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { flows, runs, users, workspaces } from '../../db/schema';
-import { runWorkflowId } from '../../temporal/shared';
+import { runWorkflowId } from '../../temporal/api/ids';
 import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';

@@ -20,16 +20,16 @@ import { startDemoHelpdesk, type DemoHelpdesk } from '../../examples/demo-helpde
 import { createDemoDatabases } from '../../examples/shared/test-databases';
 import { createActivities } from '../../temporal/activities';
 import { relayPendingEvents } from '../../temporal/relay/relay';
-import { runWorkflowId } from '../../temporal/shared';
+import { runWorkflowId } from '../../temporal/api/ids';
 import { callerFor, insertUser } from '../support/app-context';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { startIntakeServer, type IntakeServer } from '../support/intake-server';
 import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../support/temporal';
 import { startScenarioDemoCrm } from '../support/demo-crm';
-import { closeAllPools } from '../../app/_server/connections/postgres-pool';
-import { connectionInfos } from '../../app/_server/connections/usage';
-import { testConnection } from '../../app/_server/connections/test-connection';
-import { acceptWebhook } from '../../app/_server/intake/accept-webhook';
+import { closeAllPools } from '../../domain/connections/postgres-pool';
+import { connectionInfos } from '../../domain/connections/usage';
+import { testConnection } from '../../domain/connections/test-connection';
+import { acceptWebhook } from '../../domain/inbox/accept-webhook';
 import { DEMO_WORKSPACE_NAME, seedDemoWorkspace, type DemoEnv, type DemoWorkspace } from '../../app/_server/demo/seed-demo-workspace';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');

@@ -14,9 +14,9 @@ import { migrateDatabase } from '../../db/migrate';
 import { memberships, workspaces } from '../../db/schema';
 import { getFreePort } from '../../scripts/supervisor/ports';
 import { ensureSecrets } from '../../scripts/supervisor/secrets';
-import { createConnection } from '../../app/_server/connections/connection-service';
-import { resolveConnection } from '../../app/_server/connections/resolve';
-import { keyRingFromEnv } from '../../app/_server/connections/secret-box';
+import { createConnection } from '../../domain/connections/connection-service';
+import { resolveConnection } from '../../domain/connections/resolve';
+import { keyRingFromEnv } from '../../domain/connections/secret-box';
 import { insertUser, insertWorkspace } from '../support/app-context';
 
 const saved = { ...process.env };

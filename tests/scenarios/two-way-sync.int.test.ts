@@ -19,8 +19,8 @@ import { startDemoHelpdesk, type DemoHelpdesk } from '../../examples/demo-helpde
 import { createDemoDatabases } from '../../examples/shared/test-databases';
 import { createActivities } from '../../temporal/activities';
 import { relayPendingEvents } from '../../temporal/relay/relay';
-import { flowScheduleId, runWorkflowId } from '../../temporal/shared';
-import { closeAllPools } from '../../app/_server/connections/postgres-pool';
+import { flowScheduleId, runWorkflowId } from '../../temporal/api/ids';
+import { closeAllPools } from '../../domain/connections/postgres-pool';
 import { seedDemoWorkspace, type DemoWorkspace } from '../../app/_server/demo/seed-demo-workspace';
 import { callerFor, insertUser } from '../support/app-context';
 import { createTestDatabase, type TestDatabase } from '../support/database';

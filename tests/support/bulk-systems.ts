@@ -11,7 +11,7 @@ import postgres from 'postgres';
 import { openDb, type DbHandle } from '../../db/client';
 import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
 import { createDemoDatabases } from '../../examples/shared/test-databases';
-import { closeAllPools } from '../../app/_server/connections/postgres-pool';
+import { closeAllPools } from '../../domain/connections/postgres-pool';
 import { createTestDatabase, type TestDatabase } from './database';
 import { createTestWorkflowEnvironment, temporalAddress } from './temporal';
 

@@ -5,7 +5,7 @@
  */
 import postgres from 'postgres';
 import type { Db } from '../../db/client';
-import { createConnection } from '../../app/_server/connections/connection-service';
+import { createConnection } from '../../domain/connections/connection-service';
 import { insertUser, insertWorkspace } from './app-context';
 
 /** `count` contacts with ids `c-000001`…, emails `person<n>@example.com` and one modifiedAt each. */

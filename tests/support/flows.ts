@@ -1,6 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
-import { createConnection } from '../../app/_server/connections/connection-service';
+import { createConnection } from '../../domain/connections/connection-service';
 import type { Db } from '../../db/client';
 import { connections, flows } from '../../db/schema';
 import { newWebhookToken, publishFlow, setFlowStatus } from '../../app/_server/flows/flow-service';

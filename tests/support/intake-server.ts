@@ -8,7 +8,7 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../../db/client';
-import { acceptWebhook } from '../../app/_server/intake/accept-webhook';
+import { acceptWebhook } from '../../domain/inbox/accept-webhook';
 
 export interface IntakeServer {
   url: string;

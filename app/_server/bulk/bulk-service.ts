@@ -10,10 +10,10 @@ import { and, desc, eq, inArray, sql } from 'drizzle-orm';
 import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/client';
 import { auditLog, bulkJobCreatedRecords, bulkJobs, connections, flows, flowVersions, type BulkJobStatus } from '../../../db/schema';
-import { BULK_OBJECTS, bulkLoadWorkflowId, bulkRollbackWorkflowId, isBulkObjectKey, type BulkJobInput, type BulkObjectKey } from '../../../temporal/bulk-objects';
-import { taskQueue } from '../../../temporal/shared';
-import { isPostgresKind, isRestKind } from '../connections/kinds';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import { BULK_OBJECTS, bulkLoadWorkflowId, bulkRollbackWorkflowId, isBulkObjectKey, type BulkJobInput, type BulkObjectKey } from '../../../domain/bulk/bulk-objects';
+import { taskQueue } from '../../../temporal/api/ids';
+import { isPostgresKind, isRestKind } from '../../../domain/connections/kinds';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 
 const START_DEADLINE_MS = 5000;
 const UNFINISHED: BulkJobStatus[] = ['running', 'paused', 'rolling-back'];

@@ -11,8 +11,8 @@ import type { Db } from '../../../db/client';
 import { auditLog, connections, flows, memberships, workspaces } from '../../../db/schema';
 import crmToHelpdeskDoc from '../../../examples/flows/crm-to-helpdesk-contacts.flow.json';
 import helpdeskToCrmDoc from '../../../examples/flows/helpdesk-to-crm-phone-tier.flow.json';
-import { createConnection } from '../connections/connection-service';
-import { resolveConnection } from '../connections/resolve';
+import { createConnection } from '../../../domain/connections/connection-service';
+import { resolveConnection } from '../../../domain/connections/resolve';
 import { importFlowDoc } from '../flows/flow-lifecycle';
 import { publishFlow, setFlowStatus, type Actor } from '../flows/flow-service';
 

@@ -7,7 +7,7 @@ import { exportFlow, FlowSchema, hasErrors, importFlow, type Flow, type FlowExpo
 import { nodeRegistry } from '../../../nodes/registry';
 import type { Db } from '../../../db/client';
 import { auditLog, flows, runs } from '../../../db/schema';
-import { InvalidInputError } from '../errors';
+import { InvalidInputError } from '../../../domain/platform/errors';
 import { activeGraph, emptyFlow, getFlowRow, newWebhookToken, saveDraft, syncSchedule, type Actor, type ScheduleDeps } from './flow-service';
 import { workspaceConnections } from './connection-lookup';
 import { versionGraph } from './flow-queries';

@@ -6,7 +6,7 @@ import { FlowSchema, type Flow } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
 import type { Db } from '../../../db/client';
 import { flows, flowVersions, runs, users } from '../../../db/schema';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../../domain/platform/errors';
 import { diffFlows, type FlowDiff } from './flow-diff';
 import { getFlowRow } from './flow-service';
 

@@ -2,14 +2,14 @@ import { randomBytes } from 'node:crypto';
 import { and, desc, eq, isNull, sql } from 'drizzle-orm';
 import { FLOW_SCHEMA_VERSION, hasErrors, validateDraft, validateForPublish, type Flow, type Issue } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
-import { connectionInfos } from '../connections/usage';
+import { connectionInfos } from '../../../domain/connections/usage';
 import type { Db } from '../../../db/client';
 import { auditLog, flows, flowVersions } from '../../../db/schema';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 import type { Client } from '@temporalio/client';
-import { getTemporalClient } from '../../../temporal/client';
-import { deleteFlowSchedule, upsertFlowSchedule } from '../../../temporal/trigger-schedules';
-import { timedTriggerOf, TriggerConfigError, type TimedTrigger } from '../../../temporal/trigger-settings';
+import { getTemporalClient } from '../../../temporal/api/client';
+import { deleteFlowSchedule, upsertFlowSchedule } from '../../../temporal/api/schedules';
+import { timedTriggerOf, TriggerConfigError, type TimedTrigger } from '../../../domain/triggers/trigger-settings';
 
 /** Who is acting, in which workspace: every function here is scoped by it. */
 export interface Actor {

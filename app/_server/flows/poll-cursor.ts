@@ -5,9 +5,9 @@
 import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { auditLog, flowVersions, pollCursors } from '../../../db/schema';
-import { readPollCursor } from '../../../temporal/poll-cursor';
-import { timedTriggerOf } from '../../../temporal/trigger-settings';
-import { InvalidInputError } from '../errors';
+import { readPollCursor } from '../../../domain/triggers/poll-cursor';
+import { timedTriggerOf } from '../../../domain/triggers/trigger-settings';
+import { InvalidInputError } from '../../../domain/platform/errors';
 import { getFlowRow, latestVersion, type Actor } from './flow-service';
 
 async function pollNodeId(db: Db, workspaceId: string, flowId: string): Promise<string> {

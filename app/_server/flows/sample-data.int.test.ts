@@ -8,12 +8,12 @@ import { auditLog, flowVersions, inboxEvents, runs } from '../../../db/schema';
 import { DEFAULT_INTEGRATION_KEY } from '../../../examples/demo-crm/auth';
 import { startDemoCrm, type DemoCrm } from '../../../examples/demo-crm/service';
 import { createDemoDatabases } from '../../../examples/shared/test-databases';
-import { readPollCursor } from '../../../temporal/poll-cursor';
+import { readPollCursor } from '../../../domain/triggers/poll-cursor';
 import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { contactIntakeFlow, ensureTestConnection } from '../../../tests/support/flows';
-import { createConnection } from '../connections/connection-service';
-import { closeAllPools } from '../connections/postgres-pool';
+import { createConnection } from '../../../domain/connections/connection-service';
+import { closeAllPools } from '../../../domain/connections/postgres-pool';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 

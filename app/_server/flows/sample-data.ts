@@ -12,12 +12,12 @@ import type { Db } from '../../../db/client';
 import { auditLog, inboxEvents, runs } from '../../../db/schema';
 import { TransientError, UserError } from '../../../flows-engine/index';
 // eslint-disable-next-line no-restricted-imports -- the worker's source reader, reused read-only for samples (see above)
-import { fetchSourcePage } from '../../../temporal/activities/poll-sources';
-import { readPollCursor } from '../../../temporal/poll-cursor';
-import { itemsFromPayload } from '../../../temporal/relay/trigger-items';
-import { timedTriggerOf, TriggerConfigError } from '../../../temporal/trigger-settings';
-import { ConnectionMissingError, resolveConnection } from '../connections/resolve';
-import { InvalidInputError, NotFoundError } from '../errors';
+import { fetchSourcePage } from '../../../domain/triggers/poll-sources';
+import { readPollCursor } from '../../../domain/triggers/poll-cursor';
+import { itemsFromPayload } from '../../../domain/triggers/trigger-items';
+import { timedTriggerOf, TriggerConfigError } from '../../../domain/triggers/trigger-settings';
+import { ConnectionMissingError, resolveConnection } from '../../../domain/connections/resolve';
+import { InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 import { getFlowRow, type Actor } from './flow-service';
 
 /** Items a sample keeps at most. */

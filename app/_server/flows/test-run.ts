@@ -16,10 +16,10 @@ import {
 import { dryRunResponders } from '../../../nodes/dry-run-responders';
 import { nodeRegistry } from '../../../nodes/registry';
 import type { Db } from '../../../db/client';
-import { InvalidInputError } from '../errors';
+import { InvalidInputError } from '../../../domain/platform/errors';
 import { workspaceConnections } from './connection-lookup';
 import { getFlowRow, type Actor } from './flow-service';
-import { realEffectRunner } from './real-effects';
+import { realEffectRunner } from '../../../domain/connectors/real-effects';
 
 export const TestRunInputSchema = z.object({
   flowId: z.uuid(),

@@ -7,7 +7,7 @@
 import { and, asc, count, desc, eq, inArray, or, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { auditLog, connections, externalIds } from '../../../db/schema';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 import { parseCsv, toCsv, type CsvError } from './csv';
 
 interface Actor {

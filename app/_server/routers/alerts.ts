@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { AlertRuleFieldsSchema, CreateAlertChannelSchema, IdSchema, UpdateAlertChannelSchema, UpdateAlertRuleSchema } from '../alerts/alert-schemas';
+import { AlertRuleFieldsSchema, CreateAlertChannelSchema, IdSchema, UpdateAlertChannelSchema, UpdateAlertRuleSchema } from '../../../domain/alerts/alert-schemas';
 import {
   createAlertChannel,
   createAlertRule,
@@ -10,8 +10,8 @@ import {
   listIncidents,
   updateAlertChannel,
   updateAlertRule,
-} from '../alerts/alert-service';
-import { listNotifications, markNotificationsRead } from '../alerts/notifications';
+} from '../../../domain/alerts/alert-service';
+import { listNotifications, markNotificationsRead } from '../../../domain/alerts/notifications';
 import { analystProcedure, router, viewerProcedure } from '../trpc/procedures';
 
 const actorOf = (ctx: { workspace: { id: string; role: 'viewer' | 'analyst' | 'admin' }; user: { id: string } }) => ({

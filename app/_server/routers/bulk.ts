@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { getTemporalClient } from '../../../temporal/client';
+import { getTemporalClient } from '../../../temporal/api/client';
 import { cancelLoad, listJobs, loadOptions, pauseLoad, resumeLoad, resyncWorkspace, rollback, rollbackPreview, startLoad } from '../bulk/bulk-service';
 import { analystProcedure, router, viewerProcedure } from '../trpc/procedures';
 

@@ -7,10 +7,10 @@ import {
   retireConnection,
   rotateConnectionSecret,
   updateConnection,
-} from '../connections/connection-service';
-import { ConnectionIdSchema, CreateConnectionSchema, RotateSecretSchema, UpdateConnectionSchema } from '../connections/schemas';
-import { testConnection } from '../connections/test-connection';
-import { flowsUsingConnection } from '../connections/usage';
+} from '../../../domain/connections/connection-service';
+import { ConnectionIdSchema, CreateConnectionSchema, RotateSecretSchema, UpdateConnectionSchema } from '../../../domain/connections/schemas';
+import { testConnection } from '../../../domain/connections/test-connection';
+import { flowsUsingConnection } from '../../../domain/connections/usage';
 
 const actorOf = (ctx: { workspace: { id: string }; user: { id: string } }) => ({ workspaceId: ctx.workspace.id, userId: ctx.user.id });
 

@@ -3,7 +3,7 @@ import { z } from 'zod';
 import type { Db } from '../../../db/client';
 import { auditLog, memberships, ROLES, users } from '../../../db/schema';
 import { getAuth } from '../auth';
-import { ConflictError, NotFoundError } from '../errors';
+import { ConflictError, NotFoundError } from '../../../domain/platform/errors';
 import { adminProcedure, router, viewerProcedure } from '../trpc/procedures';
 
 const RoleSchema = z.enum(ROLES);

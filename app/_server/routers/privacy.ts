@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { anonymiseSubject } from '../privacy/anonymise-subject';
+import { anonymiseSubject } from '../../../domain/privacy/anonymise-subject';
 import { adminProcedure, router } from '../trpc/procedures';
 
 /** GDPR requests, for admins: erase a person from the synced systems and from Syncline. */

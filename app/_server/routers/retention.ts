@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { FlowItemDataSchema, RetentionSchema, getFlowItemData, getRetention, setFlowItemData, setRetention } from '../retention/retention-settings';
+import { FlowItemDataSchema, RetentionSchema, getFlowItemData, getRetention, setFlowItemData, setRetention } from '../../../domain/retention/retention-settings';
 import { adminProcedure, analystProcedure, router, viewerProcedure } from '../trpc/procedures';
 
 /** How long run data is kept (admins decide) and which flows keep no item data at all (analysts decide, per flow). */

@@ -12,7 +12,7 @@ import { listRuns } from '../runs/run-queries';
 // eslint-disable-next-line no-restricted-imports -- test only: retries must be shown to run to success on a real worker
 import { createActivities } from '../../../temporal/activities';
 import { relayPendingEvents } from '../../../temporal/relay/relay';
-import { runWorkflowId } from '../../../temporal/shared';
+import { runWorkflowId } from '../../../temporal/api/ids';
 import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../../../tests/support/flows';

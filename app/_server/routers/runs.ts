@@ -1,6 +1,6 @@
 import { z } from 'zod';
 import { RUN_STATUSES } from '../../../db/schema';
-import { getTemporalClient } from '../../../temporal/client';
+import { getTemporalClient } from '../../../temporal/api/client';
 import { bulkRetry, countBulkRetry } from '../runs/bulk-retry';
 import { searchRecordLineage } from '../runs/record-lineage';
 import { cancelRun, retryRun } from '../runs/run-actions';

@@ -1,7 +1,7 @@
 import { and, asc, eq } from 'drizzle-orm';
 import { z } from 'zod';
 import { auditLog, memberships, workspaces } from '../../../db/schema';
-import { NotFoundError } from '../errors';
+import { NotFoundError } from '../../../domain/platform/errors';
 import { authedProcedure, router, viewerProcedure } from '../trpc/procedures';
 
 export const WorkspaceNameSchema = z.string().trim().min(1, 'Give the workspace a name.').max(80, 'Keep the name under 80 characters.');

@@ -8,7 +8,7 @@
 import { and, asc, eq, inArray } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { runRetries, runs } from '../../../db/schema';
-import { ConflictError } from '../errors';
+import { ConflictError } from '../../../domain/platform/errors';
 import { planRetry, queueRetries, type Actor } from './run-actions';
 import { listRuns, type RunListFilter } from './run-queries';
 

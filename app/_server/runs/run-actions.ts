@@ -10,9 +10,9 @@ import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { auditLog, flowVersions, inboxEvents, runRetries, runs, runSteps } from '../../../db/schema';
 import { nodeDefinitions } from '../../../nodes/registry';
-import { storedOutputNodes } from '../../../temporal/item-batches';
-import { INBOX_CHANNEL, RETRY_SOURCE, runWorkflowId } from '../../../temporal/shared';
-import { ConflictError, InvalidInputError, NotFoundError } from '../errors';
+import { storedOutputNodes } from '../../../domain/runs/item-batches';
+import { INBOX_CHANNEL, RETRY_SOURCE, runWorkflowId } from '../../../temporal/api/ids';
+import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 import { latestVersion } from './run-queries';
 
 const START_DEADLINE_MS = 5000;

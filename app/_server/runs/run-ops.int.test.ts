@@ -15,15 +15,15 @@ import type { FlowInput } from '../../../flows-engine/index';
 import { createActivities } from '../../../temporal/activities';
 // eslint-disable-next-line no-restricted-imports -- test only: run records are written by the worker's activities
 import { createRunRecords } from '../../../temporal/activities/run-records';
-import { deleteExpiredItemBatches, ITEM_BATCH_REFERENCE_BYTES, loadItemBatch } from '../../../temporal/item-batches';
+import { deleteExpiredItemBatches, ITEM_BATCH_REFERENCE_BYTES, loadItemBatch } from '../../../domain/runs/item-batches';
 import { relayPendingEvents } from '../../../temporal/relay/relay';
-import { runWorkflowId } from '../../../temporal/shared';
+import { runWorkflowId } from '../../../temporal/api/ids';
 import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
 import { createPublishedFlow, ensureTestConnection } from '../../../tests/support/flows';
 import { eventually } from '../../../tests/support/processes';
 import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../../../tests/support/temporal';
-import { acceptWebhook } from '../intake/accept-webhook';
+import { acceptWebhook } from '../../../domain/inbox/accept-webhook';
 
 // The test connection's secrets are sealed and opened in this process.
 process.env.SYNCLINE_ENCRYPTION_KEY = randomBytes(32).toString('base64');

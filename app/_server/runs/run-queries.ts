@@ -7,8 +7,8 @@
 import { and, asc, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { flows, flowVersions, runs, runSteps, type RunStatus } from '../../../db/schema';
-import { temporalSettings } from '../../../temporal/connection-options';
-import { InvalidInputError, NotFoundError } from '../errors';
+import { temporalSettings } from '../../../temporal/api/connection-options';
+import { InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 
 export const RUNS_PAGE_SIZE = 50;
 

@@ -2,7 +2,7 @@
  * Source record -> target fields, per object and direction. Only the fields the source system owns
  * are written (the same split as the sample flows: the CRM owns name and email).
  */
-import type { BulkObjectKey, BulkSideFamily } from '../../bulk-objects';
+import type { BulkObjectKey, BulkSideFamily } from '../../../domain/bulk/bulk-objects';
 
 type FieldMap = (record: Readonly<Record<string, unknown>>) => Record<string, unknown>;
 

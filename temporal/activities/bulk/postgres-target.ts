@@ -7,8 +7,8 @@
  */
 import type postgres from 'postgres';
 import { TransientError, UserError } from '../../../flows-engine/index';
-import { explainPostgresError, poolFor } from '../../../app/_server/connections/postgres-pool';
-import type { ResolvedConnection } from '../../../app/_server/connections/resolve';
+import { explainPostgresError, poolFor } from '../../../domain/connections/postgres-pool';
+import type { ResolvedConnection } from '../../../domain/connections/resolve';
 import type { BulkTarget, TargetRow } from './target';
 
 const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;

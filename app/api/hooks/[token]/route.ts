@@ -1,7 +1,7 @@
 import { getDb } from '../../../../db/client';
-import { acceptWebhook } from '../../../_server/intake/accept-webhook';
-import { readBodyWithLimit } from '../../../_server/intake/read-body';
-import { logger } from '../../../_server/logger';
+import { acceptWebhook } from '../../../../domain/inbox/accept-webhook';
+import { readBodyWithLimit } from '../../../../domain/inbox/read-body';
+import { logger } from '../../../../domain/platform/logger';
 
 export const dynamic = 'force-dynamic';
 

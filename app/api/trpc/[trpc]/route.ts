@@ -1,5 +1,5 @@
 import { fetchRequestHandler } from '@trpc/server/adapters/fetch';
-import { errorMessage, logger } from '../../../_server/logger';
+import { errorMessage, logger } from '../../../../domain/platform/logger';
 import { appRouter } from '../../../_server/routers';
 import { createHttpContext } from '../../../_server/trpc/http-context';
 

@@ -1,0 +1,120 @@
+/**
+ * What each connection kind stores. Settings are non-secret and returned to admins; the secret is
+ * always ONE string (API key, bearer token, basic password, OAuth2 client secret, PostgreSQL URL,
+ * webhook shared secret), encrypted at rest and never returned. The demo kinds reuse the REST and
+ * PostgreSQL shapes: the demo CRM is a REST API, the demo helpdesk a PostgreSQL database.
+ */
+import { z } from 'zod';
+import { CONNECTION_KIND_VALUES, type ConnectionKindValue } from '../../db/schema';
+
+export const ConnectionKindSchema = z.enum(CONNECTION_KIND_VALUES, { error: 'kind: choose REST API, PostgreSQL, webhook or a demo system.' });
+
+export const RestAuthSchema = z.discriminatedUnion(
+  'type',
+  [
+    z.object({ type: z.literal('none') }),
+    z.object({ type: z.literal('apiKey'), headerName: z.string().trim().min(1, 'auth.headerName: enter the header that carries the API key, e.g. X-Api-Key.').regex(/^[A-Za-z0-9-]+$/, 'auth.headerName: letters, digits and dashes only.') }),
+    z.object({ type: z.literal('bearer') }),
+    z.object({ type: z.literal('basic'), username: z.string().min(1, 'auth.username: enter the user name for basic auth.') }),
+    z.object({
+      type: z.literal('oauth2'),
+      tokenUrl: z.url({ error: 'auth.tokenUrl: enter the OAuth2 token endpoint URL (https://…).' }),
+      clientId: z.string().trim().min(1, 'auth.clientId: enter the OAuth2 client id.'),
+      scope: z.string().trim().default(''),
+    }),
+  ],
+  { error: 'auth.type: choose none, apiKey, bearer, basic or oauth2.' },
+);
+export type RestAuth = z.infer<typeof RestAuthSchema>;
+
+export const RestSettingsSchema = z.object({
+  baseUrl: z.url({ protocol: /^https?$/, error: 'baseUrl: enter the API base URL, starting with http:// or https://.' }),
+  auth: RestAuthSchema,
+  /** Path requested by "Test connection", relative to the base URL. */
+  healthPath: z.string().trim().default(''),
+});
+export type RestSettings = z.infer<typeof RestSettingsSchema>;
+
+export const PostgresSettingsSchema = z.object({
+  schema: z
+    .string()
+    .trim()
+    .default('public')
+    .refine((s) => /^[A-Za-z_][A-Za-z0-9_]{0,62}$/.test(s), 'schema: a PostgreSQL schema name (letters, digits, underscore).'),
+});
+export type PostgresSettings = z.infer<typeof PostgresSettingsSchema>;
+
+export const WebhookSettingsSchema = z.object({});
+
+const settingsByKind = {
+  rest: RestSettingsSchema,
+  'demo-crm': RestSettingsSchema,
+  postgres: PostgresSettingsSchema,
+  'demo-helpdesk': PostgresSettingsSchema,
+  webhook: WebhookSettingsSchema,
+} as const satisfies Record<ConnectionKindValue, z.ZodType>;
+
+export type ConnectionSettings = RestSettings | PostgresSettings | Record<string, never>;
+
+export function isRestKind(kind: ConnectionKindValue): kind is 'rest' | 'demo-crm' {
+  return kind === 'rest' || kind === 'demo-crm';
+}
+export function isPostgresKind(kind: ConnectionKindValue): kind is 'postgres' | 'demo-helpdesk' {
+  return kind === 'postgres' || kind === 'demo-helpdesk';
+}
+
+/** Parses settings for a kind; the error names the field. */
+export function parseSettings(kind: ConnectionKindValue, settings: unknown): { ok: true; value: ConnectionSettings } | { ok: false; message: string } {
+  const parsed = settingsByKind[kind].safeParse(settings ?? {});
+  if (parsed.success) return { ok: true, value: parsed.data as ConnectionSettings };
+  const issue = parsed.error.issues[0];
+  const path = issue?.path.join('.') ?? '';
+  const message = issue?.message ?? 'invalid settings';
+  return { ok: false, message: message.includes(':') || !path ? `settings.${message}` : `settings.${path}: ${message}` };
+}
+
+/** Whether a connection of this kind and settings needs a secret at all, and what it is called. */
+export function secretNeed(kind: ConnectionKindValue, settings: ConnectionSettings): { needed: boolean; label: string } {
+  if (isPostgresKind(kind)) return { needed: true, label: 'Database URL' };
+  if (kind === 'webhook') return { needed: true, label: 'Shared HMAC secret' };
+  const auth = (settings as RestSettings).auth;
+  switch (auth.type) {
+    case 'none':
+      return { needed: false, label: 'Secret' };
+    case 'apiKey':
+      return { needed: true, label: 'API key' };
+    case 'bearer':
+      return { needed: true, label: 'Bearer token' };
+    case 'basic':
+      return { needed: true, label: 'Password' };
+    case 'oauth2':
+      return { needed: true, label: 'Client secret' };
+    default: {
+      const never: never = auth;
+      throw new Error(`unknown auth ${String(never)}`);
+    }
+  }
+}
+
+/** Checks a secret's shape for its kind; returns a message naming the field, or null. */
+export function checkSecret(kind: ConnectionKindValue, secret: string): string | null {
+  if (secret.trim().length === 0) return 'secret: enter a value.';
+  if (isPostgresKind(kind)) {
+    try {
+      const url = new URL(secret);
+      if (url.protocol !== 'postgres:' && url.protocol !== 'postgresql:') return 'secret: the database URL must start with postgres:// or postgresql://.';
+    } catch {
+      return 'secret: the database URL is not a URL (postgres://user:password@host:5432/database).';
+    }
+  }
+  if (kind === 'webhook' && secret.length < 16) return 'secret: a webhook shared secret needs at least 16 characters.';
+  return null;
+}
+
+/** A PostgreSQL URL without its password, safe to show (the URL itself is the secret). */
+export function redactDatabaseUrl(url: string): string {
+  const u = new URL(url);
+  u.password = '';
+  u.search = '';
+  return u.toString();
+}

@@ -1,0 +1,51 @@
+/**
+ * Loads a connection with its secret decrypted, for the code that talks to the system (the worker's
+ * activities, "Test connection", health checks). Only ever called server-side; the result must never
+ * be returned to a client, logged, or passed into workflow history.
+ */
+import { and, eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { connections, type ConnectionKindValue } from '../../db/schema';
+import { parseSettings, type ConnectionSettings } from './kinds';
+import { decryptSecret, keyRingFromEnv, type KeyRing } from './secret-box';
+
+export interface ResolvedConnection {
+  readonly id: string;
+  readonly workspaceId: string;
+  readonly name: string;
+  readonly kind: ConnectionKindValue;
+  readonly settings: ConnectionSettings;
+  readonly secret: string | null;
+  readonly allowPrivateNetwork: boolean;
+  /** Changes whenever the secret does: part of cache keys (OAuth2 tokens, database pools). */
+  readonly secretVersion: string;
+}
+
+export class ConnectionMissingError extends Error {}
+
+export async function resolveConnection(
+  db: Db,
+  query: { workspaceId: string; connectionId: string },
+  ring: KeyRing = keyRingFromEnv(),
+): Promise<ResolvedConnection> {
+  const isUuid = /^[0-9a-f-]{36}$/i.test(query.connectionId);
+  const [row] = isUuid
+    ? await db
+        .select()
+        .from(connections)
+        .where(and(eq(connections.id, query.connectionId), eq(connections.workspaceId, query.workspaceId)))
+    : [];
+  if (!row) throw new ConnectionMissingError(`Connection ${query.connectionId} does not exist in this workspace (was it retired?).`);
+  const settings = parseSettings(row.kind, row.config);
+  if (!settings.ok) throw new ConnectionMissingError(`Connection "${row.name}" has invalid settings: ${settings.message}`);
+  return {
+    id: row.id,
+    workspaceId: row.workspaceId,
+    name: row.name,
+    kind: row.kind,
+    settings: settings.value,
+    secret: row.secretCiphertext ? decryptSecret(row.secretCiphertext, ring) : null,
+    allowPrivateNetwork: row.allowPrivateNetwork,
+    secretVersion: `${row.id}:${row.secretUpdatedAt?.getTime() ?? 0}:${row.updatedAt.getTime()}`,
+  };
+}

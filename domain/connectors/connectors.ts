@@ -1,0 +1,53 @@
+/**
+ * The worker's connectors: EffectDeps.records dispatches on the connection's kind (REST API and
+ * demo CRM over HTTP, PostgreSQL and demo helpdesk over SQL); EffectDeps.http sends through a
+ * connection's auth. Secrets are resolved here, inside the activity, by connection id.
+ */
+import { eq } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { connections } from '../../db/schema';
+import { UserError } from '../../flows-engine/index';
+import type { HttpClient, RecordGateway } from '../../nodes/effect-deps';
+import { isPostgresKind, isRestKind } from '../connections/kinds';
+import { createHttpConnector } from './http-connector';
+import { createPostgresGateway, findPostgresIds } from './postgres-gateway';
+import { createRestGateway, findRestIds } from './rest-gateway';
+import { connectionForEffect } from './scope';
+
+/** Finds records by a field's value (GDPR requests: "every record with this email"). */
+export interface RecordFinder {
+  findIds(request: { connectionId: string; objectType: string; field: string; value: string }): Promise<string[]>;
+}
+
+export function createConnectors(db: Db): { records: RecordGateway; http: HttpClient; finder: RecordFinder } {
+  const resolve = (connectionId: string) => connectionForEffect(db, connectionId);
+  const rest = createRestGateway(resolve);
+  const postgres = createPostgresGateway(resolve, async (connectionId) => {
+    const { id } = await resolve(connectionId); // scoped to the run's workspace
+    const [row] = await db.select({ identity: connections.integrationIdentity }).from(connections).where(eq(connections.id, id));
+    return row?.identity || null;
+  });
+  const pick = async (connectionId: string): Promise<RecordGateway> => {
+    const connection = await resolve(connectionId);
+    if (isRestKind(connection.kind)) return rest;
+    if (isPostgresKind(connection.kind)) return postgres;
+    throw new UserError(`Connection “${connection.name}” is an inbound webhook source: records cannot be written to it.`, { field: 'connectionId' });
+  };
+  return {
+    records: {
+      upsertMany: async (request) => (await pick(request.connectionId)).upsertMany(request),
+      deleteMany: async (request) => (await pick(request.connectionId)).deleteMany(request),
+      readMany: async (request) => (await pick(request.connectionId)).readMany(request),
+      anonymiseMany: async (request) => (await pick(request.connectionId)).anonymiseMany(request),
+    },
+    http: createHttpConnector(db),
+    finder: {
+      async findIds({ connectionId, objectType, field, value }) {
+        const connection = await resolve(connectionId);
+        if (isRestKind(connection.kind)) return findRestIds(connection, objectType, field, value);
+        if (isPostgresKind(connection.kind)) return findPostgresIds(connection, objectType, field, value);
+        return [];
+      },
+    },
+  };
+}

@@ -1,0 +1,91 @@
+import { createHmac } from 'node:crypto';
+import { eq } from 'drizzle-orm';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type DbHandle } from '../../db/client';
+import { inboxEvents } from '../../db/schema';
+import { insertUser, insertWorkspace } from '../../tests/support/app-context';
+import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
+import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
+import { createConnection } from '../connections/connection-service';
+import { acceptWebhook } from './accept-webhook';
+
+const SECRET = 'shared-secret-of-the-crm-42';
+let database: TestDatabase;
+let handle: DbHandle;
+let actor: { workspaceId: string; userId: string };
+let signedToken: string;
+let plainToken: string;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = openDb(database.url, { max: 4 });
+  const user = await insertUser(handle.db, 'Intake');
+  actor = { userId: user.id, workspaceId: await insertWorkspace(handle.db, 'Intake', [{ userId: user.id, role: 'admin' }]) };
+  process.env.SYNCLINE_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString('base64');
+  const source = await createConnection(handle.db, actor, {
+    name: 'CRM webhooks',
+    kind: 'webhook',
+    settings: {},
+    secret: SECRET,
+    integrationIdentity: '',
+    owner: '',
+    description: '',
+    scopes: [],
+    credentialExpiresAt: null,
+    allowPrivateNetwork: false,
+  });
+  const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+  const signed = contactIntakeFlow();
+  signed.nodes[0] = {
+    ...signed.nodes[0]!,
+    config: {
+      connectionId: lit(source.id),
+      hmac: lit({ enabled: true, header: 'X-Signature', algorithm: 'sha256' }),
+      idempotencyKeyPath: lit('eventId'),
+    },
+  };
+  signedToken = (await createPublishedFlow(handle.db, actor, signed)).token;
+  plainToken = (await createPublishedFlow(handle.db, actor, contactIntakeFlow())).token;
+});
+
+afterAll(async () => {
+  await handle?.close();
+  await database?.drop();
+});
+
+const sign = (body: string, secret = SECRET) => `sha256=${createHmac('sha256', secret).update(body).digest('hex')}`;
+
+function deliver(token: string, body: string, headers: Record<string, string> = {}) {
+  const lower = Object.fromEntries(Object.entries(headers).map(([k, v]) => [k.toLowerCase(), v]));
+  return acceptWebhook(handle.db, { token, body, idempotencyKey: lower['idempotency-key'] ?? null, header: (name) => lower[name] ?? null });
+}
+
+describe('webhook intake', () => {
+  it('refuses a delivery without a signature, or with a wrong one, and stores nothing', async () => {
+    const body = JSON.stringify({ eventId: 'e0', id: 'c1', email: 'a@example.com' });
+    await expect(deliver(signedToken, body)).resolves.toMatchObject({ kind: 'rejected', status: 401, message: /x-signature.*missing/ });
+    await expect(deliver(signedToken, body, { 'X-Signature': sign(body, 'another-secret-entirely') })).resolves.toMatchObject({
+      kind: 'rejected',
+      status: 401,
+      message: /does not match/,
+    });
+    await expect(deliver(signedToken, body, { 'X-Signature': sign(`${body} `) })).resolves.toMatchObject({ status: 401 });
+    expect(await handle.db.select().from(inboxEvents).where(eq(inboxEvents.dedupeKey, 'event:e0'))).toHaveLength(0);
+  });
+
+  it('accepts a correctly signed delivery, and recognises a repeat of the same event id', async () => {
+    const first = JSON.stringify({ eventId: 'e1', id: 'c1', email: 'a@example.com', attempt: 1 });
+    const retry = JSON.stringify({ eventId: 'e1', id: 'c1', email: 'a@example.com', attempt: 2 });
+    const accepted = await deliver(signedToken, first, { 'X-Signature': sign(first) });
+    expect(accepted).toMatchObject({ kind: 'accepted', duplicate: false });
+    const repeated = await deliver(signedToken, retry, { 'X-Signature': sign(retry) });
+    expect(repeated).toMatchObject({ kind: 'accepted', duplicate: true });
+    if (accepted.kind === 'accepted' && repeated.kind === 'accepted') expect(repeated.eventId).toBe(accepted.eventId);
+  });
+
+  it('explains bad input and unknown addresses without storing anything', async () => {
+    await expect(deliver(plainToken, '{"email": ')).resolves.toMatchObject({ kind: 'rejected', status: 400, message: /not valid JSON/ });
+    await expect(deliver(plainToken, '{"__proto__": {"polluted": true}}')).resolves.toMatchObject({ kind: 'rejected', status: 400, message: /__proto__/ });
+    await expect(deliver('no-such-token', '{}')).resolves.toMatchObject({ kind: 'rejected', status: 404 });
+  });
+});
