@@ -91,8 +91,6 @@ interface NodeDefinitionCommon<T extends string, In extends string, Out extends 
   readonly writesRecords?: boolean;
   /** True when this configured node stops changes made by the integration itself (loop guard). */
   readonly isLoopGuard?: (config: z.output<S>) => boolean;
-  /** Upgrades a config of this version to the next version's shape. */
-  readonly upgrade?: (config: Record<string, unknown>) => Record<string, unknown>;
 }
 
 /** A node whose work is a pure, synchronous function (runs inline in the workflow). */

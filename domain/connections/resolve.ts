@@ -35,7 +35,7 @@ export async function resolveConnection(
         .from(connections)
         .where(and(eq(connections.id, query.connectionId), eq(connections.workspaceId, query.workspaceId)))
     : [];
-  if (!row) throw new ConnectionMissingError(`Connection ${query.connectionId} does not exist in this workspace (was it retired?).`);
+  if (!row) throw new ConnectionMissingError(`Connection ${query.connectionId} not found: it does not exist in this workspace (was it retired?).`);
   const settings = parseSettings(row.kind, row.config);
   if (!settings.ok) throw new ConnectionMissingError(`Connection "${row.name}" has invalid settings: ${settings.message}`);
   return {

@@ -15,6 +15,8 @@ import { authHeaders, oauthStats } from '../connections/rest-auth';
 import { runDueHealthChecks, testConnection } from '../connections/test-connection';
 import { createExternalIdStore } from './external-id-store';
 import { createConnectors } from './connectors';
+import { realEffectRunner } from './real-effects';
+import { NodeSettingsSchema, UserError, type EffectRequest } from '../../flows-engine/index';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 
@@ -139,7 +141,7 @@ describe('REST connections with OAuth2 client credentials', () => {
 
   it('upserts through the REST gateway: create, then update by external id and by natural key', async () => {
     const created = await oauthConnection();
-    const { records: gateway, http } = createConnectors(handle.db);
+    const { records: gateway, http } = createConnectors(handle.db, actor);
     const [a] = await gateway.upsertMany({ connectionId: created.id, objectType: 'contacts', records: [{ fields: { email: 'a@x.test', name: 'A' } }], idempotencyKey: 'r1:n1' });
     expect(a).toMatchObject({ created: true });
     const again = await gateway.upsertMany({
@@ -157,6 +159,28 @@ describe('REST connections with OAuth2 client credentials', () => {
   });
 });
 
+describe('workspace scoping', () => {
+  it("refuses another workspace's connection with “not found”, in effects and in real test runs, and never sends its secret", async () => {
+    const theirs = await oauthConnection(); // belongs to Acme
+    const other = await insertUser(handle.db, 'Olga Outsider');
+    const outsiders = { workspaceId: await insertWorkspace(handle.db, 'Outsiders', [{ userId: other.id, role: 'admin' }]), userId: other.id };
+    const before = oauthStats.tokenRequests;
+    const { records: gateway, http } = createConnectors(handle.db, outsiders);
+    const upsert = gateway.upsertMany({ connectionId: theirs.id, objectType: 'contacts', records: [{ fields: { email: 'x@x.test' } }], idempotencyKey: 'o:1' });
+    await expect(upsert).rejects.toThrow(/not found/);
+    await expect(upsert).rejects.toBeInstanceOf(UserError);
+    await expect(http.request({ connectionId: theirs.id, method: 'GET', url: `${base}/api/contacts/x`, headers: {}, timeoutMs: 1000, idempotencyKey: 'o:2' })).rejects.toThrow(/not found/);
+    const runEffect = realEffectRunner(handle.db, { workspaceId: outsiders.workspaceId, runId: 'test-run-1' });
+    const request: EffectRequest = {
+      nodeId: 'upsert', type: 'sync.upsert-record', typeVersion: 1, settings: NodeSettingsSchema.parse({}),
+      config: { connectionId: theirs.id, objectType: 'contacts', fields: [{ target: 'email', sourcePath: 'email' }] },
+      items: [{ json: { email: 'x@x.test' } }],
+    };
+    await expect(runEffect(request)).rejects.toThrow(/not found/);
+    expect(oauthStats.tokenRequests - before).toBe(0);
+  });
+});
+
 describe('PostgreSQL connections', () => {
   it('upserts, soft-deletes and anonymises rows in the connection schema', async () => {
     const admin = postgres(database.url, { max: 1, onnotice: () => {} });
@@ -166,7 +190,7 @@ describe('PostgreSQL connections', () => {
       name: 'Helpdesk DB', kind: 'demo-helpdesk', integrationIdentity: '', owner: '', description: '', scopes: [],
       credentialExpiresAt: null, allowPrivateNetwork: false, settings: { schema: 'crm' }, secret: database.url,
     });
-    const { records: gateway } = createConnectors(handle.db);
+    const { records: gateway } = createConnectors(handle.db, actor);
     const [a, b] = await gateway.upsertMany({
       connectionId: created.id, objectType: 'contacts', idempotencyKey: 'k',
       records: [{ fields: { email: 'a@x.test', name: 'A' } }, { naturalKey: { field: 'email', value: 'a@x.test' }, fields: { name: 'B' } }],

@@ -1,7 +1,8 @@
 /**
  * The worker's connectors: EffectDeps.records dispatches on the connection's kind (REST API and
  * demo CRM over HTTP, PostgreSQL and demo helpdesk over SQL); EffectDeps.http sends through a
- * connection's auth. Secrets are resolved here, inside the activity, by connection id.
+ * connection's auth. Secrets are resolved here, inside the activity, by connection id, in the workspace
+ * the connectors were created for (always explicit: see scope.ts).
  */
 import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
@@ -19,11 +20,11 @@ export interface RecordFinder {
   findIds(request: { connectionId: string; objectType: string; field: string; value: string }): Promise<string[]>;
 }
 
-export function createConnectors(db: Db): { records: RecordGateway; http: HttpClient; finder: RecordFinder } {
-  const resolve = (connectionId: string) => connectionForEffect(db, connectionId);
+export function createConnectors(db: Db, scope: { workspaceId: string }): { records: RecordGateway; http: HttpClient; finder: RecordFinder } {
+  const resolve = (connectionId: string) => connectionForEffect(db, { workspaceId: scope.workspaceId, connectionId });
   const rest = createRestGateway(resolve);
   const postgres = createPostgresGateway(resolve, async (connectionId) => {
-    const { id } = await resolve(connectionId); // scoped to the run's workspace
+    const { id } = await resolve(connectionId); // scoped to the caller's workspace
     const [row] = await db.select({ identity: connections.integrationIdentity }).from(connections).where(eq(connections.id, id));
     return row?.identity || null;
   });
@@ -40,7 +41,7 @@ export function createConnectors(db: Db): { records: RecordGateway; http: HttpCl
       readMany: async (request) => (await pick(request.connectionId)).readMany(request),
       anonymiseMany: async (request) => (await pick(request.connectionId)).anonymiseMany(request),
     },
-    http: createHttpConnector(db),
+    http: createHttpConnector(db, scope),
     finder: {
       async findIds({ connectionId, objectType, field, value }) {
         const connection = await resolve(connectionId);

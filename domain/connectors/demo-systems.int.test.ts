@@ -50,7 +50,7 @@ describe('the demo systems through connections', () => {
       ...base, name: 'Demo CRM', kind: 'demo-crm', settings: { baseUrl: `${crm.url}/api`, healthPath: 'contacts?limit=1', auth: { type: 'bearer' } }, secret: DEFAULT_INTEGRATION_KEY,
     });
     expect(await testConnection(handle.db, { workspaceId: actor.workspaceId, connectionId: conn.id })).toMatchObject({ ok: true });
-    const { records } = createConnectors(handle.db);
+    const { records } = createConnectors(handle.db, actor);
     const [created] = await records.upsertMany({ connectionId: conn.id, objectType: 'contacts', records: [{ fields: { firstName: 'Ada', email: 'ada@example.com' } }], idempotencyKey: `r-${randomBytes(4).toString('hex')}:n` });
     expect(created).toMatchObject({ created: true, externalId: expect.stringMatching(/[0-9a-f-]{36}/) });
     const [updated] = await records.upsertMany({ connectionId: conn.id, objectType: 'contacts', records: [{ externalId: created!.externalId, fields: { lastName: 'Lovelace' } }], idempotencyKey: 'r2:n' });
@@ -65,7 +65,7 @@ describe('the demo systems through connections', () => {
   it('writes customers to the demo helpdesk database and flags them for deletion', async () => {
     const conn = await createConnection(handle.db, actor, { ...base, name: 'Demo helpdesk', kind: 'demo-helpdesk', settings: { schema: 'public' }, secret: demo.helpdeskUrl });
     expect(await testConnection(handle.db, { workspaceId: actor.workspaceId, connectionId: conn.id })).toMatchObject({ ok: true });
-    const { records } = createConnectors(handle.db);
+    const { records } = createConnectors(handle.db, actor);
     const [created, matched] = await records.upsertMany({
       connectionId: conn.id, objectType: 'customers', idempotencyKey: 'k',
       records: [

@@ -5,13 +5,14 @@ import { createConnectors } from './connectors';
 import { createExternalIdStore } from './external-id-store';
 
 /**
- * The worker's implementation of what node effects depend on: the external-ID store on
- * PostgreSQL, and record gateways / HTTP through connections (secrets decrypted inside the
- * activity, never in workflow history), and privacy scrubbing of the workspace's stored run
- * samples (app/_server/privacy/scrub-samples.ts, shared with the Anonymise action).
+ * What node effects depend on, for one workspace: the external-ID store on PostgreSQL, record
+ * gateways / HTTP through that workspace's connections (secrets decrypted inside the activity,
+ * never in workflow history), and privacy scrubbing of the workspace's stored run samples
+ * (privacy/scrub-samples.ts, shared with the Anonymise action). Built per run, from the run's own
+ * workspace: a connection id of another workspace is "not found".
  */
-export function createEffectDeps(db: Db): EffectDeps {
-  const connectors = createConnectors(db);
+export function createEffectDeps(db: Db, scope: { workspaceId: string }): EffectDeps {
+  const connectors = createConnectors(db, scope);
   return {
     externalIds: createExternalIdStore(db),
     records: connectors.records,

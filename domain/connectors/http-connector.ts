@@ -57,11 +57,11 @@ export function classify(error: unknown): Error {
   return error as Error;
 }
 
-export function createHttpConnector(db: Db): HttpClient {
+export function createHttpConnector(db: Db, scope: { workspaceId: string }): HttpClient {
   return {
     async request(request) {
       if (request.connectionId) {
-        const connection = await connectionForEffect(db, request.connectionId);
+        const connection = await connectionForEffect(db, { workspaceId: scope.workspaceId, connectionId: request.connectionId });
         return sendWithConnection(connection, request);
       }
       try {

@@ -2,7 +2,7 @@ import { createHmac } from 'node:crypto';
 import { eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
-import { inboxEvents } from '../../db/schema';
+import { flowVersions, flows, inboxEvents } from '../../db/schema';
 import { insertUser, insertWorkspace } from '../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
@@ -87,5 +87,31 @@ describe('webhook intake', () => {
     await expect(deliver(plainToken, '{"email": ')).resolves.toMatchObject({ kind: 'rejected', status: 400, message: /not valid JSON/ });
     await expect(deliver(plainToken, '{"__proto__": {"polluted": true}}')).resolves.toMatchObject({ kind: 'rejected', status: 400, message: /__proto__/ });
     await expect(deliver('no-such-token', '{}')).resolves.toMatchObject({ kind: 'rejected', status: 404 });
+  });
+
+  it('fails closed: a published webhook trigger whose signature setting cannot be read refuses every delivery', async () => {
+    // Publish refuses an expression in a trigger's settings…
+    const draft = contactIntakeFlow();
+    draft.nodes[0] = { ...draft.nodes[0]!, config: { hmac: { kind: 'expr', source: '{ "enabled": false }' } } };
+    await expect(createPublishedFlow(handle.db, actor, draft)).rejects.toThrow(/fixed value, not an expression/);
+    // …and a version that holds one anyway (published before this check) accepts nothing, signed or not.
+    const { flowId, token } = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+    const [flow] = await handle.db.select({ versionId: flows.activeVersionId }).from(flows).where(eq(flows.id, flowId));
+    const [version] = await handle.db.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.id, flow!.versionId!));
+    const graph = version!.graph as { nodes: { config: Record<string, unknown> }[] };
+    graph.nodes[0]!.config = { hmac: { kind: 'expr', source: '{ "enabled": false }' } };
+    await handle.db.update(flowVersions).set({ graph: graph as never }).where(eq(flowVersions.id, flow!.versionId!));
+    const body = JSON.stringify({ id: 'c-x', email: 'x@example.com' });
+    await expect(deliver(token, body)).resolves.toMatchObject({ kind: 'rejected', status: 503, message: /cannot be read.*hmac.*fixed value/ });
+    await expect(deliver(token, body, { 'X-Signature': sign(body) })).resolves.toMatchObject({ kind: 'rejected', status: 503 });
+    expect(await handle.db.select().from(inboxEvents).where(eq(inboxEvents.flowId, flowId))).toHaveLength(0);
+  });
+
+  it('has no live hook for a flow that is not webhook-triggered', async () => {
+    const manual = contactIntakeFlow();
+    manual.nodes[0] = { id: manual.nodes[0]!.id, type: 'core.manual-trigger', typeVersion: 1, label: 'Manual', config: {} };
+    const { flowId, token } = await createPublishedFlow(handle.db, actor, manual);
+    await expect(deliver(token, '{}')).resolves.toMatchObject({ kind: 'rejected', status: 404 });
+    expect(await handle.db.select().from(inboxEvents).where(eq(inboxEvents.flowId, flowId))).toHaveLength(0);
   });
 });

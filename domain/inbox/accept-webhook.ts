@@ -1,13 +1,12 @@
-import 'server-only';
 import { createHash } from 'node:crypto';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { flows, inboxEvents } from '../../db/schema';
+import { flowVersions, flows, inboxEvents } from '../../db/schema';
 import { checkPayload } from '../../flows-engine/index';
 import { INBOX_CHANNEL } from '../../temporal/api/ids';
 import { ConnectionMissingError, resolveConnection } from '../connections/resolve';
 import { signatureMatches } from './verify-signature';
-import { eventIdAt, orderingKeyOf, webhookSettings, type WebhookSettings } from '../triggers/webhook-settings';
+import { eventIdAt, orderingKeyOf, TriggerConfigError, webhookTriggerOf, type WebhookSettings } from '../triggers/trigger-settings';
 
 export type WebhookOutcome =
   | { kind: 'accepted'; eventId: string; duplicate: boolean; flowStatus: 'active' | 'paused' }
@@ -33,7 +32,14 @@ export async function acceptWebhook(
     return { kind: 'rejected', status: 409, message: 'This flow is not active: publish and activate it to accept events.' };
   }
 
-  const settings = await webhookSettings(db, flow.versionId);
+  const settings = await webhookSettingsOf(db, flow.versionId);
+  // Only a published version with a webhook trigger has a live hook.
+  if (settings === null) return { kind: 'rejected', status: 404, message: 'No flow listens at this address.' };
+  // Fail closed: settings that cannot be read never mean "no signature check". The sender retries a
+  // 503, so nothing is lost while the flow is fixed and published again.
+  if (settings instanceof TriggerConfigError) {
+    return { kind: 'rejected', status: 503, message: `This flow's webhook settings cannot be read, so every delivery is refused until it is fixed and published again: ${settings.message}` };
+  }
   if (settings.hmac.enabled) {
     const refused = await checkSignature(db, { workspaceId: flow.workspaceId, settings, body: input.body, header: input.header });
     if (refused) return refused;
@@ -95,4 +101,24 @@ async function checkSignature(
     return { kind: 'rejected', status: 401, message: `The ${hmac.header} signature does not match the body.` };
   }
   return null;
+}
+
+/** Versions are immutable, so their webhook settings are cached for the life of the process. */
+const settingsByVersion = new Map<string, WebhookSettings | TriggerConfigError | null>();
+
+async function webhookSettingsOf(db: Db, versionId: string | null): Promise<WebhookSettings | TriggerConfigError | null> {
+  if (!versionId) return null;
+  const cached = settingsByVersion.get(versionId);
+  if (cached !== undefined) return cached;
+  const [version] = await db.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.id, versionId));
+  let settings: WebhookSettings | TriggerConfigError | null;
+  try {
+    settings = webhookTriggerOf(version?.graph);
+  } catch (error) {
+    if (!(error instanceof TriggerConfigError)) throw error;
+    settings = error;
+  }
+  if (settingsByVersion.size > 1000) settingsByVersion.clear();
+  settingsByVersion.set(versionId, settings);
+  return settings;
 }

@@ -1,8 +1,7 @@
-import { TRPCError } from '@trpc/server';
-
 /**
- * Domain errors thrown by handlers. One middleware maps them to tRPC codes, so
- * handlers never build `TRPCError`s by hand and messages stay user-facing.
+ * Domain errors thrown by handlers. The web app's tRPC middleware maps them to codes
+ * (`app/_server/trpc/error-codes.ts`), so handlers never build `TRPCError`s by hand and messages stay
+ * user-facing; the worker never sees them.
  */
 export class NotFoundError extends Error {
   constructor(what: string) {
@@ -18,12 +17,4 @@ export class InvalidInputError extends Error {
   ) {
     super(message);
   }
-}
-
-export function toTrpcError(error: unknown): unknown {
-  if (error instanceof NotFoundError) return new TRPCError({ code: 'NOT_FOUND', message: error.message, cause: error });
-  if (error instanceof ForbiddenError) return new TRPCError({ code: 'FORBIDDEN', message: error.message, cause: error });
-  if (error instanceof ConflictError) return new TRPCError({ code: 'CONFLICT', message: error.message, cause: error });
-  if (error instanceof InvalidInputError) return new TRPCError({ code: 'BAD_REQUEST', message: error.message, cause: error });
-  return error;
 }

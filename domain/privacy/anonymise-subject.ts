@@ -13,15 +13,12 @@
  * The systems go first: if one is unreachable the request fails before Syncline forgets how to
  * find the person, so trying again finishes the job.
  */
-import 'server-only';
 import { randomUUID } from 'node:crypto';
 import { and, eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditLog, connections, externalIds } from '../../db/schema';
 import { TransientError, UserError } from '../../flows-engine/index';
-// eslint-disable-next-line no-restricted-imports -- server-side only: the worker's connectors reach the systems the person is erased from
 import { createConnectors } from '../connectors/connectors';
-// eslint-disable-next-line no-restricted-imports -- server-side only: the worker's external-ID store (forgetIds)
 import { createExternalIdStore } from '../connectors/external-id-store';
 import { isPostgresKind, isRestKind } from '../connections/kinds';
 import { InvalidInputError } from '../platform/errors';
@@ -65,7 +62,7 @@ export async function anonymiseSubject(db: Db, actor: { workspaceId: string; use
   const subject = input.subject.trim();
   if (!subject) throw new InvalidInputError('subject: enter an email address or a record id.', 'subject');
   const isEmail = subject.includes('@');
-  const { records, finder } = createConnectors(db);
+  const { records, finder } = createConnectors(db, { workspaceId: actor.workspaceId });
   const objects = await syncedObjects(db, actor.workspaceId);
   const byKey = new Map(objects.map((o) => [objectKey(o), o]));
   const located = new Map<string, Set<string>>();

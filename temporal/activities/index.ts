@@ -1,4 +1,3 @@
-import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { createBulkLoadActivities } from './bulk-load';
@@ -11,8 +10,8 @@ import { createTriggerActivities } from './triggers';
 
 export interface ActivityDeps {
   db: Db;
-  /** Defaults to the real implementations on `db`; tests may inject fakes. */
-  effects?: EffectDeps;
+  /** The effects' dependencies for one run's workspace. Defaults to the real ones on `db`; tests may inject fakes. */
+  effects?: (scope: { workspaceId: string }) => EffectDeps;
 }
 
 /**
@@ -25,15 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTriggerActivities(deps.db),
     ...createItemBatchActivities(deps.db),
     ...createBulkLoadActivities(deps.db),
-    runNodeEffect: createNodeEffectActivity(deps.effects ?? createEffectDeps(deps.db), deps.db),
-
-    /** Smoke activity: proves the worker reaches PostgreSQL. */
-    async databaseTime(): Promise<string> {
-      const rows = await deps.db.execute<{ now: string }>(sql`select now()::text as now`);
-      const row = rows[0];
-      if (!row) throw new Error('select now() returned no row');
-      return row.now;
-    },
+    runNodeEffect: createNodeEffectActivity(deps.effects ?? ((scope) => createEffectDeps(deps.db, scope)), deps.db),
   };
 }
 

@@ -50,8 +50,10 @@ export interface NodeEffectFailureDetails {
  * Since step-outputs-v1 (`flowId` set) the output is also stored in `item_batches` (for a retry from
  * the failed step, and as a reference when large) and the records touched go to the lineage.
  */
-export function createNodeEffectActivity(deps: EffectDeps, db: Db) {
+export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string }) => EffectDeps, db: Db) {
   return async function runEffect(request: NodeEffectRequest): Promise<NodeEffectResult> {
+    // The run's own workspace, from the activity input: connections resolve only there.
+    const deps = depsFor({ workspaceId: request.workspaceId });
     const { attempt } = Context.current().info;
     const startedAt = new Date().toISOString();
     try {

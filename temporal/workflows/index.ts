@@ -1,5 +1,4 @@
 // The workflow bundle's entry: every workflow the worker runs is exported here.
 export { runFlowWorkflow } from './run-flow';
-export { smokeWorkflow } from './smoke';
 export { triggerTickWorkflow } from './trigger-tick';
 export { bulkLoadWorkflow, bulkRollbackWorkflow } from './bulk-load';

@@ -9,7 +9,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain
 import type { Client } from '@temporalio/client';
 import { getTemporalClient } from '../../../temporal/api/client';
 import { deleteFlowSchedule, upsertFlowSchedule } from '../../../temporal/api/schedules';
-import { timedTriggerOf, TriggerConfigError, type TimedTrigger } from '../../../domain/triggers/trigger-settings';
+import { timedTriggerOf, TriggerConfigError, triggerSettingsIssues, type TimedTrigger } from '../../../domain/triggers/trigger-settings';
 
 /** Who is acting, in which workspace: every function here is scoped by it. */
 export interface Actor {
@@ -66,7 +66,10 @@ export type PublishOutcome = { published: true; version: number; versionId: stri
 /** Strictly validates the draft and, when it has no errors, freezes it as the next immutable version. */
 export async function publishFlow(db: Db, actor: Actor, input: { flowId: string; note: string }, deps: ScheduleDeps = {}): Promise<PublishOutcome> {
   const flow = await getFlowRow(db, actor.workspaceId, input.flowId);
-  const issues = validateForPublish(flow.draft, nodeRegistry, { connections: await connectionInfos(db, actor.workspaceId) });
+  const issues = [
+    ...validateForPublish(flow.draft, nodeRegistry, { connections: await connectionInfos(db, actor.workspaceId) }),
+    ...triggerSettingsIssues(flow.draft),
+  ];
   if (hasErrors(issues)) return { published: false, issues };
   return db.transaction(async (tx) => {
     // Serialise publishes of one flow so two cannot take the same version number.

@@ -2,7 +2,7 @@ import { TRPCError } from '@trpc/server';
 import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { memberships, type Role } from '../../../db/schema';
-import { toTrpcError } from '../../../domain/platform/errors';
+import { toTrpcError } from './error-codes';
 import type { WorkspaceScope } from './context';
 import { t } from './init';
 
