@@ -24,6 +24,8 @@ const workflowPatterns = [
   pattern(['**/effect', '**/effect.ts', '**/effects', '**/effects.ts'], 'Effects run in activities, not in workflows.'),
   pattern(['@temporalio/worker', '@temporalio/client', '@temporalio/activity'], 'Workflow code imports @temporalio/workflow only.'),
   { group: ['**/activities', '**/activities/**'], allowTypeImports: true, message: 'Import activities with `import type` only.' },
+  { group: ['**/domain', '**/domain/**'], allowTypeImports: true, message: 'Workflows take only types from domain/: its services do I/O, which belongs in activities.' },
+  pattern(['**/app', '**/app/**'], 'Workflows never import the web app.'),
 ];
 
 export default tseslint.config(
@@ -78,16 +80,52 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { ...noBuiltins, patterns: workflowPatterns }] },
   },
   {
+    // The web app is a shell over domain/: its only door into the worker's side is temporal/api/.
+    // (Integration tests under app/ drive a real relay and worker, as the worker does.)
     files: ['app/**/*.{ts,tsx}'],
+    ignores: ['**/*.int.test.ts'],
     rules: {
       'no-restricted-imports': [
         'error',
         {
           patterns: [
-            pattern(['@temporalio/worker', '@temporalio/testing', '@temporalio/workflow'], 'Next.js uses @temporalio/client only; the worker is its own process.'),
-            pattern(['**/effect', '**/effect.ts', '**/effects', '**/effects.ts', '**/temporal/activities', '**/temporal/activities/**'], 'Effects and activities are worker-only.'),
+            pattern(['@temporalio/worker', '@temporalio/testing', '@temporalio/workflow', '@temporalio/activity'], 'Next.js uses @temporalio/client only (through temporal/api/); the worker is its own process.'),
+            pattern(['**/effect', '**/effect.ts', '**/effects', '**/effects.ts'], 'Effects are worker-only: a test run with real effects goes through domain/connectors/real-effects.ts.'),
+            pattern(['**/temporal/**', '!**/temporal/api', '!**/temporal/api/**'], 'The web app reaches the worker side only through temporal/api/; shared services live in domain/.'),
           ],
         },
+      ],
+    },
+  },
+  {
+    // domain/: the services both processes use, free of every framework (STYLE.md section 1).
+    files: ['domain/**/*.ts'],
+    ignores: ['**/*.test.ts'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            pattern(['next', 'next/*', 'react', 'react-dom', '@xyflow/*'], 'domain/ is shared by the web app and the worker: no UI framework.'),
+            pattern(['@trpc/*'], 'domain/ knows no tRPC: throw domain errors (platform/errors.ts); app/_server/trpc maps them.'),
+            pattern(['@temporalio/*'], 'domain/ knows no Temporal: the worker calls it from activities; pass what it needs (workspace, attempt) explicitly.'),
+            pattern(['server-only'], 'domain/ runs in the worker too.'),
+            pattern(['**/app', '**/app/**'], 'domain/ never imports the web app.'),
+            pattern(['**/temporal', '**/temporal/**'], 'domain/ never imports the worker.'),
+            pattern(['**/scripts/**', '**/examples/**', '**/tests/**'], 'domain/ imports db/, flows-engine/ and nodes/ only.'),
+          ],
+        },
+      ],
+    },
+  },
+  {
+    // The worker is a shell over domain/ too, and never reaches into the web app.
+    files: ['temporal/**/*.ts'],
+    ignores: ['**/*.test.ts', 'temporal/workflows/**'],
+    rules: {
+      'no-restricted-imports': [
+        'error',
+        { patterns: [pattern(['**/app', '**/app/**'], 'temporal/ never imports the web app: shared services live in domain/.')] },
       ],
     },
   },

@@ -4,7 +4,7 @@ import { defineConfig } from 'vitest/config';
 
 /**
  * Three projects, all run by `npm test` (`vitest run`):
- *   unit         *.test.ts(x) in flows-engine/, nodes/, app/, db/, temporal/, scripts/ (no infrastructure)
+ *   unit         *.test.ts(x) in flows-engine/, nodes/, app/, db/, domain/, temporal/, scripts/ (no infrastructure)
  *   integration  **\/*.int.test.ts: real PostgreSQL + Temporal dev server from tests/setup/global-setup.ts
  *   e2e          tests/e2e/**\/*.e2e.test.ts: sequential, generous timeouts, same global setup
  * One project: `vitest run --project unit`.
@@ -30,7 +30,7 @@ export default defineConfig({
         test: {
           name: 'unit',
           environment: 'node',
-          include: ['{flows-engine,nodes,app,db,temporal,scripts}/**/*.test.{ts,tsx}'],
+          include: ['{flows-engine,nodes,app,db,domain,temporal,scripts}/**/*.test.{ts,tsx}'],
           exclude: [...ignored, '**/*.int.test.*', '**/*.e2e.test.*'],
           testTimeout: 10_000,
         },

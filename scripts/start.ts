@@ -19,6 +19,7 @@ import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dataRoot, projectRoot, resolveDatabase, type ResolvedDatabase } from '../db/embedded';
+import { parseEnv } from '../domain/platform/env';
 import { findTemporalCli } from './temporal-cli';
 import { demoPlan, demoPortNeeds, prepareDemoDatabases, startDemoSystems, type RunningDemos } from './supervisor/demo-systems';
 import { createLogger, paint, syncline } from './supervisor/logs';
@@ -102,6 +103,7 @@ async function main() {
   const t0 = Date.now();
   const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
   syncline.log(`starting Syncline${dev ? ' (dev mode)' : ''}; data in ${rel(data)}`);
+  parseEnv(process.env); // a bad variable stops everything before anything starts, naming it
   await fs.mkdir(data, { recursive: true });
   await runState.acquire(syncline);
 
@@ -285,7 +287,7 @@ function redact(url: string): string {
 }
 
 main().catch((err: unknown) => {
-  const human = ['SupervisorError', 'EmbeddedPostgresError', 'TemporalCliNotFoundError'];
+  const human = ['SupervisorError', 'EmbeddedPostgresError', 'TemporalCliNotFoundError', 'EnvError'];
   const message = err instanceof Error ? (human.includes(err.name) ? err.message : (err.stack ?? err.message)) : String(err);
   void shutdown(message, 1);
 });

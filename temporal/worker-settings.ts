@@ -1,7 +1,10 @@
 /**
- * The worker's concurrency and shutdown settings, from the environment (documented in the README's
- * configuration table). A bad value stops the worker at start with the variable's name, never later.
+ * The worker's concurrency and shutdown settings, from the validated environment
+ * (`domain/platform/env.ts`, documented in the README's configuration table): a bad value stops the
+ * worker at start with the variable's name, never later.
  */
+import { parseEnv, type Env } from '../domain/platform/env';
+
 export interface WorkerSettings {
   /** Activities (node effects, polls) running at once. */
   maxConcurrentActivityTaskExecutions: number;
@@ -20,28 +23,17 @@ export interface WorkerSettings {
   databasePool: number;
 }
 
-type Env = Record<string, string | undefined>;
-
-function positiveInteger(env: Env, name: string, fallback: number, minimum = 1): number {
-  const raw = env[name]?.trim();
-  if (!raw) return fallback;
-  const value = Number(raw);
-  if (!Number.isInteger(value) || value < minimum) throw new Error(`${name} must be a whole number of at least ${minimum}, not "${raw}".`);
-  return value;
-}
-
-export function workerSettings(env: Env): WorkerSettings {
-  const workflows = positiveInteger(env, 'SYNCLINE_WORKER_WORKFLOWS', 40);
+/** From the validated environment, or from raw variables (validated here: tests, tools). */
+export function workerSettings(source: Env | Record<string, string | undefined>): WorkerSettings {
+  const env = typeof source.SYNCLINE_WORKER_WORKFLOWS === 'number' ? (source as Env) : parseEnv(source as Record<string, string | undefined>);
   return {
-    maxConcurrentActivityTaskExecutions: positiveInteger(env, 'SYNCLINE_WORKER_ACTIVITIES', 100),
-    maxConcurrentLocalActivityExecutions: positiveInteger(env, 'SYNCLINE_WORKER_LOCAL_ACTIVITIES', 100),
-    maxConcurrentWorkflowTaskExecutions: workflows,
-    // The SDK needs two workflow pollers when workflows are cached (sticky and normal queue).
-    maxConcurrentWorkflowTaskPolls: positiveInteger(env, 'SYNCLINE_WORKER_WORKFLOW_POLLERS', 10, 2),
-    maxConcurrentActivityTaskPolls: positiveInteger(env, 'SYNCLINE_WORKER_ACTIVITY_POLLERS', 10),
-    // Bounded (the SDK's default grows with the heap limit, to thousands): caps the worker's memory.
-    maxCachedWorkflows: positiveInteger(env, 'SYNCLINE_WORKER_CACHED_WORKFLOWS', 500, 2),
-    shutdownGraceTimeMs: positiveInteger(env, 'SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS', 20, 0) * 1000,
-    databasePool: positiveInteger(env, 'SYNCLINE_WORKER_DB_POOL', 10),
+    maxConcurrentActivityTaskExecutions: env.SYNCLINE_WORKER_ACTIVITIES,
+    maxConcurrentLocalActivityExecutions: env.SYNCLINE_WORKER_LOCAL_ACTIVITIES,
+    maxConcurrentWorkflowTaskExecutions: env.SYNCLINE_WORKER_WORKFLOWS,
+    maxConcurrentWorkflowTaskPolls: env.SYNCLINE_WORKER_WORKFLOW_POLLERS,
+    maxConcurrentActivityTaskPolls: env.SYNCLINE_WORKER_ACTIVITY_POLLERS,
+    maxCachedWorkflows: env.SYNCLINE_WORKER_CACHED_WORKFLOWS,
+    shutdownGraceTimeMs: env.SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
+    databasePool: env.SYNCLINE_WORKER_DB_POOL,
   };
 }

@@ -1,10 +1,11 @@
 import { Client } from '@temporalio/client';
 import { NativeConnection, Runtime, Worker } from '@temporalio/worker';
 import { startAlertLoop } from './jobs/alert-loop';
-import { startConnectionHealthChecks } from '../domain/connections/test-connection';
+import { startConnectionHealthChecks } from './jobs/connection-health-loop';
 import { errorMessage, logger } from '../domain/platform/logger';
 import { startRetentionLoop } from './jobs/retention-loop';
 import { openDb } from '../db/client';
+import { env } from '../domain/platform/env';
 import { createActivities } from './activities';
 import { temporalSettings } from './api/connection-options';
 import { startRelayLoop } from './relay/relay-loop';
@@ -25,16 +26,17 @@ const lifecycle = logger.child({ component: 'worker' }, { level: 'info' });
  * unfinished is retried by another worker.
  */
 async function main(): Promise<void> {
-  const databaseUrl = process.env.DATABASE_URL;
+  const environment = env(); // a bad value stops the worker here, naming the variable
+  const databaseUrl = environment.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is not set; start the worker through `npm start` or set it.');
-  const metricsAddress = process.env.SYNCLINE_WORKER_METRICS_ADDRESS;
+  const metricsAddress = environment.SYNCLINE_WORKER_METRICS_ADDRESS;
   if (metricsAddress) {
     // The SDK's own Prometheus exporter: task slots, poll and schedule-to-start latencies, activity and workflow outcomes.
     Runtime.install({ telemetryOptions: { metrics: { prometheus: { bindAddress: metricsAddress, countersTotalSuffix: true } } } });
   }
   const settings = temporalSettings();
-  const tuning = workerSettings(process.env);
-  const queue = taskQueue(process.env);
+  const tuning = workerSettings(environment);
+  const queue = taskQueue(environment);
   const database = openDb(databaseUrl, { max: tuning.databasePool });
   const connection = await NativeConnection.connect(settings.connection);
   // The relay's client shares the worker's connection: that is what lets a start hand the run's

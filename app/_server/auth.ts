@@ -3,6 +3,7 @@ import { betterAuth } from 'better-auth';
 import { drizzleAdapter } from 'better-auth/adapters/drizzle';
 import { getDb, type Db } from '../../db/client';
 import { accounts, sessions, users, verifications } from '../../db/schema';
+import { env } from '../../domain/platform/env';
 
 /**
  * Sign-in and sessions are better-auth's: scrypt password hashing, HTTP-only
@@ -12,8 +13,8 @@ import { accounts, sessions, users, verifications } from '../../db/schema';
 export function createAuth(db: Db) {
   return betterAuth({
     appName: 'Syncline',
-    secret: process.env.BETTER_AUTH_SECRET,
-    baseURL: process.env.BETTER_AUTH_URL,
+    secret: env().BETTER_AUTH_SECRET,
+    baseURL: env().BETTER_AUTH_URL,
     database: drizzleAdapter(db, {
       provider: 'pg',
       schema: { user: users, session: sessions, account: accounts, verification: verifications },

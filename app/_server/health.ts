@@ -1,6 +1,7 @@
 import 'server-only';
 import { sql } from 'drizzle-orm';
 import { getDb } from '../../db/client';
+import { env } from '../../domain/platform/env';
 import { getTemporalClient } from '../../temporal/api/client';
 import { temporalSettings } from '../../temporal/api/connection-options';
 import { taskQueue } from '../../temporal/api/ids';
@@ -35,7 +36,7 @@ async function checkDatabase(): Promise<HealthReport['database']> {
 
 async function checkTemporal(): Promise<HealthReport['temporal']> {
   const settings = temporalSettings();
-  const queue = taskQueue(process.env);
+  const queue = taskQueue(env());
   const base = { address: settings.address, namespace: settings.namespace, taskQueue: queue };
   try {
     const client = await getTemporalClient();

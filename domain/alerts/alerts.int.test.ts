@@ -5,9 +5,7 @@ import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { alertDeliveries, alertIncidents, auditLog, flows, inboxEvents, runs, type RunStatus } from '../../db/schema';
-// eslint-disable-next-line no-restricted-imports -- test only: the run-outcome activity must wake the alert loop
 import { createRunRecords } from '../../temporal/activities/run-records';
-// eslint-disable-next-line no-restricted-imports -- test only: the run-outcome activity must wake the alert loop
 import { runOutcomeLog } from '../../temporal/activities/run-outcome-log';
 import { runWorkflowId } from '../../temporal/api/ids';
 import { callerFor, insertUser, insertWorkspace } from '../../tests/support/app-context';

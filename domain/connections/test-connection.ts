@@ -1,12 +1,11 @@
 /**
  * "Test connection": one real request or query per connection, the outcome explained in words and
  * recorded as the connection's health (last check time, ok, error). The same check runs on a timer
- * in the worker (`startConnectionHealthChecks`).
+ * in the worker (`temporal/jobs/connection-health-loop.ts`).
  */
 import { and, asc, eq, isNull, lt, or, sql as raw } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
-import { startPeriodicJob, type PeriodicJob } from '../../temporal/jobs/periodic-job';
 import { HttpFailure, explainStatus, sendHttp } from './http-client';
 import { isPostgresKind, isRestKind, type PostgresSettings, type RestSettings } from './kinds';
 import { explainPostgresError, openPostgres } from './postgres-pool';
@@ -95,20 +94,4 @@ export async function runDueHealthChecks(db: Db, options: { intervalMs: number; 
     .limit(options.batch ?? 20);
   for (const row of due) await testConnection(db, { workspaceId: row.workspaceId, connectionId: row.id });
   return due.length;
-}
-
-/**
- * Starts the scheduled health checks (call once per worker process): every `tickMs` it tests the
- * connections not checked for `intervalMs`. Passes never overlap; a failed pass is logged.
- *
- * @example
- * const healthChecks = startConnectionHealthChecks(db); // in temporal/worker.ts
- */
-export function startConnectionHealthChecks(db: Db, options: { intervalMs?: number; tickMs?: number } = {}): PeriodicJob {
-  const intervalMs = options.intervalMs ?? 15 * 60_000;
-  return startPeriodicJob({
-    name: 'connection-health',
-    intervalMs: options.tickMs ?? 60_000,
-    run: async () => void (await runDueHealthChecks(db, { intervalMs })),
-  });
 }

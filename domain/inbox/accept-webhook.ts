@@ -1,10 +1,10 @@
 import { createHash } from 'node:crypto';
-import { and, eq, isNull, sql } from 'drizzle-orm';
+import { and, eq, isNull } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { flowVersions, flows, inboxEvents } from '../../db/schema';
 import { checkPayload } from '../../flows-engine/index';
-import { INBOX_CHANNEL } from '../../temporal/api/ids';
 import { ConnectionMissingError, resolveConnection } from '../connections/resolve';
+import { enqueueInboxEvents } from './enqueue';
 import { signatureMatches } from './verify-signature';
 import { eventIdAt, orderingKeyOf, TriggerConfigError, webhookTriggerOf, type WebhookSettings } from '../triggers/trigger-settings';
 
@@ -63,16 +63,13 @@ export async function acceptWebhook(
   // One round trip: insert (or recognise the repeat) and wake the relay; the NOTIFY is delivered on commit.
   // A paused flow's events wait for resume, so nothing is woken for them (the relay's periodic pass
   // picks them up once the flow is active again).
-  const insert = sql`
-    insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
-    values (${flow.workspaceId}, ${flow.id}, ${dedupeKey}, ${orderingKeyOf(payload, settings.orderingKeyPath)}, 'webhook', ${JSON.stringify(payload)}::jsonb)
-    on conflict (flow_id, dedupe_key) do nothing
-    returning id`;
-  const inserted = await db.execute<{ id: string }>(
-    flow.status === 'active' ? sql`with ins as (${insert}) select id, pg_notify(${INBOX_CHANNEL}, '') from ins` : insert,
+  const [inserted] = await enqueueInboxEvents(
+    db,
+    [{ workspaceId: flow.workspaceId, flowId: flow.id, dedupeKey, orderingKey: orderingKeyOf(payload, settings.orderingKeyPath), source: 'webhook', payload }],
+    { wake: flow.status === 'active' },
   );
   const flowStatus = flow.status as 'active' | 'paused';
-  if (inserted[0]) return { kind: 'accepted', eventId: inserted[0].id, duplicate: false, flowStatus };
+  if (inserted) return { kind: 'accepted', eventId: inserted, duplicate: false, flowStatus };
   const [existing] = await db
     .select({ id: inboxEvents.id })
     .from(inboxEvents)

@@ -7,9 +7,10 @@
  *   logger.child({ component: 'relay' }).info({ runId, workspaceId, flowId }, 'run started');
  */
 import pino from 'pino';
+import { env } from './env';
 
 export const logger = pino({
-  level: process.env.SYNCLINE_LOG_LEVEL ?? (process.env.NODE_ENV === 'test' ? 'silent' : 'info'),
+  level: env().SYNCLINE_LOG_LEVEL ?? (env().NODE_ENV === 'test' ? 'silent' : 'info'),
   timestamp: pino.stdTimeFunctions.isoTime,
   formatters: { level: (label) => ({ level: label }) },
 });

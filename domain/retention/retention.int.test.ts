@@ -4,7 +4,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { alertIncidents, alertRules, auditLog, flows, inboxEvents, itemBatches, runs, runSteps, type RunStatus } from '../../db/schema';
 import type { NodeTrace } from '../../flows-engine/index';
-// eslint-disable-next-line no-restricted-imports -- test only: "never store item data" is enforced where the worker writes run records
 import { createRunRecords } from '../../temporal/activities/run-records';
 import { runWorkflowId } from '../../temporal/api/ids';
 import { callerFor, insertUser, insertWorkspace } from '../../tests/support/app-context';

@@ -5,7 +5,7 @@
  * failed, so alert rules are evaluated at once instead of at the next interval.
  */
 import { sql } from 'drizzle-orm';
-import { ALERTS_CHANNEL } from '../jobs/alert-loop';
+import { ALERTS_CHANNEL } from '../../domain/inbox/channels';
 import { logger } from '../../domain/platform/logger';
 import type { Db } from '../../db/client';
 import type { RunRecordListener } from './run-records';

@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { runs, runSteps, type RunError } from '../../db/schema';
 import type { NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
-import { INBOX_CHANNEL } from '../api/ids';
+import { wakeRelay } from '../../domain/inbox/enqueue';
 import { applyItemDataPolicy } from './item-data-policy';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
@@ -104,7 +104,7 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
           if (!row) throw new Error(`run ${runId} has no run record`); // rolls back; retried
         }
         // The next event of this run's ordering key may start now: wake the relay.
-        await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, '')`);
+        await wakeRelay(tx);
         return updated[0];
       });
       if (finished && listener.finished) {

@@ -11,7 +11,7 @@ import type { Db } from '../../db/client';
 import { externalIds, flows, flowVersions, inboxEvents, pollCursors } from '../../db/schema';
 import { UserError } from '../../flows-engine/index';
 import { ConnectionMissingError, resolveConnection } from '../../domain/connections/resolve';
-import { INBOX_CHANNEL } from '../api/ids';
+import { enqueueInboxEvents } from '../../domain/inbox/enqueue';
 import { timedTriggerOf, TriggerConfigError, type PollTriggerConfig } from '../../domain/triggers/trigger-settings';
 import { microsToIso, readPollCursor, type PollCursor } from '../../domain/triggers/poll-cursor';
 import { fetchSourceKeys, fetchSourcePage, type ChangedRecord } from '../../domain/triggers/poll-sources';
@@ -139,14 +139,7 @@ export function createTriggerActivities(db: Db) {
       if (marked.length !== ids.length) {
         tx.rollback();
       }
-      await tx.execute(sql`
-        with ins as (
-          insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
-          values (${input.workspaceId}, ${input.flowId}, ${dedupeKey}, ${`poll:${input.nodeId}`}, 'poll', ${JSON.stringify(payload)}::jsonb)
-          on conflict (flow_id, dedupe_key) do nothing
-          returning id
-        )
-        select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
+      await enqueueInboxEvents(tx, [{ workspaceId: input.workspaceId, flowId: input.flowId, dedupeKey, orderingKey: `poll:${input.nodeId}`, source: 'poll', payload }], { wake: true });
       return missing.length;
     }).catch((error: unknown) => {
       if ((error as Error)?.name === 'TransactionRollbackError') return 0;
@@ -183,15 +176,8 @@ export function createTriggerActivities(db: Db) {
           returning id`);
         if (folded.length > 0) return false;
       }
-      const rows = await db.execute<{ id: string }>(sql`
-        with ins as (
-          insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, source, payload)
-          values (${input.workspaceId}, ${input.flowId}, ${dedupeKey}, 'schedule', ${JSON.stringify({ scheduledAt })}::jsonb)
-          on conflict (flow_id, dedupe_key) do nothing
-          returning id
-        )
-        select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
-      return rows.length > 0;
+      const inserted = await enqueueInboxEvents(db, [{ workspaceId: input.workspaceId, flowId: input.flowId, dedupeKey, source: 'schedule', payload: { scheduledAt } }], { wake: true });
+      return inserted.length > 0;
     },
 
     /**
@@ -273,14 +259,11 @@ export function createTriggerActivities(db: Db) {
         await tx.insert(pollCursors).values({ workspaceId: input.workspaceId, flowId: input.flowId, nodeId: input.nodeId }).onConflictDoNothing();
         const current = await readPollCursor(tx as unknown as Db, input.flowId, input.nodeId, { lock: true });
         if (!sameCursor(current, cursor)) return false;
-        await tx.execute(sql`
-          with ins as (
-            insert into ${inboxEvents} (workspace_id, flow_id, dedupe_key, ordering_key, source, payload)
-            values (${input.workspaceId}, ${input.flowId}, ${dedupeKey}, ${`poll:${input.nodeId}`}, 'poll', ${JSON.stringify(records.map((r) => r.record))}::jsonb)
-            on conflict (flow_id, dedupe_key) do nothing
-            returning id
-          )
-          select id, pg_notify(${INBOX_CHANNEL}, '') from ins`);
+        await enqueueInboxEvents(
+          tx,
+          [{ workspaceId: input.workspaceId, flowId: input.flowId, dedupeKey, orderingKey: `poll:${input.nodeId}`, source: 'poll', payload: records.map((r) => r.record) }],
+          { wake: true },
+        );
         await tx
           .update(pollCursors)
           .set({ modifiedAt: sql`${cursorIso}::text::timestamptz`, idsAtModifiedAt: idsAtCursor, updatedAt: new Date() })

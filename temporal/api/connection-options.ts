@@ -1,4 +1,5 @@
 import { readFileSync } from 'node:fs';
+import { env as readEnv, type Env } from '../../domain/platform/env';
 
 export interface TemporalSettings {
   address: string;
@@ -19,7 +20,9 @@ export interface TemporalSettings {
  * Temporal Cloud with TEMPORAL_ADDRESS plus mTLS (TEMPORAL_TLS_CERT/KEY paths)
  * or an API key (TEMPORAL_API_KEY).
  */
-export function temporalSettings(env: Record<string, string | undefined> = process.env): TemporalSettings {
+export function temporalSettings(
+  env: Partial<Pick<Env, 'TEMPORAL_ADDRESS' | 'TEMPORAL_NAMESPACE' | 'TEMPORAL_TLS_CERT' | 'TEMPORAL_TLS_KEY' | 'TEMPORAL_API_KEY' | 'TEMPORAL_UI_URL'>> = readEnv(),
+): TemporalSettings {
   const address = env.TEMPORAL_ADDRESS || '127.0.0.1:7233';
   const connection: TemporalSettings['connection'] = { address };
   if (env.TEMPORAL_TLS_CERT && env.TEMPORAL_TLS_KEY) {

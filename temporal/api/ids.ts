@@ -4,7 +4,7 @@
  */
 export const DEFAULT_TASK_QUEUE = 'syncline-flows';
 
-export function taskQueue(env: Record<string, string | undefined> = {}): string {
+export function taskQueue(env: { SYNCLINE_TASK_QUEUE?: string | undefined } = {}): string {
   return env.SYNCLINE_TASK_QUEUE || DEFAULT_TASK_QUEUE;
 }
 
@@ -12,12 +12,6 @@ export function taskQueue(env: Record<string, string | undefined> = {}): string 
 export function runWorkflowId(runId: string): string {
   return `run-${runId}`;
 }
-
-/** Inbox source of a retry an operator requested: queued like any event, started by the relay. */
-export const RETRY_SOURCE = 'retry';
-
-/** PostgreSQL NOTIFY channel: the intake announces new inbox events on it, the relay listens. */
-export const INBOX_CHANNEL = 'syncline_inbox';
 
 /** Id of the Temporal Schedule of a flow whose trigger is a schedule or a poll. */
 export function flowScheduleId(flowId: string): string {

@@ -7,6 +7,7 @@
  * so resuming makes one run. Deactivating deletes the schedule. Overlap SKIP: one poll of a flow at a
  * time; missed actions are caught up within a minute only (a Temporal outage does not replay a backlog).
  */
+import { env } from '../../domain/platform/env';
 import { ScheduleNotFoundError, ScheduleOverlapPolicy, type Client, type ScheduleOptions, type ScheduleUpdateOptions } from '@temporalio/client';
 import { flowScheduleId, taskQueue, type TriggerTickInput } from './ids';
 import type { TimedTrigger } from '../../domain/triggers/trigger-settings';
@@ -25,7 +26,7 @@ export function scheduleOptionsFor(input: { workspaceId: string; flowId: string;
       type: 'startWorkflow',
       workflowType: 'triggerTickWorkflow',
       workflowId: `tick-${input.flowId}`,
-      taskQueue: taskQueue(process.env),
+      taskQueue: taskQueue(env()),
       args,
       workflowExecutionTimeout: '1 hour',
     },

@@ -14,8 +14,8 @@ import type { KeyRing } from '../../domain/connections/secret-box';
 import { startPeriodicJob, type PeriodicJob } from './periodic-job';
 import { deliverDueAlerts } from '../../domain/alerts/deliver-alerts';
 import { evaluateAlerts } from '../../domain/alerts/evaluate-alerts';
+import { ALERTS_CHANNEL } from '../../domain/inbox/channels';
 
-export const ALERTS_CHANNEL = 'syncline_alerts';
 
 export function startAlertLoop(options: { db: Db; sql: postgres.Sql; intervalMs?: number; ring?: KeyRing }): PeriodicJob {
   return startPeriodicJob({

@@ -1,7 +1,7 @@
 import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { Db } from '../../db/client';
-import { INBOX_CHANNEL } from '../api/ids';
+import { INBOX_CHANNEL } from '../../domain/inbox/channels';
 import { relayPendingEvents } from './relay';
 
 export interface RelayLoop {

@@ -8,7 +8,9 @@ import { flows, flowVersions, inboxEvents, runRetries, runs } from '../../db/sch
 import { FlowSchema, type Flow } from '../../flows-engine/index';
 import { ITEM_BATCH_REFERENCE_BYTES, saveTriggerBatch, serializedBytes } from '../../domain/runs/item-batches';
 import type { RunFlowInput } from '../run-input';
-import { RETRY_SOURCE, runWorkflowId, taskQueue } from '../api/ids';
+import { InboxSource } from '../../domain/inbox/enqueue';
+import { runWorkflowId } from '../api/ids';
+import { startWorkflow } from '../api/start-workflow';
 import { itemsFromPayload } from '../../domain/triggers/trigger-items';
 
 const START_DEADLINE_MS = 5000;
@@ -68,13 +70,13 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
       .from(inboxEvents)
       .innerJoin(flows, eq(flows.id, inboxEvents.flowId))
       // Retries run on the version they name, so they go on even while the flow is paused.
-      .where(and(isNull(inboxEvents.relayedAt), or(eq(flows.status, 'active'), eq(inboxEvents.source, RETRY_SOURCE)), nextInLineForItsKey))
+      .where(and(isNull(inboxEvents.relayedAt), or(eq(flows.status, 'active'), eq(inboxEvents.source, InboxSource.retry)), nextInLineForItsKey))
       .orderBy(asc(inboxEvents.seq))
       .limit(options.limit ?? 200)
       .for('update', { of: inboxEvents, skipLocked: true });
     if (pending.length === 0) return { started: 0, failed: 0 };
 
-    const retryIds = pending.filter((p) => p.event.source === RETRY_SOURCE).map((p) => p.event.id);
+    const retryIds = pending.filter((p) => p.event.source === InboxSource.retry).map((p) => p.event.id);
     const retryRows = retryIds.length
       ? await tx
           .select({ retry: runRetries, runStatus: runs.status })
@@ -208,9 +210,8 @@ async function startRun(temporal: Client, input: RunFlowInput, requestEagerStart
   try {
     // A bounded wait: with Temporal down, the SDK would otherwise keep retrying while we hold row locks.
     await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      temporal.workflow.start('runFlowWorkflow', {
+      startWorkflow(temporal, 'runFlowWorkflow', {
         workflowId: runWorkflowId(input.runId),
-        taskQueue: taskQueue(process.env),
         workflowIdReusePolicy: 'REJECT_DUPLICATE',
         requestEagerStart,
         args: [input],

@@ -1,3 +1,4 @@
+import { env } from '../../../domain/platform/env';
 import Link from 'next/link';
 import type { ReactNode } from 'react';
 import { PageHeader } from '../../_components/page-header';
@@ -17,8 +18,7 @@ function Section({ title, children }: { title: string; children: ReactNode }) {
 /** Plain-words explanations of the ideas every sync flow relies on, with the demo systems to try them on. */
 export default async function LearnPage() {
   await requireWorkspace();
-  const crmUrl = process.env.DEMO_CRM_URL?.trim();
-  const helpdeskUrl = process.env.DEMO_HELPDESK_URL?.trim();
+  const { DEMO_CRM_URL: crmUrl, DEMO_HELPDESK_URL: helpdeskUrl } = env();
   return (
     <>
       <PageHeader

@@ -11,7 +11,7 @@ import { alias } from 'drizzle-orm/pg-core';
 import type { Db } from '../../../db/client';
 import { auditLog, bulkJobCreatedRecords, bulkJobs, connections, flows, flowVersions, type BulkJobStatus } from '../../../db/schema';
 import { BULK_OBJECTS, bulkLoadWorkflowId, bulkRollbackWorkflowId, isBulkObjectKey, type BulkJobInput, type BulkObjectKey } from '../../../domain/bulk/bulk-objects';
-import { taskQueue } from '../../../temporal/api/ids';
+import { startWorkflow } from '../../../temporal/api/start-workflow';
 import { isPostgresKind, isRestKind } from '../../../domain/connections/kinds';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 
@@ -41,15 +41,14 @@ async function loadJob(db: Db, workspaceId: string, jobId: string) {
   return job;
 }
 
-async function startWorkflow(temporal: Temporal, workflow: 'bulkLoadWorkflow' | 'bulkRollbackWorkflow', workflowId: string, input: BulkJobInput) {
+async function startJobWorkflow(temporal: Temporal, workflow: 'bulkLoadWorkflow' | 'bulkRollbackWorkflow', workflowId: string, input: BulkJobInput) {
   const client = await temporal();
   await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
     // A resumed load starts again under its id. ALLOW_DUPLICATE: once the paused run has ended;
     // TERMINATE_EXISTING: the paused run may still be closing (its last slice has returned and the
     // checkpoint is in the job's row, so there is nothing left in it to lose).
-    client.workflow.start(workflow, {
+    startWorkflow(client, workflow, {
       workflowId,
-      taskQueue: taskQueue(process.env),
       workflowIdReusePolicy: 'ALLOW_DUPLICATE',
       workflowIdConflictPolicy: 'TERMINATE_EXISTING',
       args: [input],
@@ -60,7 +59,7 @@ async function startWorkflow(temporal: Temporal, workflow: 'bulkLoadWorkflow' | 
 /** Starts the job's workflow; if Temporal cannot be reached the job is marked failed with the reason. */
 async function launch(db: Db, temporal: Temporal, jobId: string, workflow: 'bulkLoadWorkflow' | 'bulkRollbackWorkflow', workflowId: string) {
   try {
-    await startWorkflow(temporal, workflow, workflowId, { jobId });
+    await startJobWorkflow(temporal, workflow, workflowId, { jobId });
   } catch (error) {
     const message = error instanceof Error ? error.message : String(error);
     await db.update(bulkJobs).set({ status: 'failed', error: `Could not be started: ${message}`, finishedAt: sql`now()` }).where(eq(bulkJobs.id, jobId));

@@ -11,7 +11,6 @@ import { and, desc, eq, isNotNull, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { auditLog, inboxEvents, runs } from '../../../db/schema';
 import { TransientError, UserError } from '../../../flows-engine/index';
-// eslint-disable-next-line no-restricted-imports -- the worker's source reader, reused read-only for samples (see above)
 import { fetchSourcePage } from '../../../domain/triggers/poll-sources';
 import { readPollCursor } from '../../../domain/triggers/poll-cursor';
 import { itemsFromPayload } from '../../../domain/triggers/trigger-items';

@@ -1,6 +1,4 @@
-// eslint-disable-next-line no-restricted-imports -- test only: retries must be shown to run to success on a real worker
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-// eslint-disable-next-line no-restricted-imports -- test only: retries must be shown to run to success on a real worker
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import { randomUUID } from 'node:crypto';
@@ -9,7 +7,6 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../../db/client';
 import { auditLog, flows, runs, type RunStatus } from '../../../db/schema';
 import { listRuns } from '../runs/run-queries';
-// eslint-disable-next-line no-restricted-imports -- test only: retries must be shown to run to success on a real worker
 import { createActivities } from '../../../temporal/activities';
 import { relayPendingEvents } from '../../../temporal/relay/relay';
 import { runWorkflowId } from '../../../temporal/api/ids';

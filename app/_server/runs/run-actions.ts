@@ -8,10 +8,11 @@ import type { Client } from '@temporalio/client';
 import { WorkflowNotFoundError } from '@temporalio/common';
 import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { auditLog, flowVersions, inboxEvents, runRetries, runs, runSteps } from '../../../db/schema';
+import { auditLog, flowVersions, runRetries, runs, runSteps } from '../../../db/schema';
 import { nodeDefinitions } from '../../../nodes/registry';
 import { storedOutputNodes } from '../../../domain/runs/item-batches';
-import { INBOX_CHANNEL, RETRY_SOURCE, runWorkflowId } from '../../../temporal/api/ids';
+import { runWorkflowId } from '../../../temporal/api/ids';
+import { enqueueInboxEvents, InboxSource, wakeRelay } from '../../../domain/inbox/enqueue';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 import { latestVersion } from './run-queries';
 
@@ -184,18 +185,20 @@ export async function queueRetries(
           createdAt: at,
         })),
       );
-      await tx.insert(inboxEvents).values(
+      await enqueueInboxEvents(
+        tx,
         chunk.map(({ plan, id, at }) => ({
           id,
           workspaceId: actor.workspaceId,
           flowId: plan.original.flowId,
           dedupeKey: `retry:${id}`,
           orderingKey: plan.original.orderingKey,
-          source: RETRY_SOURCE,
+          source: InboxSource.retry,
           // A run recorded without a payload retries with JSON null (the column is NOT NULL).
-          payload: plan.payload ?? sql`'null'::jsonb`,
+          payload: plan.payload ?? null,
           receivedAt: at,
         })),
+        { wake: false },
       );
       await tx.insert(runRetries).values(
         chunk.map(({ plan, id }) => ({
@@ -214,7 +217,7 @@ export async function queueRetries(
     if (entries.length > 0) {
       await tx.insert(auditLog).values(entries.map((entry) => ({ workspaceId: actor.workspaceId, actorUserId: actor.userId, targetType: 'run', ...entry })));
     }
-    await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, '')`);
+    await wakeRelay(tx);
   });
   return rows.map((r) => r.id);
 }

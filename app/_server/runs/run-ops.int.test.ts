@@ -1,6 +1,4 @@
-// eslint-disable-next-line no-restricted-imports -- test only: retries must be shown on a real worker
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
-// eslint-disable-next-line no-restricted-imports -- test only: retries must be shown on a real worker
 import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { and, eq, inArray } from 'drizzle-orm';
 import { createServer, type Server } from 'node:http';
@@ -11,9 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../../db/client';
 import { auditLog, connections, externalIds, inboxEvents, itemBatches, runs, runSteps } from '../../../db/schema';
 import type { FlowInput } from '../../../flows-engine/index';
-// eslint-disable-next-line no-restricted-imports -- test only: run records are written by the worker's activities
 import { createActivities } from '../../../temporal/activities';
-// eslint-disable-next-line no-restricted-imports -- test only: run records are written by the worker's activities
 import { createRunRecords } from '../../../temporal/activities/run-records';
 import { deleteExpiredItemBatches, ITEM_BATCH_REFERENCE_BYTES, loadItemBatch } from '../../../domain/runs/item-batches';
 import { relayPendingEvents } from '../../../temporal/relay/relay';

@@ -128,8 +128,8 @@ export async function runFilterOptions(db: Db, workspaceId: string) {
   return { flows: flowRows, triggers: ['webhook', 'schedule', 'poll', 'manual'] };
 }
 
-export function temporalRunUrl(workflowId: string, env: Record<string, string | undefined> = process.env): string | null {
-  const settings = temporalSettings(env);
+export function temporalRunUrl(workflowId: string): string | null {
+  const settings = temporalSettings();
   if (!settings.uiUrl) return null;
   return `${settings.uiUrl.replace(/\/+$/, '')}/namespaces/${encodeURIComponent(settings.namespace)}/workflows/${encodeURIComponent(workflowId)}`;
 }

@@ -1,4 +1,5 @@
 import { getDb } from '../../../../db/client';
+import { env } from '../../../../domain/platform/env';
 import { acceptWebhook } from '../../../../domain/inbox/accept-webhook';
 import { readBodyWithLimit } from '../../../../domain/inbox/read-body';
 import { logger } from '../../../../domain/platform/logger';
@@ -6,7 +7,7 @@ import { logger } from '../../../../domain/platform/logger';
 export const dynamic = 'force-dynamic';
 
 const log = logger.child({ component: 'intake' });
-const MAX_BODY_BYTES = Number(process.env.SYNCLINE_WEBHOOK_MAX_BYTES ?? 1024 * 1024);
+const MAX_BODY_BYTES = env().SYNCLINE_WEBHOOK_MAX_BYTES;
 
 /**
  * Webhook intake. Answers 202 with the event id once the event is stored in

@@ -1,0 +1,106 @@
+/**
+ * The environment, read and validated in one place. Every process (the web app, the worker, the
+ * supervisor) calls `env()` at start, so a bad value stops it at once with the variable's name and
+ * what it expects, never later (a typo in `SYNCLINE_WEBHOOK_MAX_BYTES` used to become `NaN` and turn
+ * the body limit off). Unset or empty variables take their documented defaults (README, Configuration).
+ *
+ * @example
+ * const { SYNCLINE_WEBHOOK_MAX_BYTES } = env();
+ */
+import { z } from 'zod';
+
+type Source = Record<string, string | undefined>;
+
+/** An optional text variable: blank means unset. */
+const text = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || undefined);
+
+/** A whole number of at least `minimum`, or `fallback` when unset. */
+const wholeNumber = (fallback: number, minimum = 1) =>
+  z
+    .string()
+    .optional()
+    .transform((raw, ctx) => {
+      const trimmed = raw?.trim();
+      if (!trimmed) return fallback;
+      const value = Number(trimmed);
+      if (!Number.isInteger(value) || value < minimum) {
+        ctx.addIssue({ code: 'custom', message: `must be a whole number of at least ${minimum}, not "${trimmed}".` });
+        return z.NEVER;
+      }
+      return value;
+    });
+
+/** A URL, when set. */
+const url = () =>
+  text().refine((value) => value === undefined || URL.canParse(value), { message: 'must be a URL (for example http://localhost:3000).' });
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+export const EnvSchema = z.object({
+  NODE_ENV: text(),
+  DATABASE_URL: url(),
+  TEMPORAL_ADDRESS: text(),
+  TEMPORAL_NAMESPACE: text(),
+  TEMPORAL_TLS_CERT: text(),
+  TEMPORAL_TLS_KEY: text(),
+  TEMPORAL_API_KEY: text(),
+  TEMPORAL_UI_URL: url(),
+  SYNCLINE_TASK_QUEUE: text(),
+  SYNCLINE_ENCRYPTION_KEY: text(),
+  SYNCLINE_PREVIOUS_ENCRYPTION_KEYS: text(),
+  BETTER_AUTH_SECRET: text(),
+  BETTER_AUTH_URL: url(),
+  SYNCLINE_WEBHOOK_MAX_BYTES: wholeNumber(1024 * 1024),
+  SYNCLINE_METRICS_TOKEN: text(),
+  SYNCLINE_LOG_LEVEL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().toLowerCase() || undefined)
+    .refine((value) => value === undefined || (LOG_LEVELS as readonly string[]).includes(value), { message: `must be one of ${LOG_LEVELS.join(', ')}.` })
+    .transform((value) => value as (typeof LOG_LEVELS)[number] | undefined),
+  SYNCLINE_WORKER_ACTIVITIES: wholeNumber(100),
+  SYNCLINE_WORKER_LOCAL_ACTIVITIES: wholeNumber(100),
+  SYNCLINE_WORKER_WORKFLOWS: wholeNumber(40),
+  // The SDK needs two workflow pollers when workflows are cached (sticky and normal queue).
+  SYNCLINE_WORKER_WORKFLOW_POLLERS: wholeNumber(10, 2),
+  SYNCLINE_WORKER_ACTIVITY_POLLERS: wholeNumber(10),
+  // Bounded (the SDK's default grows with the heap limit, to thousands): caps the worker's memory.
+  SYNCLINE_WORKER_CACHED_WORKFLOWS: wholeNumber(500, 2),
+  SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS: wholeNumber(20, 0),
+  SYNCLINE_WORKER_DB_POOL: wholeNumber(10),
+  SYNCLINE_WORKER_METRICS_ADDRESS: text(),
+  DEMO_CRM_URL: url(),
+  DEMO_CRM_API_KEY: text(),
+  DEMO_HELPDESK_URL: url(),
+  DEMO_HELPDESK_DATABASE_URL: text(),
+});
+
+export type Env = z.output<typeof EnvSchema>;
+
+/** One or more variables have values Syncline cannot use; the message names each and what it expects. */
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/**
+ * Validates `source` (a process environment, or a test's). Throws an {@link EnvError} naming every bad
+ * variable at once.
+ */
+export function parseEnv(source: Source): Env {
+  const parsed = EnvSchema.safeParse(source);
+  if (parsed.success) return parsed.data;
+  const problems = parsed.error.issues.map((issue) => `${String(issue.path[0])} ${issue.message}`);
+  throw new EnvError(problems.join('\n'));
+}
+
+let cached: Env | undefined;
+
+/** The validated process environment (read once per process). */
+export function env(): Env {
+  cached ??= parseEnv(process.env);
+  return cached;
+}
