@@ -97,10 +97,15 @@ export function parseEnv(source: Source): Env {
   throw new EnvError(problems.join('\n'));
 }
 
-let cached: Env | undefined;
+const NAMES = Object.keys(EnvSchema.shape) as (keyof Env)[];
+let cached: { key: string; env: Env } | undefined;
 
-/** The validated process environment (read once per process). */
+/**
+ * The validated process environment. Parsed again only when one of its variables changed (tests and
+ * tools set some at run time), so reading it on a hot path costs a few property reads.
+ */
 export function env(): Env {
-  cached ??= parseEnv(process.env);
-  return cached;
+  const key = NAMES.map((name) => process.env[name] ?? '').join('\0');
+  if (cached?.key !== key) cached = { key, env: parseEnv(process.env) };
+  return cached.env;
 }
