@@ -2,6 +2,7 @@ import { initTRPC } from '@trpc/server';
 import superjson from 'superjson';
 import { ZodError, z } from 'zod';
 import type { Role } from '../../../db/schema';
+import { errorMessage } from '../../../domain/platform/logger';
 import type { Context } from './context';
 
 /** Procedure metadata: the least role a workspace procedure needs (read by tests that audit every procedure). */
@@ -21,7 +22,8 @@ export const t = initTRPC.context<Context>().meta<ProcedureMeta>().create({
     const { stack: _stack, ...data } = shape.data;
     return {
       ...shape,
-      message: zodError ? describeZodError(zodError) : shape.message,
+      // A bug's message can be a failed query's, with its parameters: the browser gets only the reason.
+      message: zodError ? describeZodError(zodError) : error.code === 'INTERNAL_SERVER_ERROR' ? errorMessage(error.cause ?? error) : shape.message,
       data: { ...data, fieldErrors: zodError ? z.flattenError(zodError).fieldErrors : undefined },
     };
   },
