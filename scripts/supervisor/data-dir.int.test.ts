@@ -21,7 +21,7 @@ afterAll(async () => {
 describe('data at rest under npm start', () => {
   it('keeps temporal.db and its WAL and shared-memory files owner-only (0600) in a 0700 folder', async () => {
     const data = path.join(mkdtempSync(path.join(os.tmpdir(), 'syncline-data-')), '.data');
-    await secureDataDir(data);
+    await secureDataDir(data, false);
     previousUmask = restrictNewFiles();
     temporal = await startTemporalServer({ dbFile: path.join(data, 'temporal.db') });
     const files = ['temporal.db', 'temporal.db-wal', 'temporal.db-shm'].map((name) => path.join(data, name));

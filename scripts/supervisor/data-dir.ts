@@ -4,6 +4,10 @@
  * 0700, tightens what an older version left readable (files 0600, folders 0700), and sets its own
  * umask to 077 before it spawns anything: children inherit the umask, so every file the Temporal dev
  * server (temporal.db, -wal, -shm), PostgreSQL, the worker or the web app creates later is 0600 too.
+ *
+ * One exception: run as root, the embedded PostgreSQL runs as the "postgres" user (it refuses root) and
+ * must pass through `.data/` to reach `.data/postgres`, so `.data/` itself is 0711 then: others may
+ * traverse it but not list it, and every file in it stays 0600.
  */
 import fs from 'node:fs/promises';
 import path from 'node:path';
@@ -17,9 +21,10 @@ export function restrictNewFiles(): number {
 }
 
 /** Creates `dir` (0700) or tightens it and everything under it; symlinks are left alone. */
-export async function secureDataDir(dir: string): Promise<void> {
+export async function secureDataDir(dir: string, runsAsRoot = process.getuid?.() === 0): Promise<void> {
   await fs.mkdir(dir, { recursive: true, mode: 0o700 });
   await tighten(dir);
+  if (runsAsRoot) await fs.chmod(dir, 0o711);
 }
 
 async function tighten(target: string): Promise<void> {
