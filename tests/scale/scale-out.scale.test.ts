@@ -22,6 +22,8 @@ import { createConnection } from '../../domain/connections/connection-service';
 import type { FlowInput } from '../../flows-engine/index';
 import { insertUser, insertWorkspace } from '../support/app-context';
 import { createTestDatabase, type TestDatabase } from '../support/database';
+import { setupTemporalSchema } from '../../scripts/supervisor/temporal-server';
+import { findTemporalServer } from '../../scripts/temporal-server';
 import { createPublishedFlow } from '../support/flows';
 import { startIdempotentTarget, type IdempotentTarget } from '../support/idempotent-target';
 import { eventually, startWebProcess, startWorkerProcess, type ManagedChild } from '../support/processes';
@@ -181,4 +183,11 @@ describe('scale-out on the Temporal server with PostgreSQL', () => {
       `[scale] writes applied at the kill: ${atKill.applied}; deliveries to the target: ${target.deliveries.length} for ${EVENTS} writes; runs finished by the killed worker: ${finishedRuns(victim.output())}, by the survivor: ${finishedRuns(survivor.output())}`,
     );
   }, 900_000);
+
+  it('refuses another number of history shards for a cluster that exists, instead of ignoring it as Temporal would', async () => {
+    const { sqlTool } = await findTemporalServer({ install: false });
+    const setup = (historyShards: number) => setupTemporalSchema({ sqlTool, databaseUrl: inject('databaseAdminUrl'), historyShards });
+    await expect(setup(8)).rejects.toThrow(/created with 4 history shards; SYNCLINE_TEMPORAL_HISTORY_SHARDS asks for 8/);
+    await expect(setup(4)).resolves.toBeUndefined(); // the same number: an upgrade run, nothing to change
+  });
 });
