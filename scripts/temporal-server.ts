@@ -104,15 +104,16 @@ if (isMain) {
   const quiet = process.argv.includes('--quiet');
   const say = (m: string) => process.stderr.write(`[temporal-server] ${m}\n`);
   (async () => {
+    const command = ['schema', 'start'].find((c) => process.argv.includes(c));
+    // A bad setting stops it before a build of minutes.
+    const settings = command ? temporalServerSettings(process.env) : undefined;
     const binaries = await findTemporalServer({ onProgress: say });
-    if (process.argv.includes('schema')) {
-      const settings = temporalServerSettings(process.env);
+    if (command === 'schema' && settings) {
       if (!settings.databaseUrl) throw new TemporalServerNotFoundError('Set TEMPORAL_DATABASE_URL (or DATABASE_URL) to the PostgreSQL that holds the Temporal databases.');
       await setupTemporalSchema({ sqlTool: binaries.sqlTool, databaseUrl: settings.databaseUrl, historyShards: settings.historyShards, log: say });
       return;
     }
-    if (process.argv.includes('start')) {
-      const settings = temporalServerSettings(process.env);
+    if (command === 'start' && settings) {
       if (!settings.databaseUrl) throw new TemporalServerNotFoundError('Set TEMPORAL_DATABASE_URL (or DATABASE_URL) to the PostgreSQL that holds the Temporal databases.');
       const log = createLogger('temporal', 'magenta');
       let server: ReturnType<typeof spawnManaged> | undefined;
