@@ -18,13 +18,12 @@ import { afterAll, beforeAll, describe, expect, inject, it } from 'vitest';
 import { withDatabase } from '../../db/embedded';
 import { openDb, type DbHandle } from '../../db/client';
 import { inboxEvents, runs } from '../../db/schema';
-import { createConnection } from '../../domain/connections/connection-service';
 import type { FlowInput } from '../../flows-engine/index';
 import { insertUser, insertWorkspace } from '../support/app-context';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { setupTemporalSchema } from '../../scripts/supervisor/temporal-server';
 import { findTemporalServer } from '../../scripts/temporal-server';
-import { createPublishedFlow } from '../support/flows';
+import { createPublishedFlow, createTestRestConnection } from '../support/flows';
 import { startIdempotentTarget, type IdempotentTarget } from '../support/idempotent-target';
 import { eventually, startWebProcess, startWorkerProcess, type ManagedChild } from '../support/processes';
 import { uniqueTaskQueue } from '../support/temporal';
@@ -73,18 +72,8 @@ beforeAll(async () => {
   target = await startIdempotentTarget();
   const user = await insertUser(handle.db, 'Scale');
   const actor = { userId: user.id, workspaceId: await insertWorkspace(handle.db, 'Scale', [{ userId: user.id, role: 'admin' }]) };
-  const connection = await createConnection(handle.db, actor, {
-    name: 'Target API',
-    kind: 'rest',
-    settings: { baseUrl: target.url, auth: { type: 'none' } },
-    integrationIdentity: 'svc-sync',
-    owner: '',
-    description: '',
-    scopes: [],
-    credentialExpiresAt: null,
-    allowPrivateNetwork: true,
-  });
-  ({ token, flowId } = await createPublishedFlow(handle.db, actor, writeChangeFlow(connection.id)));
+  const connectionId = await createTestRestConnection(handle.db, actor, 'Target API', target.url);
+  ({ token, flowId } = await createPublishedFlow(handle.db, actor, writeChangeFlow(connectionId)));
 
   // What every role shares, and nothing else: configuration by environment only.
   const shared = {
