@@ -70,6 +70,8 @@ export interface TemporalServerConfigOptions {
 }
 
 export const TEMPORAL_SERVER_ENV = 'syncline';
+/** Temporal keeps membership ports in a PostgreSQL smallint column. */
+const MAX_MEMBERSHIP_PORT = 32_767;
 
 function datastore(url: URL, database: string, maxConns: number) {
   return {
@@ -93,6 +95,10 @@ export async function writeTemporalServerConfig(options: TemporalServerConfigOpt
   const url = new URL(options.databaseUrl);
   const ip = options.bindIp ?? '127.0.0.1';
   const { ports } = options;
+  const tooHigh = Object.values(ports.membership).filter((port) => port > MAX_MEMBERSHIP_PORT);
+  if (tooHigh.length > 0) {
+    throw new TemporalSchemaError(`Temporal's membership ports must be at most ${MAX_MEMBERSHIP_PORT} (it stores them as a smallint), not ${tooHigh.join(', ')}: choose a lower TEMPORAL_PORT (membership ports are 300 below it).`);
+  }
   const rpc = (service: TemporalService, grpcPort: number, extra: Record<string, number> = {}) => ({
     rpc: { grpcPort, membershipPort: ports.membership[service], bindOnIP: ip, ...extra },
   });

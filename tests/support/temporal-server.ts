@@ -9,11 +9,21 @@
  */
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { getFreePort } from '../../scripts/supervisor/ports';
+import { getFreePort, isPortFree } from '../../scripts/supervisor/ports';
 import { waitForTemporal } from '../../scripts/supervisor/readiness';
 import { ensureNamespace, setupTemporalSchema, temporalServerArgs, writeTemporalServerConfig, type TemporalServerPorts } from '../../scripts/supervisor/temporal-server';
 import { findTemporalServer } from '../../scripts/temporal-server';
 import { manage, type ManagedChild } from './processes';
+
+/** Free ports below 32768: Temporal keeps membership ports in a smallint column (the OS's picks are higher). */
+async function lowFreePorts(count: number): Promise<number[]> {
+  const ports: number[] = [];
+  while (ports.length < count) {
+    const port = 20_000 + Math.floor(Math.random() * 12_000);
+    if (!ports.includes(port) && (await isPortFree(port))) ports.push(port);
+  }
+  return ports;
+}
 
 export async function startTemporalProductionServer(options: {
   /** A superuser URL of the PostgreSQL for the `temporal` and `temporal_visibility` databases. */
@@ -26,7 +36,8 @@ export async function startTemporalProductionServer(options: {
   const binaries = await findTemporalServer();
   const historyShards = options.historyShards ?? 4;
   await setupTemporalSchema({ sqlTool: binaries.sqlTool, databaseUrl: options.databaseUrl, historyShards });
-  const [frontend, frontendHttp, history, matching, worker, ...membership] = await Promise.all(Array.from({ length: 9 }, () => getFreePort()));
+  const [frontend, frontendHttp, history, matching, worker] = await Promise.all(Array.from({ length: 5 }, () => getFreePort()));
+  const membership = await lowFreePorts(4);
   const ports: TemporalServerPorts = {
     frontend: frontend!, frontendHttp: frontendHttp!, history: history!, matching: matching!, worker: worker!,
     membership: { frontend: membership[0]!, history: membership[1]!, matching: membership[2]!, worker: membership[3]! },
