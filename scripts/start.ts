@@ -292,7 +292,7 @@ async function main() {
   const line = paint('gray', '─'.repeat(64));
   const rows = [
     ['App', `http://localhost:${webPort}${webStatus === 404 ? '   (no /api/health route yet)' : webStatus ? '' : '   (not healthy yet)'}`],
-    ['Temporal UI', temporalUiUrl ?? '(external Temporal; set TEMPORAL_UI_URL)'],
+    ['Temporal UI', temporalUiUrl ?? (productionTemporal ? '(the Temporal server has no UI: run temporalio/ui beside it, set TEMPORAL_UI_URL)' : '(external Temporal; set TEMPORAL_UI_URL)')],
     ['Temporal', `${temporalAddress}, namespace ${namespace}${externalTemporal ? ' (external)' : productionTemporal ? ' (Temporal server on PostgreSQL)' : `, state in ${rel(path.join(data, 'temporal.db'))}`}`],
     ['PostgreSQL', db!.embedded ? `127.0.0.1:${pgPort}, data in ${rel(db!.embedded.dataDir)}` : `${redact(db!.url)} (external)`],
     ...(demos ? [['Demo CRM', `${demos.crmUrl}   (REST API key ${demos.env.DEMO_CRM_API_KEY})`], ['Demo helpdesk', demos.helpdeskUrl]] : []),
