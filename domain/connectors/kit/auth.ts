@@ -98,14 +98,17 @@ function clientSecretOf(connection: ResolvedConnection, auth: Extract<AuthDeclar
 async function fetchToken(connection: ResolvedConnection, auth: Extract<AuthDeclaration, { tokenUrl: string }>, values: TemplateValues, connectorLabel: string): Promise<CachedToken> {
   const clientId = String((values.params as Record<string, string> | undefined)?.[auth.clientIdParam] ?? '');
   const form = grantOf(connection, auth, connectorLabel);
+  const clientSecret = clientSecretOf(connection, auth);
+  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
+  if (auth.clientAuth === 'body') {
+    form.set('client_id', clientId);
+    form.set('client_secret', clientSecret);
+  } else headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
   const started = Date.now();
   const response = await sendHttp({
     method: 'POST',
     url: renderText(auth.tokenUrl, values),
-    headers: {
-      'content-type': 'application/x-www-form-urlencoded',
-      authorization: `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecretOf(connection, auth))}`).toString('base64')}`,
-    },
+    headers,
     body: form,
     allowPrivateNetwork: connection.allowPrivateNetwork,
     timeoutMs: 15_000,

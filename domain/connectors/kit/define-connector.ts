@@ -6,7 +6,7 @@
  * `since`) and n8n's declarative routing (request templates per operation).
  *
  * Templates: strings may hold `{{name}}` placeholders, filled per request from
- * `params.<name>` (per-account parameters), `secret`, `id`, `field`, `value`, `since`, `limit` and
+ * `params.<name>` (per-account parameters), `secret` and `baseUrl` (in auth only), `id`, `field`, `value`, `since`, `limit` and
  * `fieldNames`. A string that is exactly one placeholder takes the value as is (a number stays a
  * number, `fieldNames` stays a list), so JSON bodies keep their types.
  */
@@ -140,22 +140,29 @@ export type AuthDeclaration =
   /** `username` and `password` are templates (Zendesk: `{{params.email}}/token` + `{{secret}}`). */
   | { readonly type: 'basic'; readonly label: string; readonly username: string; readonly password: string }
   /** The secret is the client secret; the client id is a parameter. */
-  | { readonly type: 'oauth2ClientCredentials'; readonly label: string; readonly tokenUrl: string; readonly clientIdParam: string; readonly scopes?: readonly string[] }
+  | ({ readonly type: 'oauth2ClientCredentials'; readonly label: string; readonly tokenUrl: string; readonly scopes?: readonly string[] } & OAuthClient)
   /**
    * Authorization code with PKCE, then refresh tokens. The sign-in (authorize page, callback) is a
    * later piece; the runtime already refreshes: the secret is JSON `{ clientSecret, refreshToken }`.
    * `instanceUrlPath`: where the token answer names the account's own base URL (Salesforce).
    */
-  | {
+  | ({
       readonly type: 'oauth2AuthorizationCode';
       readonly label: string;
       readonly authorizeUrl: string;
       readonly tokenUrl: string;
-      readonly clientIdParam: string;
       readonly scopes: readonly string[];
       readonly pkce: boolean;
       readonly instanceUrlPath?: string;
-    };
+    } & OAuthClient);
+
+/** How the OAuth2 client identifies itself at the token endpoint. */
+export interface OAuthClient {
+  /** The parameter that holds the client id. */
+  readonly clientIdParam: string;
+  /** `basic`: an Authorization header (RFC 6749's preference); `body`: client_id and client_secret in the form (HubSpot). */
+  readonly clientAuth: 'basic' | 'body';
+}
 
 export interface ParamDeclaration {
   readonly label: string;

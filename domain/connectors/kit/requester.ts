@@ -77,7 +77,8 @@ export function createRequester(connection: ResolvedConnection): Requester {
   const declaration = declarationOf(settings);
   const auth = authOf(settings);
   const values: TemplateValues = { params: settings.params };
-  const signingValues: TemplateValues = { ...values, secret: connection.secret ?? '' };
+  // `{{baseUrl}}` in a token URL follows a connection's own base URL (a sandbox, a fake).
+  const signingValues: TemplateValues = { ...values, secret: connection.secret ?? '', baseUrl: (settings.baseUrl || renderText(declaration.baseUrl, values)).replace(/\/$/, '') };
   const transient = new Set(declaration.rateLimit.transientStatuses ?? DEFAULT_TRANSIENT);
   const maxWaitS = declaration.rateLimit.maxWaitSeconds ?? DEFAULT_MAX_WAIT_S;
   const label = declaration.label;
