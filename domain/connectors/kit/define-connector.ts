@@ -183,7 +183,7 @@ export interface RateLimitDeclaration {
   readonly maxWaitSeconds?: number;
 }
 
-/** Where an error answer explains itself (paths; `[]` walks a list, `@keys` takes an object's keys). */
+/** Where an error answer explains itself (paths; `[]` walks a list, `@keys` takes an object's keys, `*` its values). */
 export interface ErrorDeclaration {
   readonly message?: string;
   /** The fields the error is about. */

@@ -43,7 +43,7 @@ export function renderJson(template: unknown, values: TemplateValues): unknown {
 
 /**
  * Reads a path; `a.b[]` walks every element of the list at `a.b`, `@keys` takes the keys of an
- * object. The result is a list of every value reached (empty when none).
+ * object, `*` its values. The result is a list of every value reached (empty when none).
  */
 export function readAll(root: unknown, path: string): unknown[] {
   if (path === '') return [root];
@@ -58,10 +58,12 @@ export function readAll(root: unknown, path: string): unknown[] {
         next.push(...Object.keys(value));
         continue;
       }
-      const child = key === '' ? value : (value as Record<string, unknown>)[key];
-      if (spread) {
-        if (Array.isArray(child)) next.push(...child);
-      } else if (child !== undefined) next.push(child);
+      const children = key === '*' ? Object.values(value) : [key === '' ? value : (value as Record<string, unknown>)[key]];
+      for (const child of children) {
+        if (spread) {
+          if (Array.isArray(child)) next.push(...child);
+        } else if (child !== undefined) next.push(child);
+      }
     }
     current = next;
   }

@@ -27,7 +27,7 @@ export const zendesk = defineConnector({
   check: { path: '/api/v2/users/me.json' },
   // Incremental exports allow 10 requests a minute; the rest of the API 200-700 a minute by plan.
   rateLimit: { concurrency: 4, maxWaitSeconds: 60 },
-  errors: { message: 'description', fields: 'details.@keys', details: 'details.@keys' },
+  errors: { message: 'description', fields: 'details.@keys', details: 'details.*[].description' },
   objects: {
     users: {
       label: 'Users',
