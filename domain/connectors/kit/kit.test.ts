@@ -32,7 +32,7 @@ describe('connector kit: paging and rate limits', () => {
     expect(nextLink(undefined)).toBeNull();
   });
 
-  it('pages by offset and page number until a short page, and stops on an end-of-stream flag', () => {
+  it('pages by offset until a short page, follows next URLs (SOQL-style relative ones too) and stops on end-of-stream flags', () => {
     const offset = { path: 'x', records: 'items', maxPageSize: 10, pagination: { type: 'offset', offsetParam: 'skip' } } as const;
     const answer = { body: {}, headers: {}, url: 'https://a.test/x' };
     const second = nextPosition(offset, answer, null, { count: 10, limit: 10 });
