@@ -64,7 +64,7 @@ describe('connector kit: declarations and connection settings', () => {
 
   it('validates a connection’s settings against the declaration, naming the parameter', () => {
     expect(parseSettings('connector', { connector: 'zendesk', params: { subdomain: 'acme', email: 'a@acme.example' } })).toMatchObject({ ok: true });
-    expect(parseSettings('connector', { connector: 'zendesk', params: { subdomain: 'acme' } })).toEqual({ ok: false, message: 'settings.params.email: enter the agent email (API token owner).' });
+    expect(parseSettings('connector', { connector: 'zendesk', params: { subdomain: 'acme' } })).toEqual({ ok: false, message: 'settings.params.email: enter the “Agent email”.' });
     expect(parseSettings('connector', { connector: 'zendesk', params: { subdomain: 'Not A Domain', email: 'a@b.c' } })).toMatchObject({ ok: false, message: expect.stringContaining('params.subdomain') });
     expect(parseSettings('connector', { connector: 'nosuch' })).toEqual({ ok: false, message: 'settings.connector: “nosuch” is not a system Syncline knows.' });
     expect(parseSettings('connector', { connector: 'hubspot', authMethod: 'password' })).toMatchObject({ ok: false, message: expect.stringContaining('privateApp or oauth') });

@@ -19,7 +19,7 @@ export const zendesk = defineConnector({
   baseUrl: 'https://{{params.subdomain}}.zendesk.com',
   params: {
     subdomain: { label: 'Zendesk subdomain', example: 'acme (for acme.zendesk.com)', pattern: '[a-z0-9][a-z0-9-]{0,62}' },
-    email: { label: 'agent email (API token owner)', example: 'admin@acme.com', pattern: '[^\\s@]+@[^\\s@]+' },
+    email: { label: 'Agent email', help: 'The agent who owns the API token', example: 'admin@acme.com', pattern: '[^\\s@]+@[^\\s@]+' },
   },
   auth: {
     apiToken: { type: 'basic', label: 'API token', username: '{{params.email}}/token', password: '{{secret}}' },
