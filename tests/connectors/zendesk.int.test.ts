@@ -66,6 +66,11 @@ describe('Zendesk users through the connector kit', () => {
     await records().deleteMany({ connectionId, objectType: 'users', externalIds: [String(id)], mode: 'hard', idempotencyKey: 'run-2:delete' });
     expect(fake.users.has(id)).toBe(false);
     expect((await records().readMany({ connectionId, objectType: 'users', externalIds: [String(id)] })).size).toBe(0);
+
+    // A permanent delete of an active user: Zendesk needs the (soft) delete first, the connector does both.
+    const active = fake.seed({ name: 'Short-lived', email: 'brief@acme.example' });
+    await records().deleteMany({ connectionId, objectType: 'users', externalIds: [String(active.id)], mode: 'hard', idempotencyKey: 'run-3:delete' });
+    expect(fake.users.has(active.id)).toBe(false);
   });
 
   it('waits for Retry-After, and leaves a wait longer than the declared 60 s to the step’s retry policy', async () => {

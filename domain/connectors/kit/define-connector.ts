@@ -127,7 +127,8 @@ export interface ObjectDeclaration {
   readonly update?: RequestTemplate;
   /** What "delete" does in the system; `soft` when the record stays retrievable (archived, deactivated). */
   readonly delete?: RequestTemplate & { readonly effect: 'hard' | 'soft' };
-  readonly hardDelete?: RequestTemplate;
+  /** A permanent delete; `afterDelete`: the system only removes a record that was deleted first (Zendesk). */
+  readonly hardDelete?: RequestTemplate & { readonly afterDelete?: boolean };
   /** Records whose `{{field}}` equals `{{value}}` (matching is re-checked on the answer, case-insensitively). */
   readonly findBy?: RequestTemplate & { readonly records: string };
 }

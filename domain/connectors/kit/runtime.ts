@@ -142,9 +142,12 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
       if (externalIds.length === 0) return;
       const object = await objectOf(connectionId, objectType);
       if (mode === 'flag') throw new UserError(`${object.requester.declaration.label} · ${object.declaration.label}: records cannot be flagged for deletion; choose delete.`, { field: 'mode' });
-      const template: RequestTemplate = mode === 'hard' && object.declaration.hardDelete ? object.declaration.hardDelete : operation(object, 'delete', 'deleted');
-      // Already gone is what we wanted.
-      await eachInParallel(externalIds, (id) => object.requester.send({ template, values: { ...object.requester.values, id }, purpose: purpose(object, 'delete'), accept: [404] }));
+      const hard = mode === 'hard' ? object.declaration.hardDelete : undefined;
+      const steps: RequestTemplate[] = hard ? (hard.afterDelete ? [operation(object, 'delete', 'deleted'), hard] : [hard]) : [operation(object, 'delete', 'deleted')];
+      // Already gone is what we wanted (404 accepted).
+      await eachInParallel(externalIds, async (id) => {
+        for (const template of steps) await object.requester.send({ template, values: { ...object.requester.values, id }, purpose: purpose(object, 'delete'), accept: [404] });
+      });
     },
 
     async readMany({ connectionId, objectType, externalIds }) {

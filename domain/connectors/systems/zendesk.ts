@@ -70,7 +70,7 @@ export const zendesk = defineConnector({
       update: { method: 'PUT', path: '/api/v2/users/{{id}}.json' },
       // Deleting a user deactivates it (active: false); a permanent delete is a second step.
       delete: { method: 'DELETE', path: '/api/v2/users/{{id}}.json', effect: 'soft' },
-      hardDelete: { method: 'DELETE', path: '/api/v2/deleted_users/{{id}}.json' },
+      hardDelete: { method: 'DELETE', path: '/api/v2/deleted_users/{{id}}.json', afterDelete: true },
       findBy: { path: '/api/v2/users/search.json', query: { query: '{{field}}:{{value}}' }, records: 'users' },
     },
   },
