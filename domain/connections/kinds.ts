@@ -2,12 +2,15 @@
  * What each connection kind stores. Settings are non-secret and returned to admins; the secret is
  * always ONE string (API key, bearer token, basic password, OAuth2 client secret, PostgreSQL URL,
  * webhook shared secret), encrypted at rest and never returned. The demo kinds reuse the REST and
- * PostgreSQL shapes: the demo CRM is a REST API, the demo helpdesk a PostgreSQL database.
+ * PostgreSQL shapes: the demo CRM is a REST API, the demo helpdesk a PostgreSQL database. Kind
+ * `connector` is a system declared with `defineConnector` (HubSpot, Zendesk, …): its settings name the
+ * declaration (see connectors/kit/connector-settings.ts).
  */
 import { z } from 'zod';
 import { CONNECTION_KIND_VALUES, type ConnectionKindValue } from '../../db/schema';
+import { authOf, ConnectorSettingsSchema, type ConnectorSettings } from '../connectors/kit/connector-settings';
 
-export const ConnectionKindSchema = z.enum(CONNECTION_KIND_VALUES, { error: 'kind: choose REST API, PostgreSQL, webhook or a demo system.' });
+export const ConnectionKindSchema = z.enum(CONNECTION_KIND_VALUES, { error: 'kind: choose REST API, PostgreSQL, webhook, a known system or a demo system.' });
 
 export const RestAuthSchema = z.discriminatedUnion(
   'type',
@@ -52,15 +55,21 @@ const settingsByKind = {
   postgres: PostgresSettingsSchema,
   'demo-helpdesk': PostgresSettingsSchema,
   webhook: WebhookSettingsSchema,
+  connector: ConnectorSettingsSchema,
 } as const satisfies Record<ConnectionKindValue, z.ZodType>;
 
-export type ConnectionSettings = RestSettings | PostgresSettings | Record<string, never>;
+export type ConnectionSettings = RestSettings | PostgresSettings | ConnectorSettings | Record<string, never>;
 
 export function isRestKind(kind: ConnectionKindValue): kind is 'rest' | 'demo-crm' {
   return kind === 'rest' || kind === 'demo-crm';
 }
 export function isPostgresKind(kind: ConnectionKindValue): kind is 'postgres' | 'demo-helpdesk' {
   return kind === 'postgres' || kind === 'demo-helpdesk';
+}
+
+/** A system declared with `defineConnector`. */
+export function isConnectorKind(kind: ConnectionKindValue): kind is 'connector' {
+  return kind === 'connector';
 }
 
 /** Parses settings for a kind; the error names the field. */
@@ -77,6 +86,10 @@ export function parseSettings(kind: ConnectionKindValue, settings: unknown): { o
 export function secretNeed(kind: ConnectionKindValue, settings: ConnectionSettings): { needed: boolean; label: string } {
   if (isPostgresKind(kind)) return { needed: true, label: 'Database URL' };
   if (kind === 'webhook') return { needed: true, label: 'Shared HMAC secret' };
+  if (isConnectorKind(kind)) {
+    const declared = authOf(settings as ConnectorSettings);
+    return declared.type === 'none' ? { needed: false, label: 'Secret' } : { needed: true, label: declared.label };
+  }
   const auth = (settings as RestSettings).auth;
   switch (auth.type) {
     case 'none':

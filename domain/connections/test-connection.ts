@@ -7,7 +7,8 @@ import { and, asc, eq, isNull, lt, or, sql as raw } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
 import { HttpFailure, explainStatus, sendHttp } from './http-client';
-import { isPostgresKind, isRestKind, type PostgresSettings, type RestSettings } from './kinds';
+import { checkDeclared } from '../connectors/kit/runtime';
+import { isConnectorKind, isPostgresKind, isRestKind, type PostgresSettings, type RestSettings } from './kinds';
 import { explainPostgresError, openPostgres } from './postgres-pool';
 import { resolveConnection, type ResolvedConnection } from './resolve';
 import { authHeaders, forgetToken } from './rest-auth';
@@ -43,6 +44,7 @@ export async function testConnection(db: Db, query: { workspaceId: string; conne
 async function check(connection: ResolvedConnection): Promise<string> {
   if (isRestKind(connection.kind)) return checkRest(connection);
   if (isPostgresKind(connection.kind)) return checkPostgres(connection);
+  if (isConnectorKind(connection.kind)) return checkDeclared(connection);
   // Inbound webhooks: nothing to call; what can be checked is that a shared secret exists.
   if (!connection.secret) throw new Error('No shared secret is set: senders cannot sign their requests.');
   return 'Inbound webhook source: the shared secret is set. Senders sign requests with HMAC-SHA256.';

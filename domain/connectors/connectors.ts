@@ -1,6 +1,7 @@
 /**
  * The worker's connectors: EffectDeps.records dispatches on the connection's kind (REST API and
- * demo CRM over HTTP, PostgreSQL and demo helpdesk over SQL); EffectDeps.http sends through a
+ * demo CRM over HTTP, PostgreSQL and demo helpdesk over SQL, declared systems such as HubSpot through
+ * the connector kit's one runtime); EffectDeps.http sends through a
  * connection's auth. Secrets are resolved here, inside the activity, by connection id, in the workspace
  * the connectors were created for (always explicit: see scope.ts).
  */
@@ -9,7 +10,8 @@ import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
 import { UserError } from '../../flows-engine/index';
 import type { HttpClient, RecordGateway } from '../../nodes/effect-deps';
-import { isPostgresKind, isRestKind } from '../connections/kinds';
+import { isConnectorKind, isPostgresKind, isRestKind } from '../connections/kinds';
+import { createDeclaredGateway, declaredObject, findDeclaredIds } from './kit/runtime';
 import { createHttpConnector } from './http-connector';
 import { createPostgresGateway, findPostgresIds } from './postgres-gateway';
 import { createRestGateway, findRestIds } from './rest-gateway';
@@ -28,10 +30,12 @@ export function createConnectors(db: Db, scope: { workspaceId: string }): { reco
     const [row] = await db.select({ identity: connections.integrationIdentity }).from(connections).where(eq(connections.id, id));
     return row?.identity || null;
   });
+  const declared = createDeclaredGateway(resolve);
   const pick = async (connectionId: string): Promise<RecordGateway> => {
     const connection = await resolve(connectionId);
     if (isRestKind(connection.kind)) return rest;
     if (isPostgresKind(connection.kind)) return postgres;
+    if (isConnectorKind(connection.kind)) return declared;
     throw new UserError(`Connection “${connection.name}” is an inbound webhook source: records cannot be written to it.`, { field: 'connectionId' });
   };
   return {
@@ -47,6 +51,7 @@ export function createConnectors(db: Db, scope: { workspaceId: string }): { reco
         const connection = await resolve(connectionId);
         if (isRestKind(connection.kind)) return findRestIds(connection, objectType, field, value);
         if (isPostgresKind(connection.kind)) return findPostgresIds(connection, objectType, field, value);
+        if (isConnectorKind(connection.kind)) return findDeclaredIds(declaredObject(connection, objectType), field, value);
         return [];
       },
     },

@@ -2,18 +2,21 @@
  * Reading changed records from a poll trigger's source, one source page at a time, ordered by
  * (modified-at, id): a REST API (kinds `rest`, `demo-crm`: the demo CRM's contract
  * `GET {base}/{objectType}?modifiedSince=&limit=&cursor=` -> `{ data, nextCursor }`) or a PostgreSQL
- * table (kinds `postgres`, `demo-helpdesk`, keyset-paginated). Timestamps are normalised to UTC
+ * table (kinds `postgres`, `demo-helpdesk`, keyset-paginated), or a system declared with
+ * `defineConnector` (kind `connector`: its declared change listing and pagination; its object's
+ * declared id and modified-at fields take the place of the trigger's). Timestamps are normalised to UTC
  * microseconds: a JS Date would drop them, so they travel as ISO strings.
  */
 import type postgres from 'postgres';
 import { TransientError, UserError } from '../../flows-engine/index';
 import { explainStatus } from '../connections/http-client';
-import { isPostgresKind, isRestKind } from '../connections/kinds';
+import { isConnectorKind, isPostgresKind, isRestKind } from '../connections/kinds';
 import { explainPostgresError, poolFor } from '../connections/postgres-pool';
 import type { ResolvedConnection } from '../connections/resolve';
 import { microsToIso, toMicros } from './poll-cursor';
 import type { PollTriggerConfig } from './trigger-settings';
 import { sendWithConnection } from '../connectors/http-connector';
+import { declaredObject, readDeclaredPage } from '../connectors/kit/runtime';
 
 export interface ChangedRecord {
   id: string;
@@ -95,6 +98,29 @@ async function postgresPage(connection: ResolvedConnection, config: PollTriggerC
   }
 }
 
+/**
+ * The trigger's settings as they apply to this connection: a declared connector's object names its
+ * own id and modified-at fields (the analyst does not have to know them).
+ */
+export function pollConfigFor(connection: ResolvedConnection, config: PollTriggerConfig): PollTriggerConfig {
+  if (!isConnectorKind(connection.kind)) return config;
+  const { declaration } = declaredObject(connection, config.objectType);
+  return { ...config, idField: declaration.idField, modifiedField: declaration.modifiedAtField };
+}
+
+async function declaredPage(connection: ResolvedConnection, config: PollTriggerConfig, since: string | null, cursor: string | null, limit: number): Promise<SourcePage> {
+  const object = declaredObject(connection, config.objectType);
+  const effective = pollConfigFor(connection, config);
+  const page = await readDeclaredPage(object, { since, changesOnly: true, position: cursor, limit });
+  return { records: page.records.map((record) => toChanged(record, effective)), next: page.next };
+}
+
+async function declaredKeys(connection: ResolvedConnection, config: PollTriggerConfig, cursor: string | null, limit: number): Promise<KeyPage> {
+  const object = declaredObject(connection, config.objectType);
+  const page = await readDeclaredPage(object, { since: null, changesOnly: false, position: cursor, limit });
+  return { ids: page.records.map((record) => String(record[object.declaration.idField])), next: page.next };
+}
+
 /** One page of a full key scan: the ids present in the source now, in a stable order. */
 export interface KeyPage {
   ids: string[];
@@ -128,6 +154,7 @@ async function postgresKeys(connection: ResolvedConnection, config: PollTriggerC
 export function fetchSourceKeys(connection: ResolvedConnection, config: PollTriggerConfig, cursor: string | null, limit: number): Promise<KeyPage> {
   if (isRestKind(connection.kind)) return restKeys(connection, config, cursor, limit);
   if (isPostgresKind(connection.kind)) return postgresKeys(connection, config, cursor, limit);
+  if (isConnectorKind(connection.kind)) return declaredKeys(connection, config, cursor, limit);
   throw new UserError(`Connection “${connection.name}” is a ${connection.kind} connection: it has no records to scan.`, { field: 'connectionId' });
 }
 
@@ -135,5 +162,6 @@ export function fetchSourceKeys(connection: ResolvedConnection, config: PollTrig
 export function fetchSourcePage(connection: ResolvedConnection, config: PollTriggerConfig, since: string | null, cursor: string | null, limit: number): Promise<SourcePage> {
   if (isRestKind(connection.kind)) return restPage(connection, config, since, cursor, limit);
   if (isPostgresKind(connection.kind)) return postgresPage(connection, config, since, cursor, limit);
+  if (isConnectorKind(connection.kind)) return declaredPage(connection, config, since, cursor, limit);
   throw new UserError(`Connection “${connection.name}” is a ${connection.kind} connection: it has no records to poll.`, { field: 'connectionId' });
 }

@@ -14,7 +14,7 @@ import { ConnectionMissingError, resolveConnection } from '../../domain/connecti
 import { enqueueInboxEvents } from '../../domain/inbox/enqueue';
 import { timedTriggerOf, TriggerConfigError, type PollTriggerConfig } from '../../domain/triggers/trigger-settings';
 import { microsToIso, readPollCursor, type PollCursor } from '../../domain/triggers/poll-cursor';
-import { fetchSourceKeys, fetchSourcePage, type ChangedRecord } from '../../domain/triggers/poll-sources';
+import { fetchSourceKeys, fetchSourcePage, pollConfigFor, type ChangedRecord } from '../../domain/triggers/poll-sources';
 import type { ResolvedConnection } from '../../domain/connections/resolve';
 
 /** Pages one tick reads at most; the next tick continues from the cursor. */
@@ -200,9 +200,10 @@ export function createTriggerActivities(db: Db) {
         if (error instanceof ConnectionMissingError) throw new UserError(error.message, { nodeId: input.nodeId, field: 'connectionId' });
         throw error;
       }
-      const outcome = await readChanges(input, config, connection);
-      if (config.detectHardDeletes && !outcome.morePending) {
-        const deleted = await detectHardDeletes(input, config, connection);
+      const effective = pollConfigFor(connection, config); // a declared connector names its own id and modified-at fields
+      const outcome = await readChanges(input, effective, connection);
+      if (effective.detectHardDeletes && !outcome.morePending) {
+        const deleted = await detectHardDeletes(input, effective, connection);
         if (deleted > 0) {
           outcome.events += 1;
           outcome.records += deleted;

@@ -7,7 +7,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import path from 'node:path';
 import { projectRoot } from '../../db/embedded';
 
-const SOURCES = ['app', 'flows-engine', 'nodes', 'db', 'temporal', 'public', 'next.config.mjs', 'package-lock.json'];
+const SOURCES = ['app', 'domain', 'flows-engine', 'nodes', 'db', 'temporal', 'public', 'next.config.mjs', 'package-lock.json'];
 
 function newestMtime(target: string): number {
   if (!existsSync(target)) return 0;

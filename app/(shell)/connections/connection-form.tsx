@@ -3,11 +3,13 @@
 import { useState, type FormEvent } from 'react';
 import { Button } from '../../_components/button';
 import { TextField } from '../../_components/text-field';
+import type { ConnectorSummary } from '../../../domain/connectors/kit/catalog';
 
-export type Kind = 'rest' | 'postgres' | 'webhook' | 'demo-crm' | 'demo-helpdesk';
+export type Kind = 'connector' | 'rest' | 'postgres' | 'webhook' | 'demo-crm' | 'demo-helpdesk';
 type AuthType = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2';
 
 export const KIND_LABELS: Record<Kind, string> = {
+  connector: 'Known system (HubSpot, Zendesk, Freshdesk…)',
   rest: 'REST API',
   postgres: 'PostgreSQL database',
   webhook: 'Inbound webhook source',
@@ -38,9 +40,24 @@ export interface ConnectionSubmit extends Omit<ConnectionDraft, 'secretSet' | 'i
 
 const isRest = (k: Kind) => k === 'rest' || k === 'demo-crm';
 const isPg = (k: Kind) => k === 'postgres' || k === 'demo-helpdesk';
+
+function initialSettings(kind: Kind, catalog: readonly ConnectorSummary[]): Record<string, unknown> {
+  if (isRest(kind)) return { baseUrl: '', auth: { type: 'none' } };
+  if (isPg(kind)) return { schema: 'public' };
+  if (kind === 'connector') return { connector: catalog[0]?.id ?? '', authMethod: '', params: {}, baseUrl: '' };
+  return {};
+}
 const select = 'block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
 
-export function ConnectionForm({ initial, busy, error, onSubmit, onCancel }: { initial: ConnectionDraft; busy: boolean; error?: string; onSubmit: (v: ConnectionSubmit) => void; onCancel: () => void }) {
+export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCancel }: {
+  initial: ConnectionDraft;
+  /** The declared connectors (kind `connector`). */
+  catalog: readonly ConnectorSummary[];
+  busy: boolean;
+  error?: string;
+  onSubmit: (v: ConnectionSubmit) => void;
+  onCancel: () => void;
+}) {
   const [v, setV] = useState(initial);
   const [secret, setSecret] = useState('');
   const [replacing, setReplacing] = useState(!initial.secretSet);
@@ -48,7 +65,10 @@ export function ConnectionForm({ initial, busy, error, onSubmit, onCancel }: { i
   const set = (patch: Partial<ConnectionDraft>) => setV((old) => ({ ...old, ...patch }));
   const setSettings = (patch: Record<string, unknown>) => set({ settings: { ...v.settings, ...patch } });
   const setAuth = (patch: Record<string, string>) => setSettings({ auth: { ...auth, ...patch } });
-  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'webhook' ? 'Shared HMAC secret' : SECRET_LABEL[auth.type];
+  const system = v.kind === 'connector' ? catalog.find((c) => c.id === v.settings.connector) : undefined;
+  const systemAuth = system?.auth.find((a) => a.id === v.settings.authMethod) ?? system?.auth[0];
+  const params = (v.settings.params ?? {}) as Record<string, string>;
+  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'webhook' ? 'Shared HMAC secret' : v.kind === 'connector' ? (systemAuth?.type === 'none' ? '' : (systemAuth?.label ?? 'Secret')) : SECRET_LABEL[auth.type];
   const fieldError = (field: string) => (error?.includes(`${field}:`) ? error : undefined);
 
   const submit = (e: FormEvent) => {
@@ -64,7 +84,7 @@ export function ConnectionForm({ initial, busy, error, onSubmit, onCancel }: { i
           <label htmlFor="conn-kind" className="block text-sm font-medium text-slate-700">Kind</label>
           <select id="conn-kind" className={select} value={v.kind} disabled={Boolean(v.id)} onChange={(e) => {
             const kind = e.target.value as Kind;
-            set({ kind, settings: isRest(kind) ? { baseUrl: '', auth: { type: 'none' } } : isPg(kind) ? { schema: 'public' } : {} });
+            set({ kind, settings: initialSettings(kind, catalog) });
           }}>
             {Object.entries(KIND_LABELS).map(([k, label]) => <option key={k} value={k}>{label}</option>)}
           </select>
@@ -95,6 +115,29 @@ export function ConnectionForm({ initial, busy, error, onSubmit, onCancel }: { i
               <TextField label="Scope" value={auth.scope ?? ''} onChange={(e) => setAuth({ scope: e.target.value })} />
             </>
           )}
+        </div>
+      )}
+      {v.kind === 'connector' && (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <div className="space-y-1">
+            <label htmlFor="conn-system" className="block text-sm font-medium text-slate-700">System</label>
+            <select id="conn-system" className={select} value={String(v.settings.connector ?? '')} disabled={Boolean(v.id)} onChange={(e) => setSettings({ connector: e.target.value, authMethod: '', params: {} })}>
+              {catalog.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+            </select>
+          </div>
+          {system && system.auth.length > 1 && (
+            <div className="space-y-1">
+              <label htmlFor="conn-signin" className="block text-sm font-medium text-slate-700">Sign in with</label>
+              <select id="conn-signin" className={select} value={systemAuth?.id ?? ''} onChange={(e) => setSettings({ authMethod: e.target.value })}>
+                {system.auth.map((a) => <option key={a.id} value={a.id}>{a.label}</option>)}
+              </select>
+            </div>
+          )}
+          {system?.params.map((p) => (
+            <TextField key={p.name} label={p.label} placeholder={p.example} hint={p.help} value={params[p.name] ?? ''} required={!p.optional}
+              onChange={(e) => setSettings({ params: { ...params, [p.name]: e.target.value } })} error={fieldError(`params.${p.name}`)} />
+          ))}
+          <TextField label="Other base URL" hint="Only for a sandbox or a proxy; empty uses the system’s own address" value={String(v.settings.baseUrl ?? '')} onChange={(e) => setSettings({ baseUrl: e.target.value })} error={fieldError('baseUrl')} />
         </div>
       )}
       {isPg(v.kind) && <TextField label="Schema" value={String(v.settings.schema ?? 'public')} onChange={(e) => setSettings({ schema: e.target.value })} error={fieldError('schema')} />}

@@ -28,6 +28,7 @@ export function ConnectionsPanel() {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const list = useQuery(trpc.connections.list.queryOptions());
+  const catalog = useQuery(trpc.connections.catalog.queryOptions());
   const [editing, setEditing] = useState<ConnectionDraft | null>(null);
   const [formError, setFormError] = useState<string>();
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.connections.list.queryKey() });
@@ -81,7 +82,7 @@ export function ConnectionsPanel() {
       {editing ? (
         <section className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
           <h2 className="mb-4 text-base font-semibold">{editing.id ? `Edit ${editing.name}` : 'New connection'}</h2>
-          <ConnectionForm initial={editing} busy={create.isPending || update.isPending} error={formError} onSubmit={submit} onCancel={() => { setEditing(null); setFormError(undefined); }} />
+          <ConnectionForm initial={editing} catalog={catalog.data ?? []} busy={create.isPending || update.isPending} error={formError} onSubmit={submit} onCancel={() => { setEditing(null); setFormError(undefined); }} />
         </section>
       ) : (
         <div className="flex justify-end">
@@ -99,7 +100,7 @@ export function ConnectionsPanel() {
             {data.connections.map((c) => (
               <tr key={c.id} data-testid={`connection-${c.name}`}>
                 <td className="px-4 py-3 font-medium text-slate-900">{c.name}<span className="block text-xs font-normal text-slate-500">{c.description}</span></td>
-                <td className="px-4 py-3">{KIND_LABELS[c.kind as Kind]}</td>
+                <td className="px-4 py-3">{c.kind === 'connector' ? (catalog.data?.find((s) => s.id === c.settings.connector)?.label ?? 'Known system') : KIND_LABELS[c.kind as Kind]}</td>
                 <td className="px-4 py-3 font-mono text-xs">{c.integrationIdentity || '—'}</td>
                 <td className="px-4 py-3">{c.secretSet ? <span className="rounded bg-emerald-100 px-2 py-0.5 text-emerald-800">set</span> : <span className="text-slate-400">none</span>}</td>
                 <td className="px-4 py-3"><Health ok={c.lastCheckOk} at={c.lastCheckedAt} error={c.lastCheckError} /></td>

@@ -10,6 +10,7 @@ import {
 } from '../../../domain/connections/connection-service';
 import { ConnectionIdSchema, CreateConnectionSchema, RotateSecretSchema, UpdateConnectionSchema } from '../../../domain/connections/schemas';
 import { testConnection } from '../../../domain/connections/test-connection';
+import { connectorCatalog } from '../../../domain/connectors/kit/catalog';
 import { flowsUsingConnection } from '../../../domain/connections/usage';
 
 const actorOf = (ctx: { workspace: { id: string }; user: { id: string } }) => ({ workspaceId: ctx.workspace.id, userId: ctx.user.id });
@@ -20,6 +21,8 @@ const actorOf = (ctx: { workspace: { id: string }; user: { id: string } }) => ({
  */
 export const connectionsRouter = router({
   list: viewerProcedure.query(({ ctx }) => listConnections(ctx.db, ctx.workspace.id, ctx.workspace.role)),
+  /** The systems Syncline knows (declared connectors): the connection form's picker, object pickers. */
+  catalog: viewerProcedure.query(() => connectorCatalog()),
   get: adminProcedure.input(ConnectionIdSchema).query(async ({ ctx, input }) => {
     const row = await getConnectionRow(ctx.db, ctx.workspace.id, input.id);
     return { ...adminView(row), usedBy: await flowsUsingConnection(ctx.db, ctx.workspace.id, input.id) };

@@ -1,0 +1,50 @@
+/**
+ * The settings of a connection of kind `connector` (a system declared with `defineConnector`):
+ * which connector, which of its sign-in methods, its per-account parameters, and optionally another
+ * base URL (a sandbox, a proxy, or a contract fake in tests). The secret is the connection's one
+ * secret, as for every kind. A reader that cannot match the settings to a declaration refuses them.
+ */
+import { z } from 'zod';
+import type { AuthDeclaration, ConnectorDeclaration } from './define-connector';
+import { findConnector } from './registry';
+
+export const ConnectorSettingsSchema = z
+  .object({
+    connector: z.string({ error: 'connector: choose a system.' }).trim().min(1, 'connector: choose a system.'),
+    /** One of the connector's `auth` keys; empty: its first. */
+    authMethod: z.string().trim().default(''),
+    params: z.record(z.string(), z.string().trim()).default({}),
+    baseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'baseUrl: a URL starting with http:// or https://, or empty for the system’s own.' })]).default(''),
+  })
+  .superRefine((settings, ctx) => {
+    const declaration = findConnector(settings.connector);
+    if (!declaration) {
+      ctx.addIssue({ code: 'custom', path: ['connector'], message: `connector: “${settings.connector}” is not a system Syncline knows.` });
+      return;
+    }
+    if (settings.authMethod && !(settings.authMethod in declaration.auth)) {
+      ctx.addIssue({ code: 'custom', path: ['authMethod'], message: `authMethod: ${declaration.label} signs in with ${Object.keys(declaration.auth).join(' or ')}.` });
+    }
+    for (const [name, param] of Object.entries(declaration.params ?? {})) {
+      const value = settings.params[name] ?? '';
+      if (!value && !param.optional) ctx.addIssue({ code: 'custom', path: ['params', name], message: `params.${name}: enter the “${param.label}”.` });
+      else if (value && param.pattern && !new RegExp(`^(?:${param.pattern})$`).test(value)) {
+        ctx.addIssue({ code: 'custom', path: ['params', name], message: `params.${name}: “${value}” is not a valid “${param.label}”${param.example ? ` (e.g. ${param.example})` : ''}.` });
+      }
+    }
+  });
+export type ConnectorSettings = z.infer<typeof ConnectorSettingsSchema>;
+
+/** The declaration a connection's settings name (they were validated when read, so it exists). */
+export function declarationOf(settings: ConnectorSettings): ConnectorDeclaration {
+  const declaration = findConnector(settings.connector);
+  if (!declaration) throw new Error(`connector ${settings.connector} is not registered`);
+  return declaration;
+}
+
+/** The sign-in method a connection uses. */
+export function authOf(settings: ConnectorSettings): AuthDeclaration {
+  const declaration = declarationOf(settings);
+  const method = settings.authMethod || Object.keys(declaration.auth)[0]!;
+  return declaration.auth[method]!;
+}
