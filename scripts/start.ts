@@ -7,7 +7,8 @@
  *               unless TEMPORAL_ADDRESS is set (then TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY,
  *               TEMPORAL_API_KEY are passed through to the worker and the web app)
  *   worker      tsx temporal/worker.ts   (restarted on a crash, with backoff; gives up after 5 crashes in 2 min)
- *   web         next start / next dev on PORT (3000); `next build` first when .next/BUILD_ID is missing
+ *   web         scripts/web-server.ts (Next.js + the webhook intake listener) / next dev on PORT (3000);
+ *               `next build` first when .next/BUILD_ID is missing
  *   demos       the demo CRM (DEMO_CRM_PORT 4010) and helpdesk (DEMO_HELPDESK_PORT 4020) from examples/, with
  *               their databases demo_crm / demo_helpdesk on the same cluster; SYNCLINE_DEMO=off disables them
  *               (scripts/supervisor/demo-systems.ts)
@@ -242,8 +243,12 @@ async function main() {
       return;
     }
   }
-  const webArgs = dev ? ['dev', '-p', String(webPort)] : ['start', '-p', String(webPort)];
-  const web = supervise(spawnManaged({ name: 'web', color: 'cyan', command: bin('next'), args: webArgs, cwd: root, env }));
+  // Production: scripts/web-server.ts (Next.js plus the webhook intake listener on the same port).
+  const web = supervise(
+    dev
+      ? spawnManaged({ name: 'web', color: 'cyan', command: bin('next'), args: ['dev', '-p', String(webPort)], cwd: root, env })
+      : spawnManaged({ name: 'web', color: 'cyan', command: bin('tsx'), args: [path.join(root, 'scripts', 'web-server.ts'), '-p', String(webPort)], cwd: root, env: { ...env, NODE_ENV: 'production' } }),
+  );
   const healthUrl = `http://127.0.0.1:${webPort}/api/health`;
   let webStatus: number | undefined;
   try {
