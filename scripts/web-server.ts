@@ -4,7 +4,7 @@
  * request pipeline, group commit); everything else goes to Next.js (the production build, as
  * `next start` would serve it), through Next's documented custom-server API.
  *
- *   tsx scripts/web-server.ts -p 3000 [-H 127.0.0.1]      (PORT / HOSTNAME are read when no flag is given)
+ *   tsx scripts/web-server.ts -p 3000 [-H 127.0.0.1]      (`npm run web -- …`; PORT is read when -p is not given)
  *
  * `next dev` and a bare `next start` serve the same URLs through the Next.js route
  * app/api/hooks/[token]/route.ts, with the same answers (without group commit).
@@ -23,9 +23,11 @@ function flag(name: string): string | undefined {
 }
 
 const port = Number(flag('-p') ?? process.env.PORT ?? 3000);
-const hostname = flag('-H') ?? process.env.HOSTNAME;
+const hostname = flag('-H');
 const log = logger.child({ component: 'intake' });
 
+// As `next start` does: the production build, React's production mode.
+if (!process.env.NODE_ENV) Object.assign(process.env, { NODE_ENV: 'production' });
 const app = next({ dev: false, dir: projectRoot, port, hostname: hostname ?? 'localhost' });
 const nextHandler = app.getRequestHandler();
 await app.prepare();

@@ -1,8 +1,7 @@
 /**
- * The real product for end-to-end tests: the production Next.js build (served by scripts/web-server.ts,
- * as under `npm start`) and the
- * Temporal worker, as separate processes on a test database and the test Temporal server, each
- * app on its own port and task queue.
+ * The real product for end-to-end tests: the production Next.js build (served by scripts/web-server.ts
+ * with the webhook intake listener, as under `npm start`) and the Temporal worker, as separate processes
+ * on a test database and the test Temporal server, each app on its own port and task queue.
  *
  *   const app = await startApp({ databaseUrl });   // beforeAll
  *   await page.goto(`${app.url}/sign-up`);
