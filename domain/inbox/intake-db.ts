@@ -11,8 +11,10 @@
  *
  * Its connections are named `syncline-intake` in `pg_stat_activity`.
  */
+import { DrizzleQueryError } from 'drizzle-orm';
 import { openDb, type DbHandle } from '../../db/client';
 import { env } from '../platform/env';
+import { errorMessage } from '../platform/logger';
 
 export const INTAKE_APPLICATION_NAME = 'syncline-intake';
 
@@ -37,13 +39,14 @@ export function intakeDb(): DbHandle {
 }
 
 /**
- * Why a database call failed, for the log: the error's code and message only. postgres.js errors
- * carry the statement and its parameters (the payload, the token): those are never logged, and
- * quoted values in a message (`invalid input syntax …: "…"`) are elided.
+ * Why a database call failed, for the log: the database's code and reason only. Drizzle's query errors
+ * ("Failed query: … params: …") and postgres.js errors carry the statement and its parameters (the
+ * payload, the hook token): those are never logged, and quoted values in a reason (`invalid input
+ * syntax …: "…"`) are elided.
  */
 export function describeFailure(error: unknown): string {
-  if (!(error instanceof Error)) return 'unknown failure';
-  const code = (error as { code?: unknown }).code;
-  const message = error.message.replace(/"[^"]*"/g, '"…"').slice(0, 200);
-  return typeof code === 'string' && !message.includes(code) ? `${code}: ${message}` : message;
+  const cause = error instanceof DrizzleQueryError && error.cause ? error.cause : error;
+  const code = (cause as { code?: unknown } | null)?.code;
+  const reason = errorMessage(cause).replace(/"[^"]*"/g, '"…"').slice(0, 200);
+  return typeof code === 'string' && !reason.includes(code) ? `${code}: ${reason}` : reason;
 }
