@@ -21,6 +21,14 @@ export type WebhookOutcome =
    */
   | { kind: 'not-stored'; status: 503; message: string; reason: string; eventId: string | null; stored: false | 'unknown' };
 
+/** One delivery as the intake received it; `header` reads a request header by (lower-case) name. */
+export interface WebhookDelivery {
+  token: string;
+  body: string;
+  idempotencyKey: string | null;
+  header?: (name: string) => string | null;
+}
+
 /** The longest a delivery waits for PostgreSQL before it is answered 503 (each call is bounded sooner: intake-db.ts). */
 export const ANSWER_WITHIN_MS = 2500;
 
@@ -36,7 +44,7 @@ export const ANSWER_WITHIN_MS = 2500;
  */
 export async function acceptWebhook(
   db: Db,
-  input: { token: string; body: string; idempotencyKey: string | null; header?: (name: string) => string | null },
+  input: WebhookDelivery,
   store: HookStore = directHookStore(db),
 ): Promise<WebhookOutcome> {
   let timer: NodeJS.Timeout | undefined;
@@ -69,11 +77,7 @@ function notStored(eventId: string | null, reason: string): WebhookOutcome {
   return { kind: 'not-stored', status: 503, message: 'The event was not stored: the database is unavailable. Send it again later.', reason, eventId, stored: false };
 }
 
-async function accept(
-  db: Db,
-  input: { token: string; body: string; idempotencyKey: string | null; header?: (name: string) => string | null },
-  store: HookStore,
-): Promise<WebhookOutcome> {
+async function accept(db: Db, input: WebhookDelivery, store: HookStore): Promise<WebhookOutcome> {
   const flow = await store.findHook(input.token);
   if (!flow) return { kind: 'rejected', status: 404, message: 'No flow listens at this address.' };
   if (flow.status === 'draft') {
