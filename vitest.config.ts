@@ -7,6 +7,8 @@ import { defineConfig } from 'vitest/config';
  *   unit         *.test.ts(x) in flows-engine/, nodes/, app/, db/, domain/, temporal/, scripts/ (no infrastructure)
  *   integration  **\/*.int.test.ts: real PostgreSQL + Temporal dev server from tests/setup/global-setup.ts
  *   e2e          tests/e2e/**\/*.e2e.test.ts: sequential, generous timeouts, same global setup
+ *   scale        tests/scale/**\/*.scale.test.ts: the production Temporal server on PostgreSQL (built with Go
+ *                when not cached), two web instances and two workers; last, on its own
  * One project: `vitest run --project unit`.
  */
 const root = path.dirname(fileURLToPath(import.meta.url));
@@ -60,6 +62,20 @@ export default defineConfig({
           sequence: { groupOrder: 1 },
           testTimeout: 180_000,
           hookTimeout: 300_000,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'scale',
+          environment: 'node',
+          include: ['tests/scale/**/*.scale.test.ts'],
+          exclude: ignored,
+          globalSetup: [...globalSetup, './tests/setup/e2e-build.ts', './tests/setup/temporal-server-build.ts'],
+          fileParallelism: false,
+          sequence: { groupOrder: 2 },
+          testTimeout: 900_000,
+          hookTimeout: 900_000,
         },
       },
     ],

@@ -5,7 +5,8 @@
  *   migrations  db/migrate.ts migrateDatabase()
  *   Temporal    `temporal server start-dev` with .data/temporal.db (TEMPORAL_PORT 7233, TEMPORAL_UI_PORT 8233),
  *               unless TEMPORAL_ADDRESS is set (then TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY,
- *               TEMPORAL_API_KEY are passed through to the worker and the web app)
+ *               TEMPORAL_API_KEY are passed through to the worker and the web app); SYNCLINE_TEMPORAL=server runs
+ *               the production Temporal server on PostgreSQL instead (supervisor/temporal-server-launch.ts)
  *   worker      tsx temporal/worker.ts   (restarted on a crash, with backoff; gives up after 5 crashes in 2 min)
  *   web         scripts/web-server.ts (Next.js + the webhook intake listener on one port) / next dev, on HOST:PORT
  *               (127.0.0.1:3000); `next build` first when .next/BUILD_ID is missing
@@ -24,6 +25,10 @@ import { pathToFileURL } from 'node:url';
 import { dataRoot, projectRoot, resolveDatabase, type ResolvedDatabase } from '../db/embedded';
 import { parseEnv } from '../domain/platform/env';
 import { findTemporalCli } from './temporal-cli';
+import { findTemporalServer } from './temporal-server';
+import { launchTemporalServer } from './supervisor/temporal-server-launch';
+import { temporalServerPortNeeds, temporalServerPorts } from './supervisor/temporal-server';
+import { temporalServerSettings } from './supervisor/temporal-server-settings';
 import { demoPlan, demoPortNeeds, prepareDemoDatabases, startDemoSystems, type RunningDemos } from './supervisor/demo-systems';
 import { createLogger, paint, syncline } from './supervisor/logs';
 import { describeExit, spawnManaged, watchLaunchers, type ManagedProcess } from './supervisor/process';
@@ -108,7 +113,8 @@ async function main() {
   const t0 = Date.now();
   const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
   syncline.log(`starting Syncline${dev ? ' (dev mode)' : ''}; data in ${rel(data)}`);
-  const { HOST: host } = parseEnv(process.env); // a bad variable stops everything before anything starts, naming it
+  const environment = parseEnv(process.env); // a bad variable stops everything before anything starts, naming it
+  const host = environment.HOST;
   // .data/ holds personal data and secrets: 0700, and every file written there from now on 0600.
   await secureDataDir(data);
   restrictNewFiles();
@@ -129,7 +135,9 @@ async function main() {
   // A PostgreSQL left running by a killed run holds its port; db/embedded.ts stops it and then checks the port.
   const pgMayBeLeftover = existsSync(path.join(data, 'postgres', 'postmaster.pid'));
   if (!externalDb && !pgMayBeLeftover) needs.push({ port: pgPort, envVar: 'SYNCLINE_PG_PORT', label: 'PostgreSQL' });
-  if (!externalTemporal) {
+  const productionTemporal = !externalTemporal && environment.SYNCLINE_TEMPORAL === 'server' ? temporalServerSettings(process.env) : undefined;
+  if (productionTemporal) needs.push(...temporalServerPortNeeds(temporalServerPorts(temporalPort), productionTemporal.services));
+  else if (!externalTemporal) {
     needs.push({ port: temporalPort, envVar: 'TEMPORAL_PORT', label: 'the Temporal server' });
     needs.push({ port: uiPort, envVar: 'TEMPORAL_UI_PORT', label: 'the Temporal UI' });
   }
@@ -141,7 +149,8 @@ async function main() {
   for (const file of secrets.created) syncline.log(`generated ${rel(file)} (mode 0600)`);
 
   const namespace = process.env.TEMPORAL_NAMESPACE?.trim() || 'default';
-  const temporalCli = externalTemporal ? undefined : await findTemporalCli({ onProgress: (m) => syncline.log(m) });
+  const temporalCli = externalTemporal || productionTemporal ? undefined : await findTemporalCli({ onProgress: (m) => syncline.log(m) });
+  const temporalServer = productionTemporal ? await findTemporalServer({ onProgress: (m) => syncline.log(m) }) : undefined;
 
   // PostgreSQL (+ migrations) and Temporal start side by side.
   const pgLog = createLogger('postgres', 'blue');
@@ -169,7 +178,25 @@ async function main() {
 
   let temporalAddress = process.env.TEMPORAL_ADDRESS?.trim() ?? '';
   let temporalUiUrl = process.env.TEMPORAL_UI_URL?.trim();
-  const startTemporal = async () => {
+  const startTemporal = async (databaseStarted: Promise<void>) => {
+    if (temporalServer && productionTemporal) {
+      await databaseStarted;
+      const log = createLogger('temporal', 'magenta');
+      temporalUiUrl = undefined; // the server has no UI; run Temporal's UI server beside it if wanted (docs/scaling.md)
+      temporalAddress = await launchTemporalServer({
+        binaries: temporalServer,
+        settings: productionTemporal,
+        databaseUrl: process.env.TEMPORAL_DATABASE_URL?.trim() || (db!.embedded?.url ?? db!.url),
+        dataDir: data,
+        ports: temporalServerPorts(temporalPort),
+        namespace,
+        log,
+        setupSchema: true,
+        start: (spawn) => supervise(spawnManaged({ ...spawn, name: 'temporal', color: 'magenta', cwd: root, env: process.env })),
+      });
+      log.log(`ready in ${since()}`);
+      return;
+    }
     if (!temporalCli) return;
     temporalAddress = `127.0.0.1:${temporalPort}`;
     temporalUiUrl = `http://localhost:${uiPort}`;
@@ -181,7 +208,8 @@ async function main() {
     await waitForTemporal(temporalAddress, namespace, { timeoutMs: 90_000, isAlive: () => temporal.running() });
     temporal.logger.log(`ready in ${since()}`);
   };
-  await Promise.all([startDatabase(), startTemporal()]);
+  const databaseStarted = startDatabase();
+  await Promise.all([databaseStarted, startTemporal(databaseStarted)]);
 
   // Demo systems: their databases first (the web app and worker get their URLs), then their processes.
   let demos: RunningDemos | undefined;
@@ -283,8 +311,8 @@ async function main() {
   const line = paint('gray', '─'.repeat(64));
   const rows = [
     ['App', `${host === '127.0.0.1' ? `http://localhost:${webPort}` : `${localUrlOf(host, webPort)} (HOST=${host})`}${webStatus === 404 ? '   (no /api/health route yet)' : webStatus ? '' : '   (not healthy yet)'}`],
-    ['Temporal UI', temporalUiUrl ?? '(external Temporal; set TEMPORAL_UI_URL)'],
-    ['Temporal', `${temporalAddress}, namespace ${namespace}${externalTemporal ? ' (external)' : `, state in ${rel(path.join(data, 'temporal.db'))}`}`],
+    ['Temporal UI', temporalUiUrl ?? (productionTemporal ? '(the Temporal server has no UI: run temporalio/ui beside it, set TEMPORAL_UI_URL)' : '(external Temporal; set TEMPORAL_UI_URL)')],
+    ['Temporal', `${temporalAddress}, namespace ${namespace}${externalTemporal ? ' (external)' : productionTemporal ? ' (Temporal server on PostgreSQL)' : `, state in ${rel(path.join(data, 'temporal.db'))}`}`],
     ['PostgreSQL', db!.embedded ? `127.0.0.1:${pgPort}, data in ${rel(db!.embedded.dataDir)}` : `${redact(db!.url)} (external)`],
     ...(demos ? [['Demo CRM', `${demos.crmUrl}   (REST API key ${demos.env.DEMO_CRM_API_KEY})`], ['Demo helpdesk', demos.helpdeskUrl]] : []),
     ['Secrets', secrets.files.length ? secrets.files.map((f) => rel(f.file)).join(', ') : 'from the environment'],
@@ -305,7 +333,7 @@ function redact(url: string): string {
 }
 
 main().catch((err: unknown) => {
-  const human = ['SupervisorError', 'EmbeddedPostgresError', 'TemporalCliNotFoundError', 'EnvError'];
+  const human = ['SupervisorError', 'EmbeddedPostgresError', 'TemporalCliNotFoundError', 'TemporalServerNotFoundError', 'TemporalSchemaError', 'EnvError'];
   const message = err instanceof Error ? (human.includes(err.name) ? err.message : (err.stack ?? err.message)) : String(err);
   void shutdown(message, 1);
 });

@@ -12,13 +12,12 @@
  * CLI: `npm run temporal:cli` prints the path (installing if needed). `--quiet` prints only the path.
  * v1.5.1 is the newest tag `go install pkg@version` accepts (later go.mod files carry `replace` directives).
  */
-import { spawn } from 'node:child_process';
-import { constants } from 'node:fs';
 import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type * as TestingModule from '@temporalio/testing';
+import { findGo, goInstall, isExecutable, onPath, synclineCacheDir } from './go-install';
 
 export const TEMPORAL_CLI_VERSION = 'v1.5.1';
 export const TEMPORAL_CLI_MODULE = 'github.com/temporalio/cli/cmd/temporal';
@@ -36,32 +35,11 @@ export class TemporalCliNotFoundError extends Error {
 
 /** `${XDG_CACHE_HOME:-~/.cache}/syncline/temporal-v1.5.1` */
 export function temporalCacheDir(): string {
-  const base = process.env.XDG_CACHE_HOME?.trim() || path.join(os.homedir(), '.cache');
-  return path.join(base, 'syncline', `temporal-${TEMPORAL_CLI_VERSION}`);
+  return synclineCacheDir(`temporal-${TEMPORAL_CLI_VERSION}`);
 }
 
 export function cachedTemporalCliPath(): string {
   return path.join(temporalCacheDir(), os.platform() === 'win32' ? 'temporal.exe' : 'temporal');
-}
-
-async function isExecutable(file: string): Promise<boolean> {
-  try {
-    const st = await fs.stat(file);
-    if (!st.isFile()) return false;
-    await fs.access(file, constants.X_OK);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function onPath(name: string, extraDirs: string[] = []): Promise<string | undefined> {
-  const dirs = [...(process.env.PATH ?? '').split(path.delimiter), ...extraDirs].filter(Boolean);
-  for (const dir of dirs) {
-    const candidate = path.join(dir, name);
-    if (await isExecutable(candidate)) return candidate;
-  }
-  return undefined;
 }
 
 function helpText(extra: string[] = []): string {
@@ -98,10 +76,10 @@ export async function findTemporalCli(options: FindTemporalCliOptions = {}): Pro
   if (options.install === false) throw new TemporalCliNotFoundError(helpText());
 
   const notes: string[] = [];
-  const go = await onPath('go', ['/usr/local/go/bin', path.join(os.homedir(), 'go', 'bin')]);
+  const go = await findGo();
   if (go) {
     try {
-      return await goInstall(go, progress);
+      return await buildWithGo(go, progress);
     } catch (err) {
       notes.push(`go install failed: ${(err as Error).message}`);
       progress(`go install failed: ${(err as Error).message}`);
@@ -118,78 +96,19 @@ export async function findTemporalCli(options: FindTemporalCliOptions = {}): Pro
 }
 
 // ---------------------------------------------------------------------------------------------------------
-// go install, with a lock so that two processes do not build at the same time
+// go install (scripts/go-install.ts: cached, one build at a time)
 
-async function goInstall(go: string, progress: (m: string) => void): Promise<string> {
-  const dir = temporalCacheDir();
+async function buildWithGo(go: string, progress: (m: string) => void): Promise<string> {
   const target = cachedTemporalCliPath();
-  await fs.mkdir(dir, { recursive: true });
-  const lock = `${dir}.lock`;
-  const deadline = Date.now() + 60 * 60_000;
-  for (;;) {
-    try {
-      await fs.writeFile(lock, String(process.pid), { flag: 'wx' });
-      break;
-    } catch {
-      const holder = Number.parseInt(await fs.readFile(lock, 'utf8').catch(() => ''), 10);
-      if (!holder || !pidAlive(holder)) {
-        await fs.rm(lock, { force: true });
-        continue;
-      }
-      if (Date.now() > deadline) throw new Error(`timed out waiting for the build in process ${holder}`);
-      progress(`another process (pid ${holder}) is building the Temporal CLI; waiting...`);
-      await new Promise((r) => setTimeout(r, 10_000));
-      if (await isExecutable(target)) return target;
-    }
-  }
-  try {
-    if (await isExecutable(target)) return target;
-    progress(`building the Temporal CLI ${TEMPORAL_CLI_VERSION} with ${go} (go install; the first build takes several minutes)`);
-    const started = Date.now();
-    await new Promise<void>((resolve, reject) => {
-      const child = spawn(go, ['install', `${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`], {
-        env: { ...process.env, GOBIN: dir, GOFLAGS: process.env.GOFLAGS ?? '' },
-        stdio: ['ignore', 'pipe', 'pipe'],
-      });
-      let last = '';
-      let tail: string[] = [];
-      const onData = (chunk: Buffer) => {
-        for (const line of chunk.toString().split('\n').filter(Boolean)) {
-          last = line;
-          tail = [...tail.slice(-20), line];
-        }
-      };
-      child.stdout.on('data', onData);
-      child.stderr.on('data', onData);
-      const timer = setInterval(() => {
-        const secs = Math.round((Date.now() - started) / 1000);
-        progress(`still building (${secs}s)${last ? `: ${last.slice(0, 120)}` : ''}`);
-      }, 15_000);
-      child.once('error', (err) => {
-        clearInterval(timer);
-        reject(err);
-      });
-      child.once('exit', (code) => {
-        clearInterval(timer);
-        if (code === 0) resolve();
-        else reject(new Error(`exit code ${code}\n${tail.join('\n')}`));
-      });
-    });
-    if (!(await isExecutable(target))) throw new Error(`go install succeeded but ${target} is missing`);
-    progress(`built ${target} in ${Math.round((Date.now() - started) / 1000)}s`);
-    return target;
-  } finally {
-    await fs.rm(lock, { force: true });
-  }
-}
-
-function pidAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (err) {
-    return (err as NodeJS.ErrnoException).code === 'EPERM';
-  }
+  await goInstall({
+    go,
+    dir: temporalCacheDir(),
+    packages: [`${TEMPORAL_CLI_MODULE}@${TEMPORAL_CLI_VERSION}`],
+    targets: [target],
+    what: `the Temporal CLI ${TEMPORAL_CLI_VERSION}`,
+    progress,
+  });
+  return target;
 }
 
 // ---------------------------------------------------------------------------------------------------------

@@ -4,7 +4,9 @@
  * request pipeline, group commit); everything else goes to Next.js (the production build, as
  * `next start` would serve it), through Next's documented custom-server API.
  *
- *   tsx scripts/web-server.ts -p 3000 [-H 127.0.0.1]      (`npm run web -- …`; PORT is read when -p is not given)
+ *   tsx scripts/web-server.ts -p 3000 [-H 127.0.0.1]      (PORT is read when -p is not given)
+ *
+ * Started by `npm start` (scripts/start.ts) and by `npm run web` (scripts/web.ts, one instance of several).
  *
  * `next dev` and a bare `next start` serve the same URLs through the Next.js route
  * app/api/hooks/[token]/route.ts, with the same answers (without group commit).

@@ -60,6 +60,17 @@ export const EnvSchema = z.object({
   TEMPORAL_TLS_KEY: text(),
   TEMPORAL_API_KEY: text(),
   TEMPORAL_UI_URL: url(),
+  // `npm start`'s Temporal when TEMPORAL_ADDRESS is unset: the dev server, or the production server on PostgreSQL.
+  SYNCLINE_TEMPORAL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim().toLowerCase() || 'dev')
+    .refine((value) => value === 'dev' || value === 'server', { message: 'must be "dev" (the Temporal dev server) or "server" (the Temporal server on PostgreSQL).' })
+    .transform((value) => value as 'dev' | 'server'),
+  TEMPORAL_DATABASE_URL: url(),
+  SYNCLINE_TEMPORAL_HISTORY_SHARDS: wholeNumber(4),
+  SYNCLINE_TEMPORAL_SERVICES: text(),
+  SYNCLINE_TEMPORAL_BIND_IP: text(),
   SYNCLINE_TASK_QUEUE: text(),
   SYNCLINE_ENCRYPTION_KEY: text(),
   SYNCLINE_PREVIOUS_ENCRYPTION_KEYS: text(),

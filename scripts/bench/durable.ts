@@ -44,7 +44,7 @@ async function treeRssMb(pid: number): Promise<number> {
 }
 
 /** CPU time (user + system) of a process, its live descendants and its reaped children, in ms (from /proc). */
-async function treeCpuMs(pid: number): Promise<number> {
+export async function treeCpuMs(pid: number): Promise<number> {
   const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
   // Fields after the command name (which may hold spaces): utime, stime, cutime, cstime are fields 14-17.
   const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');

@@ -84,10 +84,15 @@ export async function ensureTestConnection(db: Db, actor: { workspaceId: string;
     .from(connections)
     .where(and(eq(connections.workspaceId, actor.workspaceId), eq(connections.name, 'Test CRM')));
   if (existing) return existing.id;
+  return createTestRestConnection(db, actor, 'Test CRM', 'http://127.0.0.1:9');
+}
+
+/** A REST connection to `baseUrl` (no auth, loopback allowed), with `svc-sync` as its integration identity. */
+export async function createTestRestConnection(db: Db, actor: { workspaceId: string; userId: string }, name: string, baseUrl: string): Promise<string> {
   const created = await createConnection(db, actor, {
-    name: 'Test CRM',
+    name,
     kind: 'rest',
-    settings: { baseUrl: 'http://127.0.0.1:9', auth: { type: 'none' } },
+    settings: { baseUrl, auth: { type: 'none' } },
     integrationIdentity: 'svc-sync',
     owner: '',
     description: '',

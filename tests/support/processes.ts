@@ -20,7 +20,8 @@ export interface ManagedChild {
   kill(): Promise<void>;
 }
 
-function manage(child: ChildProcess): ManagedChild {
+/** Output capture and group signals for a child started with `detached: true`. */
+export function manage(child: ChildProcess): ManagedChild {
   let output = '';
   child.stdout?.on('data', (chunk: Buffer) => (output += chunk.toString()));
   child.stderr?.on('data', (chunk: Buffer) => (output += chunk.toString()));
@@ -69,8 +70,11 @@ export async function startTemporalServer(options: { dbFile?: string; port?: num
 }
 
 /** The real worker process; resolves once it logs that it is polling. */
-export async function startWorkerProcess(env: Record<string, string>): Promise<ManagedChild> {
-  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['temporal/worker.ts'], {
+export async function startWorkerProcess(env: Record<string, string>, options: { pinToCpu?: number } = {}): Promise<ManagedChild> {
+  const tsx = path.join(projectRoot, 'node_modules', '.bin', 'tsx');
+  // `taskset -c N` keeps the worker (and its threads) on one core, for benchmarks that measure per core.
+  const [command, ...args] = options.pinToCpu === undefined ? [tsx, 'temporal/worker.ts'] : ['taskset', '-c', String(options.pinToCpu), tsx, 'temporal/worker.ts'];
+  const child = spawn(command!, args, {
     cwd: projectRoot,
     env: { ...process.env, ...env } as NodeJS.ProcessEnv,
     detached: true,
@@ -87,6 +91,29 @@ export async function startWorkerProcess(env: Record<string, string>): Promise<M
     await new Promise((r) => setTimeout(r, 100));
   }
   return managed;
+}
+
+/** One web instance as `npm run web` starts it (the production build on PORT/HOST); resolves once /api/health answers 200. */
+export async function startWebProcess(env: Record<string, string>): Promise<ManagedChild & { url: string }> {
+  const port = await getFreePort();
+  const child = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), ['scripts/web.ts'], {
+    cwd: projectRoot,
+    env: { ...process.env, ...env, PORT: String(port), HOST: '127.0.0.1', BETTER_AUTH_URL: `http://127.0.0.1:${port}` } as NodeJS.ProcessEnv,
+    detached: true,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  const managed = manage(child);
+  const url = `http://127.0.0.1:${port}`;
+  await eventually(async () => {
+    if (child.exitCode !== null) throw new Error(`the web instance exited while starting:\n${managed.output()}`);
+    const res = await fetch(`${url}/api/health`).catch(() => undefined);
+    await res?.body?.cancel();
+    return res?.status === 200 ? true : undefined;
+  }, `the web instance on ${url} to answer /api/health`, 120_000).catch(async (err: unknown) => {
+    await managed.kill();
+    throw err;
+  });
+  return { ...managed, url };
 }
 
 /** Polls `check` until it returns a value other than undefined. */
