@@ -13,10 +13,11 @@ export interface DbHandle {
 
 /**
  * Opens a Drizzle client over postgres.js. The one driver serves the embedded
- * PostgreSQL and any external `DATABASE_URL` alike.
+ * PostgreSQL and any external `DATABASE_URL` alike. `connect_timeout` and `connection` (server settings
+ * such as `statement_timeout`) bound how long a caller can wait (the webhook intake does).
  */
-export function openDb(url: string, options: { max?: number } = {}): DbHandle {
-  const sql = postgres(url, { max: options.max ?? 10, onnotice: () => {} });
+export function openDb(url: string, options: Pick<postgres.Options<Record<string, never>>, 'max' | 'connect_timeout' | 'connection'> = {}): DbHandle {
+  const sql = postgres(url, { ...options, max: options.max ?? 10, onnotice: () => {} });
   return { db: drizzle(sql, { schema }), sql, close: () => sql.end({ timeout: 5 }) };
 }
 

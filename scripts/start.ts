@@ -8,7 +8,8 @@
  *               TEMPORAL_API_KEY are passed through to the worker and the web app); SYNCLINE_TEMPORAL=server runs
  *               the production Temporal server on PostgreSQL instead (supervisor/temporal-server-launch.ts)
  *   worker      tsx temporal/worker.ts   (restarted on a crash, with backoff; gives up after 5 crashes in 2 min)
- *   web         next start / next dev on HOST:PORT (127.0.0.1:3000); `next build` first when .next/BUILD_ID is missing
+ *   web         scripts/web-server.ts (Next.js + the webhook intake listener on one port) / next dev, on HOST:PORT
+ *               (127.0.0.1:3000); `next build` first when .next/BUILD_ID is missing
  *   demos       the demo CRM (DEMO_CRM_PORT 4010) and helpdesk (DEMO_HELPDESK_PORT 4020) from examples/, with
  *               their databases demo_crm / demo_helpdesk on the same cluster; SYNCLINE_DEMO=off disables them
  *               (scripts/supervisor/demo-systems.ts)
@@ -276,8 +277,19 @@ async function main() {
       return;
     }
   }
-  const webArgs = [dev ? 'dev' : 'start', '-p', String(webPort), '-H', host];
-  const web = supervise(spawnManaged({ name: 'web', color: 'cyan', command: bin('next'), args: webArgs, cwd: root, env }));
+  // Production: scripts/web-server.ts (Next.js plus the webhook intake listener on the same port).
+  const web = supervise(
+    dev
+      ? spawnManaged({ name: 'web', color: 'cyan', command: bin('next'), args: ['dev', '-p', String(webPort), '-H', host], cwd: root, env })
+      : spawnManaged({
+          name: 'web',
+          color: 'cyan',
+          command: bin('tsx'),
+          args: [path.join(root, 'scripts', 'web-server.ts'), '-p', String(webPort), '-H', host],
+          cwd: root,
+          env: { ...env, NODE_ENV: 'production' },
+        }),
+  );
   const healthUrl = `${localUrlOf(host, webPort)}/api/health`;
   let webStatus: number | undefined;
   try {

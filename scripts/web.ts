@@ -1,5 +1,6 @@
 /**
- * `npm run web`: one web instance (the production Next.js build, `next start`), configured by the
+ * `npm run web`: one web instance (scripts/web-server.ts: the production Next.js build and the webhook intake
+ * listener on one port), configured by the
  * environment only, for running several behind a load balancer (docs/scaling.md). It runs no migrations and
  * generates no secrets: every instance must share DATABASE_URL, TEMPORAL_ADDRESS, SYNCLINE_ENCRYPTION_KEY
  * and BETTER_AUTH_SECRET, so a missing one stops it here, by name, instead of a login or a secret that
@@ -25,7 +26,8 @@ function main(): void {
   if (!existsSync(path.join(projectRoot, '.next', 'BUILD_ID'))) throw new EnvError('There is no production build: run `npm run build` first.');
   const port = portFromEnv('PORT', 3000);
   const host = parseEnv(process.env).HOST;
-  const next = spawn(path.join(projectRoot, 'node_modules', '.bin', 'next'), ['start', '-p', String(port), '-H', host], {
+  // The same web process as `npm start`: Next.js and the webhook intake listener on one port.
+  const next = spawn(path.join(projectRoot, 'node_modules', '.bin', 'tsx'), [path.join(projectRoot, 'scripts', 'web-server.ts'), '-p', String(port), '-H', host], {
     cwd: projectRoot,
     env: { ...process.env, NODE_ENV: 'production', NEXT_TELEMETRY_DISABLED: '1' },
     stdio: 'inherit',

@@ -1,5 +1,5 @@
 import { createHmac } from 'node:crypto';
-import { eq } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { flowVersions, flows, inboxEvents } from '../../db/schema';
@@ -8,6 +8,8 @@ import { createTestDatabase, type TestDatabase } from '../../tests/support/datab
 import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
 import { createConnection } from '../connections/connection-service';
 import { acceptWebhook } from './accept-webhook';
+import { openIntakeDb } from './intake-db';
+import { getFreePort } from '../../scripts/supervisor/ports';
 
 const SECRET = 'shared-secret-of-the-crm-42';
 let database: TestDatabase;
@@ -87,6 +89,28 @@ describe('webhook intake', () => {
     await expect(deliver(plainToken, '{"email": ')).resolves.toMatchObject({ kind: 'rejected', status: 400, message: /not valid JSON/ });
     await expect(deliver(plainToken, '{"__proto__": {"polluted": true}}')).resolves.toMatchObject({ kind: 'rejected', status: 400, message: /__proto__/ });
     await expect(deliver('no-such-token', '{}')).resolves.toMatchObject({ kind: 'rejected', status: 404 });
+  });
+
+  it('refuses bodies PostgreSQL cannot hold exactly with a 400 naming the JSON path, and accepts a leading BOM', async () => {
+    // jsonb refuses U+0000: this used to escape as a database error (HTTP 500, retried forever by the sender).
+    await expect(deliver(plainToken, '{"id":"c-nul","tags":["a\\u0000b"]}')).resolves.toMatchObject({ kind: 'rejected', status: 400, message: /\$\.tags\[0\].*U\+0000/ });
+    // 1e400 parses to Infinity, which used to be stored as null.
+    await expect(deliver(plainToken, '{"id":"c-big","amount":1e400}')).resolves.toMatchObject({ kind: 'rejected', status: 400, message: /\$\.amount.*too large/ });
+    expect(await handle.db.select().from(inboxEvents).where(sql`${inboxEvents.payload}->>'id' in ('c-nul', 'c-big')`)).toHaveLength(0);
+    const bom = await deliver(plainToken, '\uFEFF{"id":"c-bom","email":"bom@example.com"}');
+    expect(bom).toMatchObject({ kind: 'accepted', duplicate: false });
+    const [row] = await handle.db.select({ payload: inboxEvents.payload }).from(inboxEvents).where(eq(inboxEvents.id, (bom as { eventId: string }).eventId));
+    expect(row!.payload).toEqual({ id: 'c-bom', email: 'bom@example.com' });
+  });
+
+  it('answers 503 "not stored" instead of throwing when PostgreSQL cannot be reached', async () => {
+    const unreachable = openIntakeDb(`postgres://nobody:nothing@127.0.0.1:${await getFreePort()}/none`);
+    try {
+      const outcome = await acceptWebhook(unreachable.db, { token: plainToken, body: '{"id":"c-down"}', idempotencyKey: 'down-1' });
+      expect(outcome).toMatchObject({ kind: 'not-stored', status: 503, stored: false, eventId: null, reason: /ECONNREFUSED/ });
+    } finally {
+      await unreachable.close();
+    }
   });
 
   it('fails closed: a published webhook trigger whose signature setting cannot be read refuses every delivery', async () => {

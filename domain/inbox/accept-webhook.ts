@@ -1,32 +1,84 @@
-import { createHash } from 'node:crypto';
-import { and, eq, isNull } from 'drizzle-orm';
+import { createHash, randomUUID } from 'node:crypto';
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { flowVersions, flows, inboxEvents } from '../../db/schema';
+import { flowVersions } from '../../db/schema';
 import { checkPayload } from '../../flows-engine/index';
 import { ConnectionMissingError, resolveConnection } from '../connections/resolve';
-import { enqueueInboxEvents } from './enqueue';
+import { directHookStore, type HookStore, type StoredEvent } from './hook-store';
+import { describeFailure } from './intake-db';
 import { signatureMatches } from './verify-signature';
+import { parseWebhookJson } from './webhook-json';
 import { eventIdAt, orderingKeyOf, TriggerConfigError, webhookTriggerOf, type WebhookSettings } from '../triggers/trigger-settings';
 
 export type WebhookOutcome =
   | { kind: 'accepted'; eventId: string; duplicate: boolean; flowStatus: 'active' | 'paused' }
-  | { kind: 'rejected'; status: 400 | 401 | 404 | 409 | 503; message: string };
+  | { kind: 'rejected'; status: 400 | 401 | 404 | 409 | 503; message: string }
+  /**
+   * PostgreSQL failed or did not answer in time. `eventId`: the sender's id of the event (Idempotency-Key,
+   * or the id at the trigger's path), when known. `stored`: false when certain; 'unknown' only when
+   * PostgreSQL stopped answering in the middle of a statement (a frozen server may still commit it later:
+   * the sender's retry is then recognised as a repeat).
+   */
+  | { kind: 'not-stored'; status: 503; message: string; reason: string; eventId: string | null; stored: false | 'unknown' };
+
+/** One delivery as the intake received it; `header` reads a request header by (lower-case) name. */
+export interface WebhookDelivery {
+  token: string;
+  body: string;
+  idempotencyKey: string | null;
+  header?: (name: string) => string | null;
+}
+
+/** The longest a delivery waits for PostgreSQL before it is answered 503 (each call is bounded sooner: intake-db.ts). */
+export const ANSWER_WITHIN_MS = 2500;
 
 /**
- * Accepts one webhook delivery: the event is written to the inbox in the same
- * transaction that decides the answer, so a 202 means it is stored durably.
- * The dedupe key is the `Idempotency-Key` header when given, otherwise a hash
- * of the body: a sender's repeated delivery of the same event never makes a
- * second run.
+ * Accepts one webhook delivery: the event is written to the inbox before the answer is decided, so a
+ * 202 means it is stored durably. The dedupe key is the `Idempotency-Key` header when given, otherwise
+ * the event id at the trigger's idempotency path, otherwise a hash of the body: a sender's repeated
+ * delivery of the same event never makes a second run.
+ *
+ * Never throws: when PostgreSQL fails or does not answer in time the outcome is `not-stored` (503, the
+ * sender retries), with a `reason` for the log that holds neither the body nor the token.
+ * `store` is the group commit of the intake listener; by default each call writes on its own.
  */
 export async function acceptWebhook(
   db: Db,
-  input: { token: string; body: string; idempotencyKey: string | null; header?: (name: string) => string | null },
+  input: WebhookDelivery,
+  store: HookStore = directHookStore(db),
 ): Promise<WebhookOutcome> {
-  const [flow] = await db
-    .select({ id: flows.id, workspaceId: flows.workspaceId, status: flows.status, versionId: flows.activeVersionId })
-    .from(flows)
-    .where(and(eq(flows.webhookToken, input.token), isNull(flows.archivedAt)));
+  let timer: NodeJS.Timeout | undefined;
+  const late = new Promise<WebhookOutcome>((resolve) => {
+    timer = setTimeout(
+      () =>
+        resolve({
+          kind: 'not-stored',
+          status: 503,
+          message: 'PostgreSQL did not confirm storing the event in time. Send it again later: a repeat of the same event is recognised and runs once.',
+          reason: `no answer from PostgreSQL within ${ANSWER_WITHIN_MS} ms`,
+          eventId: null,
+          stored: 'unknown',
+        }),
+      ANSWER_WITHIN_MS,
+    );
+  });
+  try {
+    return await Promise.race([
+      accept(db, input, store).catch((error: unknown) => notStored(null, describeFailure(error))),
+      late,
+    ]);
+  } finally {
+    clearTimeout(timer);
+  }
+}
+
+/** The statement failed (or was never sent): PostgreSQL rolled it back, nothing of it is stored. */
+function notStored(eventId: string | null, reason: string): WebhookOutcome {
+  return { kind: 'not-stored', status: 503, message: 'The event was not stored: the database is unavailable. Send it again later.', reason, eventId, stored: false };
+}
+
+async function accept(db: Db, input: WebhookDelivery, store: HookStore): Promise<WebhookOutcome> {
+  const flow = await store.findHook(input.token);
   if (!flow) return { kind: 'rejected', status: 404, message: 'No flow listens at this address.' };
   if (flow.status === 'draft') {
     return { kind: 'rejected', status: 409, message: 'This flow is not active: publish and activate it to accept events.' };
@@ -45,37 +97,30 @@ export async function acceptWebhook(
     if (refused) return refused;
   }
 
-  let payload: unknown;
-  try {
-    payload = input.body === '' ? {} : JSON.parse(input.body);
-  } catch (error) {
-    return { kind: 'rejected', status: 400, message: `The body is not valid JSON: ${error instanceof Error ? error.message : 'parse error'}` };
-  }
+  const parsed = parseWebhookJson(input.body);
+  if (!parsed.ok) return { kind: 'rejected', status: 400, message: parsed.error };
+  const payload = parsed.value;
   const check = checkPayload(payload, {});
   if (!check.ok) return { kind: 'rejected', status: 400, message: check.error };
 
-  const eventId = settings.idempotencyKeyPath ? eventIdAt(payload, settings.idempotencyKeyPath) : null;
-  const dedupeKey = input.idempotencyKey?.trim()
-    ? `key:${input.idempotencyKey.trim()}`
-    : eventId
-      ? `event:${eventId}`
+  const idempotencyKey = input.idempotencyKey?.trim() || null;
+  const senderEventId = idempotencyKey ?? (settings.idempotencyKeyPath ? eventIdAt(payload, settings.idempotencyKeyPath) : null);
+  const dedupeKey = idempotencyKey
+    ? `key:${idempotencyKey}`
+    : senderEventId
+      ? `event:${senderEventId}`
       : `body:${createHash('sha256').update(input.body).digest('hex')}`;
-  // One round trip: insert (or recognise the repeat) and wake the relay; the NOTIFY is delivered on commit.
-  // A paused flow's events wait for resume, so nothing is woken for them (the relay's periodic pass
-  // picks them up once the flow is active again).
-  const [inserted] = await enqueueInboxEvents(
-    db,
-    [{ workspaceId: flow.workspaceId, flowId: flow.id, dedupeKey, orderingKey: orderingKeyOf(payload, settings.orderingKeyPath), source: 'webhook', payload }],
-    { wake: flow.status === 'active' },
-  );
-  const flowStatus = flow.status as 'active' | 'paused';
-  if (inserted) return { kind: 'accepted', eventId: inserted, duplicate: false, flowStatus };
-  const [existing] = await db
-    .select({ id: inboxEvents.id })
-    .from(inboxEvents)
-    .where(and(eq(inboxEvents.flowId, flow.id), eq(inboxEvents.dedupeKey, dedupeKey)));
-  if (!existing) throw new Error('inbox insert conflicted but no event was found');
-  return { kind: 'accepted', eventId: existing.id, duplicate: true, flowStatus };
+  // Insert (or recognise the repeat) and wake the relay; the NOTIFY is delivered on commit. A paused
+  // flow's events wait for resume, so nothing is woken for them (the relay's periodic pass picks them
+  // up once the flow is active again).
+  const event = { id: randomUUID(), workspaceId: flow.workspaceId, flowId: flow.id, dedupeKey, orderingKey: orderingKeyOf(payload, settings.orderingKeyPath), source: 'webhook' as const, payload };
+  let stored: StoredEvent;
+  try {
+    stored = await store.store(event, flow.status === 'active');
+  } catch (error) {
+    return notStored(senderEventId, describeFailure(error));
+  }
+  return { kind: 'accepted', eventId: stored.eventId, duplicate: stored.duplicate, flowStatus: flow.status };
 }
 
 /** Refuses a delivery whose HMAC signature is missing or wrong; the secret comes from the webhook source connection. */

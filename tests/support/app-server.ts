@@ -1,7 +1,7 @@
 /**
- * The real product for end-to-end tests: the production Next.js build (`next start`) and the
- * Temporal worker, as separate processes on a test database and the test Temporal server, each
- * app on its own port and task queue.
+ * The real product for end-to-end tests: the production Next.js build (served by scripts/web-server.ts
+ * with the webhook intake listener, as under `npm start`) and the Temporal worker, as separate processes
+ * on a test database and the test Temporal server, each app on its own port and task queue.
  *
  *   const app = await startApp({ databaseUrl });   // beforeAll
  *   await page.goto(`${app.url}/sign-up`);
@@ -53,7 +53,8 @@ export async function startApp(options: { databaseUrl: string; temporalAddress?:
   };
   const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
   launch(bin('tsx'), [...(process.env.SYNCLINE_PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNCLINE_PROFILE_WORKER}`] : []), 'temporal/worker.ts']);
-  launch(bin('next'), ['start', '-p', String(port), '-H', '127.0.0.1']);
+  // The web process of `npm start`: Next.js and the webhook intake listener on one port.
+  launch(bin('tsx'), [path.join(projectRoot, 'scripts', 'web-server.ts'), '-p', String(port), '-H', '127.0.0.1']);
 
   const stop = async () => {
     await Promise.all(

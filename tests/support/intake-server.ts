@@ -1,6 +1,7 @@
 /**
- * Stands in for the web app's `/api/hooks/[token]` route in scenario tests: the same `acceptWebhook`
- * call on a real socket, minus Next.js, so the demo CRM can deliver its signed webhooks to it.
+ * Stands in for the web process in scenario tests: the real intake listener of `npm start`
+ * (domain/inbox/intake-listener.ts, with group commit) on a real socket, minus Next.js, so the demo CRM
+ * can deliver its signed webhooks to it.
  *
  *   const intake = await startIntakeServer(db);   // env.appUrl = intake.url
  *   await intake.stop();
@@ -8,7 +9,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Db } from '../../db/client';
-import { acceptWebhook } from '../../domain/inbox/accept-webhook';
+import { createIntakeListener } from '../../domain/inbox/intake-listener';
+import { logger } from '../../domain/platform/logger';
 
 export interface IntakeServer {
   url: string;
@@ -19,22 +21,13 @@ export interface IntakeServer {
 
 export async function startIntakeServer(db: Db): Promise<IntakeServer> {
   const delivered: IntakeServer['delivered'] = [];
+  const intake = createIntakeListener({ db, maxBodyBytes: 1024 * 1024, log: logger.child({ component: 'intake' }) });
   const server = http.createServer((req, res) => {
+    if (!intake.handles(req)) return void res.writeHead(404).end();
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
-    req.on('end', () => {
-      const token = /^\/api\/hooks\/([^/?]+)/.exec(req.url ?? '')?.[1] ?? '';
-      const body = Buffer.concat(chunks).toString('utf8');
-      delivered.push({ body, signature: String(req.headers['x-signature'] ?? '') });
-      const header = (name: string) => {
-        const value = req.headers[name.toLowerCase()];
-        return typeof value === 'string' ? value : null;
-      };
-      acceptWebhook(db, { token, body, idempotencyKey: header('idempotency-key'), header }).then(
-        (outcome) => res.writeHead(outcome.kind === 'accepted' ? 202 : outcome.status, { 'content-type': 'application/json' }).end(JSON.stringify(outcome)),
-        () => res.writeHead(500).end(),
-      );
-    });
+    req.on('end', () => delivered.push({ body: Buffer.concat(chunks).toString('utf8'), signature: String(req.headers['x-signature'] ?? '') }));
+    intake.handle(req, res);
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
   return {
