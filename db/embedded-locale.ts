@@ -27,7 +27,7 @@ export function postgresProcessEnv(): NodeJS.ProcessEnv {
     PATH: process.env.PATH ?? '/usr/bin:/bin',
     LC_ALL: 'C',
     ...(process.env.LOCPATH ? { LOCPATH: process.env.LOCPATH } : {}),
-  } as NodeJS.ProcessEnv;
+  } as unknown as NodeJS.ProcessEnv; // NODE_ENV is not for PostgreSQL
 }
 
 /**
