@@ -44,6 +44,8 @@ const runState = new RunStateFile(data);
 const children: ManagedProcess[] = [];
 let db: ResolvedDatabase | undefined;
 let shuttingDown: Promise<void> | undefined;
+/** Shutdown order; PostgreSQL stops after all of them. */
+const STOP_ORDER = ['build', 'web', 'crm', 'helpdesk', 'worker', 'temporal'];
 
 // ---------------------------------------------------------------------------------------------------------
 // Shutdown
@@ -51,7 +53,9 @@ let shuttingDown: Promise<void> | undefined;
 function shutdown(reason: string, exitCode: number): Promise<void> {
   shuttingDown ??= (async () => {
     (exitCode === 0 ? syncline.log : syncline.error)(reason);
-    for (const child of [...children].reverse()) {
+    // Clients before their servers, whatever order restarts left the list in.
+    const rank = (child: ManagedProcess) => STOP_ORDER.indexOf(child.name) + 1 || STOP_ORDER.length + 1;
+    for (const child of [...children].sort((a, b) => rank(a) - rank(b))) {
       if (child.running()) syncline.log(`stopping ${child.name}...`);
       await child.stop(child.name === 'temporal' ? 15_000 : 10_000);
     }
@@ -101,7 +105,7 @@ function track(child: ManagedProcess): ManagedProcess {
 }
 
 /** Spawns a child and starts it again, with backoff, whenever it exits on its own. Returns the first run. */
-function superviseWithRestarts(spawn: () => ManagedProcess, onRestarted?: (child: ManagedProcess) => void): ManagedProcess {
+function superviseWithRestarts(spawn: () => ManagedProcess): ManagedProcess {
   const first = track(spawn());
   keepRestarting({
     first,
@@ -111,10 +115,7 @@ function superviseWithRestarts(spawn: () => ManagedProcess, onRestarted?: (child
       const why = run ? `${describeExit({ code: run.child.exitCode, signal: run.child.signalCode })} unexpectedly` : `could not start (${error?.message})`;
       (run?.logger ?? first.logger).error(`${first.name} ${why}; starting it again in ${delayMs / 1000}s`);
     },
-    onRestarted: (child) => {
-      child.logger.log(`${child.name} started again`);
-      onRestarted?.(child);
-    },
+    onRestarted: (child) => child.logger.log(`${child.name} started again`),
   });
   return first;
 }
