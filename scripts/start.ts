@@ -7,10 +7,13 @@
  *               unless TEMPORAL_ADDRESS is set (then TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY,
  *               TEMPORAL_API_KEY are passed through to the worker and the web app)
  *   worker      tsx temporal/worker.ts
- *   web         next start / next dev on PORT (3000); `next build` first when .next/BUILD_ID is missing
+ *   web         next start / next dev on HOST:PORT (127.0.0.1:3000); `next build` first when .next/BUILD_ID is missing
  *   demos       the demo CRM (DEMO_CRM_PORT 4010) and helpdesk (DEMO_HELPDESK_PORT 4020) from examples/, with
  *               their databases demo_crm / demo_helpdesk on the same cluster; SYNCLINE_DEMO=off disables them
  *               (scripts/supervisor/demo-systems.ts)
+ *
+ * .data/ is 0700 and the supervisor's umask 077 is inherited by every child: what they write there is 0600
+ * (scripts/supervisor/data-dir.ts).
  *
  * A part that exits on its own (PostgreSQL, Temporal, the worker, the web app, a demo system) is started again
  * with backoff, 1 s doubling to 30 s, for as long as it takes (supervisor/restarts.ts); the others keep
@@ -19,7 +22,6 @@
  * failed build) stops everything.
  */
 import { existsSync } from 'node:fs';
-import fs from 'node:fs/promises';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { dataRoot, projectRoot, resolveDatabase, startEmbeddedPostgres, type EmbeddedPostgres, type ResolvedDatabase } from '../db/embedded';
@@ -33,6 +35,8 @@ import { waitForHttp, waitForTemporal } from './supervisor/readiness';
 import { keepRestarting } from './supervisor/restarts';
 import { RunStateFile } from './supervisor/runstate';
 import { ensureSecrets } from './supervisor/secrets';
+import { restrictNewFiles, secureDataDir } from './supervisor/data-dir';
+import { localUrlOf } from './supervisor/web-host';
 import { EMBEDDED_LONG_POLL_SECONDS, temporalDevServerTuning } from './supervisor/temporal-tuning';
 
 const dev = process.argv.includes('--dev');
@@ -127,8 +131,10 @@ async function main() {
   const t0 = Date.now();
   const since = () => `${((Date.now() - t0) / 1000).toFixed(1)}s`;
   syncline.log(`starting Syncline${dev ? ' (dev mode)' : ''}; data in ${rel(data)}`);
-  parseEnv(process.env); // a bad variable stops everything before anything starts, naming it
-  await fs.mkdir(data, { recursive: true });
+  const { HOST: host } = parseEnv(process.env); // a bad variable stops everything before anything starts, naming it
+  // .data/ holds personal data and secrets: 0700, and every file written there from now on 0600.
+  await secureDataDir(data);
+  restrictNewFiles();
   await runState.acquire(syncline);
 
   // Ports first: nothing starts when one is taken.
@@ -250,9 +256,9 @@ async function main() {
       return;
     }
   }
-  const webArgs = dev ? ['dev', '-p', String(webPort)] : ['start', '-p', String(webPort)];
+  const webArgs = [dev ? 'dev' : 'start', '-p', String(webPort), '-H', host];
   const web = superviseWithRestarts(() => spawnManaged({ name: 'web', color: 'cyan', command: bin('next'), args: webArgs, cwd: root, env }));
-  const healthUrl = `http://127.0.0.1:${webPort}/api/health`;
+  const healthUrl = `${localUrlOf(host, webPort)}/api/health`;
   let webStatus: number | undefined;
   try {
     // 200 = healthy. 404 = the app has no health route yet: it answers, good enough.
@@ -272,7 +278,7 @@ async function main() {
 
   const line = paint('gray', '─'.repeat(64));
   const rows = [
-    ['App', `http://localhost:${webPort}${webStatus === 404 ? '   (no /api/health route yet)' : webStatus ? '' : '   (not healthy yet)'}`],
+    ['App', `${host === '127.0.0.1' ? `http://localhost:${webPort}` : `${localUrlOf(host, webPort)} (HOST=${host})`}${webStatus === 404 ? '   (no /api/health route yet)' : webStatus ? '' : '   (not healthy yet)'}`],
     ['Temporal UI', temporalUiUrl ?? '(external Temporal; set TEMPORAL_UI_URL)'],
     ['Temporal', `${temporalAddress}, namespace ${namespace}${externalTemporal ? ' (external)' : `, state in ${rel(path.join(data, 'temporal.db'))}`}`],
     ['PostgreSQL', db!.embedded ? `127.0.0.1:${pgPort}, data in ${rel(db!.embedded.dataDir)}` : `${redact(db!.url)} (external)`],

@@ -51,8 +51,11 @@ async function main(): Promise<void> {
     log: (line) => logger.warn({ component: 'relay' }, line),
   });
   // The SDK stops the worker on these signals itself; the relay stops first, so no run starts during the drain.
-  const stopRelay = () => void relay.stop();
-  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.once(signal, stopRelay);
+  let relayStopping: Promise<void> | undefined;
+  const stopRelay = () => void (relayStopping ??= relay.stop());
+  // `on`, not `once`: the SDK drops its own handler at the first signal, and a second one (a process-group
+  // SIGTERM that tsx also forwards) would otherwise take the default action and kill the worker mid-drain.
+  for (const signal of ['SIGINT', 'SIGTERM'] as const) process.on(signal, stopRelay);
   const healthChecks = startConnectionHealthChecks(database.db);
   // Both keep their state in PostgreSQL and are safe in every worker at once (see their modules).
   const alerts = startAlertLoop({ db: database.db, sql: database.sql });

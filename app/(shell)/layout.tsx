@@ -1,5 +1,6 @@
 import type { ReactNode } from 'react';
 import { getDb } from '../../db/client';
+import { PendingInvitations } from '../_components/invitations/pending-invitations';
 import { ContentColumn } from '../_components/shell/content-column';
 import { Sidebar } from '../_components/shell/sidebar';
 import { HelpMenu } from '../_components/tour/help-menu';
@@ -21,7 +22,10 @@ export default async function ShellLayout({ children }: { children: ReactNode })
     <TourProvider userId={session.user.id} workspaceId={session.current.id} demo={tour}>
       <div className="flex h-full min-h-screen">
         <Sidebar session={session} help={<HelpMenu crmUrl={demo?.crmUrl ?? null} helpdeskUrl={demo?.helpdeskUrl ?? null} />} />
-        <ContentColumn>{children}</ContentColumn>
+        <ContentColumn>
+          <PendingInvitations />
+          {children}
+        </ContentColumn>
       </div>
     </TourProvider>
   );

@@ -3,6 +3,7 @@ import { eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
 import { memberships } from '../../db/schema';
 import { requireUser } from '../_server/session';
+import { PendingInvitations } from '../_components/invitations/pending-invitations';
 import { CreateWorkspaceForm } from './create-workspace-form';
 
 export const dynamic = 'force-dynamic';
@@ -16,9 +17,10 @@ export default async function OnboardingPage() {
       subtitle={
         membership
           ? 'A workspace keeps its own flows, connections, mappings and runs. You will be its admin and can invite others.'
-          : `You are signed in as ${user.email} but not a member of any workspace yet. Create one, or ask an admin to add you to theirs.`
+          : `You are signed in as ${user.email} but not a member of any workspace yet. Create one, or ask an admin to invite you to theirs (open invitations show above).`
       }
     >
+      <PendingInvitations />
       <CreateWorkspaceForm />
     </AuthCard>
   );

@@ -1,4 +1,5 @@
-import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { sql } from 'drizzle-orm';
+import { index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, uniqueIndex, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth';
 
 /** Roles per workspace, from least to most privileged. */
@@ -48,4 +49,38 @@ export const auditLog = pgTable(
     at: timestamp('at', { withTimezone: true }).notNull().defaultNow(),
   },
   (t) => [index('audit_log_workspace_at_idx').on(t.workspaceId, t.at)],
+);
+
+/**
+ * An admin's invitation of an e-mail address to a workspace with a role. Nobody becomes a member
+ * without accepting: the invitee (signed in with that address) accepts or declines it in the app, or
+ * through the invitation link, whose token is stored only as its SHA-256 hash. `status` leaves
+ * `pending` once, for `accepted`, `declined` or `revoked`; an unanswered invitation expires.
+ */
+export const INVITATION_STATUSES = ['pending', 'accepted', 'declined', 'revoked'] as const;
+export type InvitationStatus = (typeof INVITATION_STATUSES)[number];
+export const invitationStatusEnum = pgEnum('invitation_status', INVITATION_STATUSES);
+
+export const workspaceInvitations = pgTable(
+  'workspace_invitations',
+  {
+    id: uuid('id').primaryKey().defaultRandom(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** Lower-cased. */
+    email: text('email').notNull(),
+    role: roleEnum('role').notNull(),
+    tokenHash: text('token_hash').notNull().unique(),
+    invitedBy: text('invited_by').references(() => users.id, { onDelete: 'set null' }),
+    status: invitationStatusEnum('status').notNull().default('pending'),
+    createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
+    expiresAt: timestamp('expires_at', { withTimezone: true }).notNull(),
+    respondedAt: timestamp('responded_at', { withTimezone: true }),
+  },
+  (t) => [
+    // One open invitation per address and workspace: inviting again renews it.
+    uniqueIndex('workspace_invitations_pending_idx').on(t.workspaceId, t.email).where(sql`${t.status} = 'pending'`),
+    index('workspace_invitations_email_idx').on(t.email),
+  ],
 );

@@ -13,7 +13,7 @@ export const ConnectionFieldsSchema = z.object({
   credentialExpiresAt: z.coerce.date({ error: 'credentialExpiresAt: not a date.' }).nullable().default(null),
   allowPrivateNetwork: z.boolean({ error: 'allowPrivateNetwork: true or false.' }).default(false),
   /** Kind-specific, non-secret settings; validated by the kind's schema in kinds.ts. */
-  settings: z.unknown(),
+  settings: z.record(z.string(), z.unknown(), { error: 'settings: expected the settings of the connection kind (a JSON object).' }),
 });
 
 export const CreateConnectionSchema = ConnectionFieldsSchema.extend({

@@ -11,6 +11,7 @@ import { isPostgresKind, isRestKind, type PostgresSettings, type RestSettings } 
 import { explainPostgresError, openPostgres } from './postgres-pool';
 import { resolveConnection, type ResolvedConnection } from './resolve';
 import { authHeaders, forgetToken } from './rest-auth';
+import { assertInsideBaseUrl } from './base-url';
 
 export interface CheckOutcome {
   readonly ok: boolean;
@@ -50,6 +51,7 @@ async function check(connection: ResolvedConnection): Promise<string> {
 async function checkRest(connection: ResolvedConnection): Promise<string> {
   const settings = connection.settings as RestSettings;
   const url = new URL(settings.healthPath || '', settings.baseUrl.endsWith('/') ? settings.baseUrl : `${settings.baseUrl}/`);
+  assertInsideBaseUrl(connection, settings.baseUrl, url.toString());
   let headers: Record<string, string>;
   try {
     forgetToken(connection); // a test must prove the credentials work now, not that a token was cached

@@ -1,7 +1,8 @@
 /**
  * EffectDeps.http: requests through a connection's auth. A request with a connection must stay on
- * that connection's base URL (a relative URL is joined to it), so a flow cannot send the
- * connection's credentials to another host. Private and loopback addresses are refused unless the
+ * that connection's base URL (a relative URL is joined to it; `connections/base-url.ts` compares
+ * parsed URLs), and so must every redirect it follows, so a flow cannot send the connection's
+ * credentials to another host. Private and loopback addresses are refused unless the
  * connection allows them; requests without a connection never may.
  */
 import type { Db } from '../../db/client';
@@ -11,6 +12,7 @@ import { HttpFailure, sendHttp } from '../connections/http-client';
 import { isRestKind, type RestSettings } from '../connections/kinds';
 import type { ResolvedConnection } from '../connections/resolve';
 import { authHeaders, forgetToken } from '../connections/rest-auth';
+import { assertInsideBaseUrl, isInsideBaseUrl } from '../connections/base-url';
 import { connectionForEffect } from './scope';
 
 /** Joins a path to a base URL, keeping the base's path (`/api` + `contacts` = `/api/contacts`). */
@@ -19,22 +21,42 @@ export function joinUrl(baseUrl: string, pathOrUrl: string): string {
   return new URL(pathOrUrl.replace(/^\/+/, ''), baseUrl.endsWith('/') ? baseUrl : `${baseUrl}/`).toString();
 }
 
-/** Sends one request with the connection's auth; retries once with a fresh token after a 401 (OAuth2). */
-export async function sendWithConnection(
-  connection: ResolvedConnection,
-  request: { method: string; url: string; headers?: Readonly<Record<string, string>>; body?: unknown; timeoutMs?: number; idempotencyKey?: string },
-): Promise<HttpResponse> {
+const MAX_REDIRECTS = 5;
+
+type ConnectionRequest = { method: string; url: string; headers?: Readonly<Record<string, string>>; body?: unknown; timeoutMs?: number; idempotencyKey?: string };
+
+/**
+ * Sends one request with the connection's auth; retries once with a fresh token after a 401 (OAuth2).
+ * Redirects are followed here, not by fetch (which would carry the credentials along): only to a URL
+ * inside the base URL; a redirect anywhere else is refused before anything is sent there.
+ */
+export async function sendWithConnection(connection: ResolvedConnection, request: ConnectionRequest): Promise<HttpResponse> {
   if (!isRestKind(connection.kind)) throw new UserError(`Connection “${connection.name}” is a ${connection.kind} connection, not a REST API.`, { field: 'connectionId' });
   const settings = connection.settings as RestSettings;
-  const url = joinUrl(settings.baseUrl, request.url);
-  const base = new URL(settings.baseUrl);
-  if (!url.startsWith(base.origin + base.pathname.replace(/\/$/, ''))) {
-    throw new UserError(`${url} is outside the base URL ${settings.baseUrl} of connection “${connection.name}”: its credentials are only sent there.`, { field: 'url' });
+  let current = { method: request.method, url: joinUrl(settings.baseUrl, request.url), body: request.body };
+  for (let redirects = 0; ; redirects++) {
+    assertInsideBaseUrl(connection, settings.baseUrl, current.url);
+    const response = await sendOnce(connection, settings, { ...request, ...current });
+    const location = response.headers.location;
+    if (response.status < 300 || response.status >= 400 || response.status === 304 || !location) return response;
+    if (redirects === MAX_REDIRECTS) throw new UserError(`${request.url} redirected more than ${MAX_REDIRECTS} times (connection “${connection.name}”).`, { field: 'url' });
+    const next = new URL(location, current.url).toString();
+    if (!isInsideBaseUrl(settings.baseUrl, next)) {
+      throw new UserError(
+        `${current.url} redirected to ${next}, outside the base URL ${settings.baseUrl} of connection “${connection.name}”: the redirect was not followed, so its credentials were not sent there.`,
+        { field: 'url' },
+      );
+    }
+    // 307/308 repeat the request as it was; 301/302/303 continue with a GET, as browsers do.
+    current = response.status === 307 || response.status === 308 ? { ...current, url: next } : { method: 'GET', url: next, body: undefined };
   }
+}
+
+async function sendOnce(connection: ResolvedConnection, settings: RestSettings, request: ConnectionRequest): Promise<HttpResponse> {
   const attempt = async () =>
     sendHttp({
       method: request.method,
-      url,
+      url: request.url,
       headers: { ...request.headers, ...(request.idempotencyKey ? { 'idempotency-key': request.idempotencyKey } : {}), ...(await authHeaders(connection)) },
       body: request.body,
       timeoutMs: request.timeoutMs,

@@ -9,6 +9,15 @@ describe('the environment', () => {
     expect(env.SYNCLINE_WORKER_DB_POOL).toBe(10);
   });
 
+  it('binds the web app to loopback unless HOST says otherwise, and refuses a HOST that is not an address', () => {
+    expect(parseEnv({}).HOST).toBe('127.0.0.1');
+    expect(parseEnv({ HOST: ' ' }).HOST).toBe('127.0.0.1');
+    expect(parseEnv({ HOST: '0.0.0.0' }).HOST).toBe('0.0.0.0');
+    expect(parseEnv({ HOST: '::' }).HOST).toBe('::');
+    expect(parseEnv({ HOST: 'syncline.internal' }).HOST).toBe('syncline.internal');
+    expect(() => parseEnv({ HOST: 'http://0.0.0.0' })).toThrow(/HOST must be an IP address or a host name/);
+  });
+
   it('refuses a body limit that is not a number instead of turning the limit off', () => {
     expect(() => parseEnv({ SYNCLINE_WEBHOOK_MAX_BYTES: '1mb' })).toThrow(EnvError);
     expect(() => parseEnv({ SYNCLINE_WEBHOOK_MAX_BYTES: '1mb' })).toThrow('SYNCLINE_WEBHOOK_MAX_BYTES must be a whole number of at least 1, not "1mb".');

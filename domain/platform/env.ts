@@ -38,10 +38,21 @@ const wholeNumber = (fallback: number, minimum = 1) =>
 const url = () =>
   text().refine((value) => value === undefined || URL.canParse(value), { message: 'must be a URL (for example http://localhost:3000).' });
 
+/** The address the web app listens on: loopback unless a deployment opens it (an IP address or a host name). */
+const host = () =>
+  z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || '127.0.0.1')
+    .refine((value) => /^[A-Za-z0-9.-]+$/.test(value) || /^[0-9A-Fa-f:.]+$/.test(value), {
+      message: 'must be an IP address or a host name to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface).',
+    });
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const EnvSchema = z.object({
   NODE_ENV: text(),
+  HOST: host(),
   DATABASE_URL: url(),
   TEMPORAL_ADDRESS: text(),
   TEMPORAL_NAMESPACE: text(),

@@ -6,6 +6,7 @@
  *
  *   logger.child({ component: 'relay' }).info({ runId, workspaceId, flowId }, 'run started');
  */
+import { DrizzleQueryError } from 'drizzle-orm';
 import pino from 'pino';
 import { env } from './env';
 
@@ -17,8 +18,13 @@ export const logger = pino({
 
 export type Logger = typeof logger;
 
-/** The message of any thrown value, for an `error` field (stack traces stay out of the logs). */
+/**
+ * The message of any thrown value, for an `error` field (stack traces stay out of the logs). A failed
+ * query's own message ("Failed query: … params: …") carries its parameters, which are payloads,
+ * webhook tokens and personal data: only the database's reason (its cause) is kept.
+ */
 export function errorMessage(error: unknown): string {
+  if (error instanceof DrizzleQueryError) return `database query failed: ${error.cause ? errorMessage(error.cause) : 'no reason given'}`;
   return error instanceof Error ? error.message : String(error);
 }
 
@@ -35,4 +41,9 @@ export function errorWithCauses(error: unknown): string {
     current = current instanceof Error ? current.cause : undefined;
   }
   return messages.join(': ');
+}
+
+/** `error`, or, for a failed query, an Error with only its reason: for messages that are stored or shown (run records, Temporal history). */
+export function withoutQueryParameters(error: unknown): unknown {
+  return error instanceof DrizzleQueryError ? new Error(errorMessage(error)) : error;
 }

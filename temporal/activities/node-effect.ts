@@ -4,6 +4,7 @@ import { describeError, type EffectRequest, type Item } from '../../flows-engine
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { runNodeEffect } from '../../nodes/effects';
 import { ITEM_BATCH_REFERENCE_BYTES, loadItemBatch, loadNodeOutput, saveNodeOutput, serializedBytes, type Ports } from '../../domain/runs/item-batches';
+import { withoutQueryParameters } from '../../domain/platform/logger';
 import { recordingTouchedRecords, saveTouchedRecords } from './record-lineage';
 
 export interface NodeEffectRequest extends EffectRequest {
@@ -83,7 +84,8 @@ export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string 
       if (serializedBytes(ports) > ITEM_BATCH_REFERENCE_BYTES) return { ports: {}, portsRef: batchId, attempt, ...timing };
       return { ports, attempt, ...timing };
     } catch (error) {
-      const info = describeError(error);
+      // The message goes into Temporal's history and the run record: never a failed query's parameters.
+      const info = describeError(withoutQueryParameters(error));
       const details: NodeEffectFailureDetails = {
         attempt,
         category: info.category,

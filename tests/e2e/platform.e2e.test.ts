@@ -115,25 +115,41 @@ describe('the platform, as a first user sees it', () => {
     await page.context().close();
   });
 
-  it('lets the admin add an analyst, who then signs in with that role', async () => {
+  it('lets the admin invite an analyst, who joins only by accepting, then works with that role', async () => {
     const admin = await newPage();
     await signIn(admin, 'ada@example.com', 'correct horse battery');
     await admin.getByRole('link', { name: 'Settings' }).click();
     await admin.waitForURL(`${app.url}/settings`);
-    await admin.getByLabel('Name', { exact: true }).fill('Ana Analyst');
     await admin.getByLabel('Email', { exact: true }).fill('ana@example.com');
-    await admin.getByLabel('Initial password').fill('analyst password');
     await admin.getByLabel('Role', { exact: true }).selectOption('analyst');
-    await admin.getByRole('button', { name: 'Add member' }).click();
-    await admin.getByRole('cell', { name: 'ana@example.com' }).waitFor();
+    await admin.getByRole('button', { name: 'Invite' }).click();
+    const link = await admin.getByLabel('Invitation link').inputValue();
+    expect(link).toMatch(new RegExp(`^${app.url}/invitations/[\\w-]{43}$`));
+    await admin.getByRole('table', { name: 'Open invitations' }).getByRole('cell', { name: 'ana@example.com' }).waitFor();
+    await expect(admin.getByRole('cell', { name: 'ana@example.com' }).count()).resolves.toBe(1); // not a member yet
     await admin.screenshot({ path: screenshotPath('platform-03-members') });
     await admin.context().close();
 
+    // Ana opens the link before she has an account, signs up with the invited address, and accepts in the app.
     const analyst = await newPage();
-    await signIn(analyst, 'ana@example.com', 'analyst password');
-    await expect(analyst.getByTestId('current-role').textContent()).resolves.toBe('analyst');
+    await analyst.goto(link);
+    await analyst.getByRole('heading', { name: 'Join “Acme Integrations”' }).waitFor();
+    await analyst.getByRole('link', { name: 'Create an account' }).click();
+    await analyst.waitForURL(`${app.url}/sign-up`);
+    await analyst.getByLabel('Your name').fill('Ana Analyst');
+    await analyst.getByLabel('Work email').fill('ana@example.com');
+    await analyst.getByLabel('Password').fill('analyst password');
+    await analyst.getByLabel('Workspace name').fill('Ana’s sandbox');
+    await analyst.getByRole('button', { name: 'Create account' }).click();
+    await analyst.waitForURL(`${app.url}/flows`);
+    const prompt = analyst.getByRole('region', { name: 'Invitations' });
+    await prompt.getByText('Ada Admin invited you to the workspace Acme Integrations as analyst.').waitFor();
+    await analyst.screenshot({ path: screenshotPath('platform-03b-invitation') });
+    await prompt.getByRole('button', { name: 'Accept' }).click();
+    await analyst.waitForFunction(() => document.querySelector('[data-testid="current-role"]')?.textContent === 'analyst');
+    await expect(analyst.getByLabel('Workspace').locator('option:checked').textContent()).resolves.toBe('Acme Integrations');
     await analyst.goto(`${app.url}/settings`);
-    await expect(analyst.getByRole('button', { name: 'Add member' }).count()).resolves.toBe(0);
+    await expect(analyst.getByRole('button', { name: 'Invite' }).count()).resolves.toBe(0);
     await analyst.context().close();
   });
 });

@@ -80,40 +80,92 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
           ))}
         </tbody>
       </table>
-      {canManage && <AddMemberForm onAdded={refresh} />}
+      {canManage && <Invitations />}
     </section>
   );
 }
 
-function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
+/** Open invitations with their links, and the form that invites someone (they join only by accepting). */
+function Invitations() {
+  const trpc = useTRPC();
+  const queryClient = useQueryClient();
+  const pending = useQuery(trpc.members.invitations.queryOptions());
+  const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.members.invitations.queryKey() });
+  const [link, setLink] = useState<{ email: string; url: string } | null>(null);
+  const revoke = useMutation(trpc.members.revokeInvitation.mutationOptions({ onSuccess: refresh }));
+  return (
+    <div className="border-t border-slate-200">
+      <InviteMemberForm
+        onInvited={async (email, invitePath) => {
+          setLink({ email, url: `${window.location.origin}${invitePath}` });
+          await refresh();
+        }}
+      />
+      {link && (
+        <div role="status" className="mx-6 mb-5 space-y-2 rounded-md bg-brand-50 px-4 py-3 text-sm text-slate-700">
+          <p>
+            {link.email} sees the invitation after signing in (or signing up) with that address. You can also send them this link;
+            it is shown only now and works for 7 days:
+          </p>
+          <input aria-label="Invitation link" readOnly value={link.url} onFocus={(e) => e.currentTarget.select()} className="block w-full rounded-md border-0 px-3 py-2 font-mono text-xs ring-1 ring-slate-300" />
+        </div>
+      )}
+      {pending.data && pending.data.length > 0 && (
+        <table className="w-full text-left text-sm" aria-label="Open invitations">
+          <thead className="bg-slate-50 text-xs tracking-wide text-slate-500 uppercase">
+            <tr>
+              <th className="px-6 py-2 font-medium">Invited</th>
+              <th className="px-6 py-2 font-medium">Role</th>
+              <th className="px-6 py-2 font-medium">Expires</th>
+              <th className="px-6 py-2" aria-label="Actions" />
+            </tr>
+          </thead>
+          <tbody className="divide-y divide-slate-100">
+            {pending.data.map((invitation) => (
+              <tr key={invitation.id}>
+                <td className="px-6 py-3 text-slate-600">{invitation.email}</td>
+                <td className="px-6 py-3">{invitation.role}</td>
+                <td className="px-6 py-3 text-slate-600">
+                  {invitation.expiresAt.getTime() < Date.now() ? 'expired: invite again' : invitation.expiresAt.toLocaleDateString()}
+                </td>
+                <td className="px-6 py-3 text-right">
+                  <Button variant="ghost" onClick={() => revoke.mutate({ invitationId: invitation.id })}>
+                    Revoke
+                  </Button>
+                </td>
+              </tr>
+            ))}
+          </tbody>
+        </table>
+      )}
+    </div>
+  );
+}
+
+function InviteMemberForm({ onInvited }: { onInvited: (email: string, invitePath: string) => Promise<void> }) {
   const trpc = useTRPC();
   const [role, setRole] = useState<Role>('analyst');
   const formRef = useRef<HTMLFormElement>(null);
-  const add = useMutation(
-    trpc.members.add.mutationOptions({
-      onSuccess: async (_, input) => {
-        toast.success(`${input.email} can now sign in to this workspace.`);
+  const invite = useMutation(
+    trpc.members.invite.mutationOptions({
+      onSuccess: async (invited) => {
+        toast.success(`Invitation for ${invited.email} created.`);
         formRef.current?.reset();
-        await onAdded();
+        await onInvited(invited.email, invited.invitePath);
       },
+      onError: (error) => toast.error(error.message),
     }),
   );
   function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
     const form = new FormData(event.currentTarget);
-    const password = String(form.get('initialPassword') ?? '');
-    add.mutate({
-      email: String(form.get('email')),
-      name: String(form.get('name')),
-      role,
-      initialPassword: password === '' ? undefined : password,
-    });
+    invite.mutate({ email: String(form.get('email')), role });
   }
   return (
-    <form ref={formRef} onSubmit={onSubmit} className="grid gap-4 border-t border-slate-200 px-6 py-5 md:grid-cols-5 md:items-start">
-      <TextField label="Name" name="name" required />
-      <TextField label="Email" name="email" type="email" required />
-      <TextField label="Initial password" name="initialPassword" type="password" hint="Only for new accounts" />
+    <form ref={formRef} onSubmit={onSubmit} className="grid gap-4 px-6 py-5 md:grid-cols-4 md:items-start">
+      <div className="md:col-span-2">
+        <TextField label="Email" name="email" type="email" required hint="They join only after accepting the invitation." />
+      </div>
       <div className="space-y-1">
         <label htmlFor="new-member-role" className="block text-sm font-medium text-slate-700">
           Role
@@ -130,8 +182,8 @@ function AddMemberForm({ onAdded }: { onAdded: () => Promise<void> }) {
         </select>
       </div>
       <div className="md:pt-6">
-        <Button type="submit" disabled={add.isPending} className="w-full">
-          Add member
+        <Button type="submit" disabled={invite.isPending} className="w-full">
+          Invite
         </Button>
       </div>
     </form>

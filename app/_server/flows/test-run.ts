@@ -23,7 +23,8 @@ import { realEffectRunner } from '../../../domain/connectors/real-effects';
 
 export const TestRunInputSchema = z.object({
   flowId: z.uuid(),
-  draft: z.unknown(),
+  /** Checked as a whole flow here, so a malformed draft is bad input naming its field (`draft.nodes: …`). */
+  draft: FlowSchema,
   items: z.array(z.record(z.string(), z.unknown())).max(500, 'Test with at most 500 items.'),
   mode: z.enum(['dry', 'real']).default('dry'),
 });
@@ -63,7 +64,7 @@ export async function testRunDraft(db: Db, actor: Actor, input: TestRunInput): P
   const flow = await getFlowRow(db, actor.workspaceId, input.flowId);
   const shape = validateDraft(input.draft);
   if (hasErrors(shape)) throw new InvalidInputError(`The draft is malformed: ${shape.map((i) => i.message).join('; ')}`);
-  const draft = { ...FlowSchema.parse(input.draft), id: flow.id, name: flow.name };
+  const draft = { ...input.draft, id: flow.id, name: flow.name };
   const runId = `test-${crypto.randomUUID()}`;
   const dry = createDryRunEffectRunner({ registry: nodeRegistry, responders: dryRunResponders });
   const items: Item[] = input.items.map((json) => ({ json }));

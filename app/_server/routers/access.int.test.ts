@@ -60,7 +60,7 @@ async function codeOf(promise: Promise<unknown>): Promise<string> {
 describe('workspace access', () => {
   it('audits a meaningful set of procedures', () => {
     const paths = workspaceProcedures().map((p) => p.path);
-    expect(paths).toContain('members.add');
+    expect(paths).toContain('members.invite');
     expect(paths).toContain('members.list');
   });
 
@@ -120,15 +120,17 @@ describe('workspace access', () => {
     await expect(globexAdmin.members.remove({ userId: people.acmeViewer.id })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 
-  it('lets an admin add an existing user with a role, audited, and refuses a duplicate', async () => {
+  it('lets an admin invite an existing user with a role, who joins only by accepting, audited, and refuses a duplicate', async () => {
     const admin = callerFor(handle.db, people.acmeAdmin, acme);
-    const added = await admin.members.add({ email: people.globexAdmin.email, name: 'Gus', role: 'viewer' });
-    expect(added.role).toBe('viewer');
-    await expect(admin.members.add({ email: people.globexAdmin.email, name: 'Gus', role: 'viewer' })).rejects.toMatchObject({
+    const invited = await admin.members.invite({ email: people.globexAdmin.email, role: 'viewer' });
+    expect(invited.role).toBe('viewer');
+    expect(await codeOf(callerFor(handle.db, people.globexAdmin, acme).workspaces.current())).toBe('FORBIDDEN');
+    await callerFor(handle.db, people.globexAdmin, null).invitations.accept({ invitationId: invited.invitationId });
+    await expect(admin.members.invite({ email: people.globexAdmin.email, role: 'viewer' })).rejects.toMatchObject({
       code: 'CONFLICT',
     });
     const audit = await handle.db.select().from(auditLog);
-    expect(audit.some((row) => row.action === 'member.added' && row.targetId === people.globexAdmin.id)).toBe(true);
+    expect(audit.some((row) => row.action === 'member.joined' && row.targetId === people.globexAdmin.id)).toBe(true);
     // The outsider is now a viewer of Acme: viewer procedures work, analyst ones do not.
     const nowViewer = callerFor(handle.db, people.globexAdmin, acme);
     expect((await nowViewer.workspaces.current()).role).toBe('viewer');

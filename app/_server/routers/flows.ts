@@ -7,6 +7,7 @@ import { getFlowRow, publishFlow, saveDraft, setFlowStatus } from '../flows/flow
 import { revisionGraphs } from '../flows/revision-graphs';
 import { fetchPollSample, listSampleSources, loadPastSample } from '../flows/sample-data';
 import { TestRunInputSchema, testRunDraft } from '../flows/test-run';
+import { jsonObject } from '../trpc/inputs';
 import { analystProcedure, router, viewerProcedure } from '../trpc/procedures';
 
 const FlowIdSchema = z.object({ flowId: z.uuid('That is not a flow id.') });
@@ -41,14 +42,14 @@ export const flowsRouter = router({
   export: viewerProcedure.input(FlowIdSchema).query(({ ctx, input }) => exportFlowDoc(ctx.db, actorOf(ctx), input)),
 
   import: analystProcedure
-    .input(z.object({ document: z.unknown(), name: FlowNameSchema.optional() }))
+    .input(z.object({ document: jsonObject('a Syncline flow file'), name: FlowNameSchema.optional() }))
     .mutation(({ ctx, input }) => importFlowDoc(ctx.db, actorOf(ctx), input)),
 
   /** Archives a flow that has runs (history is kept), deletes one that has none. */
   archive: analystProcedure.input(FlowIdSchema).mutation(({ ctx, input }) => archiveOrDeleteFlow(ctx.db, actorOf(ctx), input)),
 
   saveDraft: analystProcedure
-    .input(FlowIdSchema.extend({ draft: z.unknown(), baseRevision: z.number().int().min(1) }))
+    .input(FlowIdSchema.extend({ draft: jsonObject('a flow draft'), baseRevision: z.number().int().min(1) }))
     .mutation(({ ctx, input }) => saveDraft(ctx.db, actorOf(ctx), input)),
 
   publish: analystProcedure
@@ -90,7 +91,7 @@ export const flowsRouter = router({
 
   /** A page read from a poll trigger's source (settings from the draft), without moving its cursor. Audited. */
   fetchTriggerSample: analystProcedure
-    .input(FlowIdSchema.extend({ draft: z.unknown() }))
+    .input(FlowIdSchema.extend({ draft: jsonObject('a flow draft') }))
     .mutation(({ ctx, input }) => fetchPollSample(ctx.db, actorOf(ctx), input)),
 
   /** Runs the editor's draft on sample items, dry by default; returns the per-node trace. */

@@ -11,6 +11,7 @@ import { retentionRouter } from './retention';
 import { privacyRouter } from './privacy';
 import { runsRouter } from './runs';
 import { membersRouter } from './members';
+import { invitationsRouter } from './invitations';
 import { setupRouter } from './setup';
 import { triggersRouter } from './triggers';
 import { workspacesRouter } from './workspaces';
@@ -20,6 +21,7 @@ export const appRouter = router({
   dashboard: dashboardRouter,
   workspaces: workspacesRouter,
   members: membersRouter,
+  invitations: invitationsRouter,
   flows: flowsRouter,
   connections: connectionsRouter,
   mappings: mappingsRouter,

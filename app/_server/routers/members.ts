@@ -2,18 +2,15 @@ import { and, asc, eq, ne } from 'drizzle-orm';
 import { z } from 'zod';
 import type { Db } from '../../../db/client';
 import { auditLog, memberships, ROLES, users } from '../../../db/schema';
-import { getAuth } from '../auth';
+import { inviteMember, listWorkspaceInvitations, revokeInvitation } from '../members/invitations';
 import { ConflictError, NotFoundError } from '../../../domain/platform/errors';
 import { adminProcedure, router, viewerProcedure } from '../trpc/procedures';
 
 const RoleSchema = z.enum(ROLES);
 
-export const AddMemberSchema = z.object({
+export const InviteMemberSchema = z.object({
   email: z.email('Enter a valid email address.').transform((e) => e.toLowerCase()),
-  name: z.string().trim().min(1, 'Enter the person’s name.').max(120),
   role: RoleSchema,
-  /** Needed only when the person has no Syncline account yet; they can change it after signing in. */
-  initialPassword: z.string().min(8, 'The initial password needs at least 8 characters.').max(128).optional(),
 });
 
 export const membersRouter = router({
@@ -26,34 +23,21 @@ export const membersRouter = router({
       .orderBy(asc(memberships.createdAt)),
   ),
 
-  /** Adds an existing user, or creates the account (admin-created users) and adds it. */
-  add: adminProcedure.input(AddMemberSchema).mutation(async ({ ctx, input }) => {
-    let [user] = await ctx.db.select({ id: users.id }).from(users).where(eq(users.email, input.email));
-    if (!user) {
-      if (!input.initialPassword) {
-        throw new ConflictError(`${input.email} has no Syncline account yet: set an initial password to create one.`);
-      }
-      user = await createPasswordUser(input.email, input.name, input.initialPassword);
-    }
-    const userId = user.id;
-    await ctx.db.transaction(async (tx) => {
-      const inserted = await tx
-        .insert(memberships)
-        .values({ workspaceId: ctx.workspace.id, userId, role: input.role })
-        .onConflictDoNothing()
-        .returning();
-      if (inserted.length === 0) throw new ConflictError(`${input.email} is already a member of this workspace.`);
-      await tx.insert(auditLog).values({
-        workspaceId: ctx.workspace.id,
-        actorUserId: ctx.user.id,
-        action: 'member.added',
-        targetType: 'user',
-        targetId: userId,
-        details: { email: input.email, role: input.role },
-      });
-    });
-    return { userId, role: input.role };
-  }),
+  /**
+   * Invites an e-mail address with a role. The answer is the same whether the address has an account
+   * or not; the invitee becomes a member only by accepting (in the app once signed in with that
+   * address, or through the link returned here, shown to the admin once).
+   */
+  invite: adminProcedure
+    .input(InviteMemberSchema)
+    .mutation(({ ctx, input }) => inviteMember(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input)),
+
+  /** Open invitations of this workspace. */
+  invitations: adminProcedure.query(({ ctx }) => listWorkspaceInvitations(ctx.db, ctx.workspace.id)),
+
+  revokeInvitation: adminProcedure
+    .input(z.object({ invitationId: z.uuid('That is not an invitation id.') }))
+    .mutation(({ ctx, input }) => revokeInvitation(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input.invitationId)),
 
   changeRole: adminProcedure
     .input(z.object({ userId: z.string().min(1), role: RoleSchema }))
@@ -110,17 +94,4 @@ async function assertAnotherAdmin(tx: Tx, workspaceId: string, userId: string): 
     .limit(1)
     .for('update');
   if (others.length === 0) throw new ConflictError('A workspace needs at least one admin: make someone else admin first.');
-}
-
-/** Creates an email + password account through better-auth's own adapter and hashing. */
-async function createPasswordUser(email: string, name: string, password: string): Promise<{ id: string }> {
-  const context = await getAuth().$context;
-  const user = await context.internalAdapter.createUser({ email, name, emailVerified: false }, { method: 'email-password' });
-  await context.internalAdapter.linkAccount({
-    userId: user.id,
-    providerId: 'credential',
-    accountId: user.id,
-    password: await context.password.hash(password),
-  });
-  return { id: user.id };
 }

@@ -39,7 +39,7 @@ export const runsRouter = router({
         runId: uuid('runId'),
         from: z.enum(['start', 'failed-step']).default('start'),
         onVersion: z.enum(['original', 'latest']).default('original'),
-        payload: z.unknown().optional(),
+        payload: z.json({ error: 'payload: expected a JSON value.' }).optional(),
       }),
     )
     .mutation(({ ctx, input }) => retryRun(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input)),

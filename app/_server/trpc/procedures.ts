@@ -11,7 +11,7 @@ const ROLE_RANK: Record<Role, number> = { viewer: 0, analyst: 1, admin: 2 };
 /** Maps domain errors (NotFoundError, ForbiddenError, ...) to tRPC codes for every procedure. */
 const mapDomainErrors = t.middleware(async ({ next }) => {
   const result = await next();
-  if (!result.ok) throw toTrpcError(result.error.cause ?? result.error);
+  if (!result.ok) throw toTrpcError(result.error);
   return result;
 });
 

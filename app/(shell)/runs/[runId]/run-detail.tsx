@@ -8,6 +8,7 @@ import Link from 'next/link';
 import { useRouter } from 'next/navigation';
 import { useState } from 'react';
 import { toast } from 'sonner';
+import type { z } from 'zod';
 import { Button } from '../../../_components/button';
 import { Dialog } from '../../../_components/flow-editor/dialog';
 import { useTRPC } from '../../../_lib/trpc/react';
@@ -187,9 +188,9 @@ function RetryDialog({ detail, open, onClose }: { detail: RunDetail; open: boole
     }),
   );
   const submit = () => {
-    let parsed: unknown;
+    let parsed: z.core.util.JSONType;
     try {
-      parsed = JSON.parse(payload);
+      parsed = JSON.parse(payload) as z.core.util.JSONType;
     } catch {
       setProblem('The trigger payload is not valid JSON.');
       return;
