@@ -60,7 +60,10 @@ async function waitForSuccess(runIds: string[]): Promise<void> {
       () => withDb(async (db) => ((await db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId)))[0]?.status === 'succeeded' ? true : undefined)),
       `run ${runId} to succeed`,
       90_000,
-    );
+    ).catch(async (error: Error) => {
+      const status = await withDb(async (db) => (await db.select({ status: runs.status }).from(runs).where(eq(runs.id, runId)))[0]?.status);
+      throw new Error(`${error.message} (run status: ${status ?? 'no run row'}); worker output:\n${worker?.output().split('\n').filter((l) => !/run relayed/.test(l)).slice(-40).join('\n')}`);
+    });
   }
 }
 
