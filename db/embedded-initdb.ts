@@ -12,6 +12,7 @@ import fs from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { promisify } from 'node:util';
+import { LC_MESSAGES, postgresProcessEnv } from './embedded-locale';
 
 const execFileAsync = promisify(execFile);
 
@@ -25,8 +26,6 @@ export interface UserIds {
   uid: number;
   gid: number;
 }
-
-export const LC_MESSAGES = 'en_US.UTF-8';
 
 async function lookupIds(): Promise<UserIds | undefined> {
   try {
@@ -123,7 +122,7 @@ export async function runInitdb(options: {
           '--locale-provider=builtin',
           '--builtin-locale=C.UTF-8',
         ],
-        { ...(ids ?? {}), cwd: os.tmpdir(), env: { ...process.env, LC_MESSAGES }, stdio: ['ignore', 'pipe', 'pipe'] },
+        { ...(ids ?? {}), cwd: os.tmpdir(), env: postgresProcessEnv(), stdio: ['ignore', 'pipe', 'pipe'] },
       );
       let errors = '';
       child.stderr.on('data', (chunk: Buffer) => (errors += chunk.toString()));

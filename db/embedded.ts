@@ -19,7 +19,8 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import postgres from 'postgres';
-import { ensurePostgresUser, LC_MESSAGES, reachableBinaries, runInitdb } from './embedded-initdb';
+import { ensurePostgresUser, reachableBinaries, runInitdb } from './embedded-initdb';
+import { postgresProcessEnv, useBuiltInMessagesLocale } from './embedded-locale';
 
 const execFileAsync = promisify(execFile);
 
@@ -114,27 +115,6 @@ export async function hydrateSymlinks(packageDir: string): Promise<void> {
 
 // ---------------------------------------------------------------------------------------------------------
 // Pre-flight checks
-
-/** initdb and postgres are run with LC_MESSAGES=en_US.UTF-8; without that locale initdb fails. */
-export async function hasEnUsUtf8Locale(): Promise<boolean | 'unknown'> {
-  if (os.platform() !== 'linux') return 'unknown';
-  try {
-    const { stdout } = await execFileAsync('locale', ['-a'], { env: { ...process.env, LC_ALL: 'C' } });
-    return stdout.split('\n').some((l) => /^en_US\.utf-?8$/i.test(l.trim()));
-  } catch {
-    return 'unknown';
-  }
-}
-
-async function assertLocale() {
-  if ((await hasEnUsUtf8Locale()) === false) {
-    throw new EmbeddedPostgresError(
-      'The en_US.UTF-8 locale is missing, and embedded PostgreSQL needs it (it runs initdb/postgres with LC_MESSAGES=en_US.UTF-8).\n' +
-        '  Debian/Ubuntu: apt-get install -y locales && localedef -i en_US -f UTF-8 en_US.UTF-8\n' +
-        '  (or enable en_US.UTF-8 in /etc/locale.gen and run locale-gen). Or set DATABASE_URL to use an existing PostgreSQL.',
-    );
-  }
-}
 
 export async function isPortFree(port: number, host = '127.0.0.1'): Promise<boolean> {
   return new Promise((resolve) => {
@@ -267,8 +247,8 @@ function explainStartFailure(lines: string[], port: number, dataDir: string): st
   if (/could not bind|Address already in use/i.test(text)) {
     return `Port ${port} is already in use, so PostgreSQL cannot listen on it. Set SYNCLINE_PG_PORT to use another port.`;
   }
-  if (/lc_messages|invalid locale|locale .* not (found|available)/i.test(text)) {
-    return 'PostgreSQL rejected the locale settings: is the en_US.UTF-8 locale installed? (localedef -i en_US -f UTF-8 en_US.UTF-8)';
+  if (/invalid value for parameter "lc_|invalid locale|locale .* not (found|available)/i.test(text)) {
+    return `PostgreSQL rejected a locale setting in ${path.join(dataDir, 'postgresql.conf')} (it names a locale this machine lacks): set it to 'C'.`;
   }
   if (/lock file .* already exists/i.test(text)) {
     return `Another PostgreSQL server is using ${dataDir} (see postmaster.pid). Stop it first.`;
@@ -284,7 +264,6 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
   const password = options.password ?? 'password';
   const onLog = options.onLog ?? (() => {});
 
-  await assertLocale();
   const ids = await ensurePostgresUser();
   const bin = await reachableBinaries(await binaries(), ids);
 
@@ -295,7 +274,10 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
     );
   }
   // A server left running by a killed earlier run holds the port: stop it before checking the port.
-  if (state === 'cluster') await clearStaleLock(dataDir, onLog);
+  if (state === 'cluster') {
+    await clearStaleLock(dataDir, onLog);
+    if (await useBuiltInMessagesLocale(dataDir)) onLog(`Set lc_messages to 'C' in ${dataDir}/postgresql.conf (was en_US.UTF-8, which a machine may lack)`);
+  }
   if (!(await isPortFree(port))) {
     throw new EmbeddedPostgresError(`Port ${port} is already in use. Set SYNCLINE_PG_PORT to use another port.`);
   }
@@ -312,7 +294,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       await fs.rm(dataDir, { recursive: true, force: true }).catch(() => {});
       throw new EmbeddedPostgresError(
         `initdb failed in ${dataDir}: ${err instanceof Error ? err.message : String(err)}. ` +
-          'Check that the en_US.UTF-8 locale exists and that the directory is writable.',
+          'Check that the directory is writable.',
       );
     }
     initialised = true;
@@ -336,7 +318,7 @@ export async function startEmbeddedPostgres(options: EmbeddedPostgresOptions): P
       cwd: dataDir,
       detached: true, // own process group: Ctrl-C in a terminal does not reach it; the owner stops it last
       stdio: ['ignore', 'pipe', 'pipe'],
-      env: { LC_MESSAGES, PATH: process.env.PATH ?? '/usr/bin:/bin' } as unknown as NodeJS.ProcessEnv,
+      env: postgresProcessEnv(),
     },
   );
   const exited = new Promise<{ code: number | null; signal: NodeJS.Signals | null }>((resolve) => {

@@ -7,7 +7,7 @@
  *               unless TEMPORAL_ADDRESS is set (then TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY,
  *               TEMPORAL_API_KEY are passed through to the worker and the web app); SYNCLINE_TEMPORAL=server runs
  *               the production Temporal server on PostgreSQL instead (supervisor/temporal-server-launch.ts)
- *   worker      tsx temporal/worker.ts   (restarted on a crash, with backoff; gives up after 5 crashes in 2 min)
+ *   worker      tsx temporal/worker.ts
  *   web         scripts/web-server.ts (Next.js + the webhook intake listener on one port) / next dev, on HOST:PORT
  *               (127.0.0.1:3000); `next build` first when .next/BUILD_ID is missing
  *   demos       the demo CRM (DEMO_CRM_PORT 4010) and helpdesk (DEMO_HELPDESK_PORT 4020) from examples/, with
@@ -17,12 +17,16 @@
  * .data/ is 0700 and the supervisor's umask 077 is inherited by every child: what they write there is 0600
  * (scripts/supervisor/data-dir.ts).
  *
- * Ctrl-C / SIGTERM stops web, worker, Temporal, then PostgreSQL; any other child exiting stops everything.
+ * A part that exits on its own (PostgreSQL, Temporal, the worker, the web app, a demo system) is started again
+ * with backoff, 1 s doubling to 30 s, for as long as it takes (supervisor/restarts.ts); the others keep
+ * running. The web app, and so the webhook intake, needs only PostgreSQL. Ctrl-C / SIGTERM stops web,
+ * worker, Temporal, then PostgreSQL. Only a failure while starting up (a port taken, a bad variable, a
+ * failed build) stops everything.
  */
 import { existsSync } from 'node:fs';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
-import { dataRoot, projectRoot, resolveDatabase, type ResolvedDatabase } from '../db/embedded';
+import { dataRoot, projectRoot, resolveDatabase, startEmbeddedPostgres, type EmbeddedPostgres, type ResolvedDatabase } from '../db/embedded';
 import { parseEnv } from '../domain/platform/env';
 import { findTemporalCli } from './temporal-cli';
 import { findTemporalServer } from './temporal-server';
@@ -34,11 +38,12 @@ import { createLogger, paint, syncline } from './supervisor/logs';
 import { describeExit, spawnManaged, watchLaunchers, type ManagedProcess } from './supervisor/process';
 import { assertPortsFree, portFromEnv, type PortNeed } from './supervisor/ports';
 import { waitForHttp, waitForTemporal } from './supervisor/readiness';
+import { keepRestarting } from './supervisor/restarts';
 import { RunStateFile } from './supervisor/runstate';
 import { ensureSecrets } from './supervisor/secrets';
 import { restrictNewFiles, secureDataDir } from './supervisor/data-dir';
 import { localUrlOf } from './supervisor/web-host';
-import { temporalDevServerTuning } from './supervisor/temporal-tuning';
+import { EMBEDDED_LONG_POLL_SECONDS, temporalDevServerTuning } from './supervisor/temporal-tuning';
 
 const dev = process.argv.includes('--dev');
 const root = projectRoot;
@@ -49,6 +54,8 @@ const runState = new RunStateFile(data);
 const children: ManagedProcess[] = [];
 let db: ResolvedDatabase | undefined;
 let shuttingDown: Promise<void> | undefined;
+/** Shutdown order; PostgreSQL stops after all of them. */
+const STOP_ORDER = ['build', 'web', 'crm', 'helpdesk', 'worker', 'temporal'];
 
 // ---------------------------------------------------------------------------------------------------------
 // Shutdown
@@ -56,7 +63,9 @@ let shuttingDown: Promise<void> | undefined;
 function shutdown(reason: string, exitCode: number): Promise<void> {
   shuttingDown ??= (async () => {
     (exitCode === 0 ? syncline.log : syncline.error)(reason);
-    for (const child of [...children].reverse()) {
+    // Clients before their servers, whatever order restarts left the list in.
+    const rank = (child: ManagedProcess) => STOP_ORDER.indexOf(child.name) + 1 || STOP_ORDER.length + 1;
+    for (const child of [...children].sort((a, b) => rank(a) - rank(b))) {
       if (child.running()) syncline.log(`stopping ${child.name}...`);
       await child.stop(child.name === 'temporal' ? 15_000 : 10_000);
     }
@@ -94,16 +103,31 @@ process.on('exit', () => {
 process.on('uncaughtException', (err) => void shutdown(`supervisor error: ${err.stack ?? err.message}`, 1));
 process.on('unhandledRejection', (err) => void shutdown(`supervisor error: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`, 1));
 
-function supervise(child: ManagedProcess, onUnexpectedExit?: (info: Awaited<ManagedProcess['exited']>) => void) {
+/** Registers a child: stopped in order on shutdown, recorded in the run state file while it runs. */
+function track(child: ManagedProcess): ManagedProcess {
   children.push(child);
   void runState.addChild(child.name, child.pid, String(child.child.spawnfile));
-  void child.exited.then((info) => {
+  void child.exited.then(() => {
+    if (children.includes(child)) children.splice(children.indexOf(child), 1);
     void runState.removeChild(child.pid).catch(() => {});
-    if (shuttingDown || child.stopping()) return;
-    if (onUnexpectedExit) onUnexpectedExit(info);
-    else void shutdown(`${child.name} ${describeExit(info)} unexpectedly; stopping everything.`, 1);
   });
   return child;
+}
+
+/** Spawns a child and starts it again, with backoff, whenever it exits on its own. Returns the first run. */
+function superviseWithRestarts(spawn: () => ManagedProcess): ManagedProcess {
+  const first = track(spawn());
+  keepRestarting({
+    first,
+    start: async () => track(spawn()),
+    stopped: () => Boolean(shuttingDown),
+    onExit: (run, delayMs, error) => {
+      const why = run ? `${describeExit({ code: run.child.exitCode, signal: run.child.signalCode })} unexpectedly` : `could not start (${error?.message})`;
+      (run?.logger ?? first.logger).error(`${first.name} ${why}; starting it again in ${delayMs / 1000}s`);
+    },
+    onRestarted: (child) => child.logger.log(`${child.name} started again`),
+  });
+  return first;
 }
 
 // ---------------------------------------------------------------------------------------------------------
@@ -160,9 +184,7 @@ async function main() {
     db = await resolveDatabase({ onLog: (line) => pgLog.log(line) });
     if (db.embedded) {
       pgLog.log(`ready in ${since()}${db.embedded.initialised ? ' (new cluster)' : ''}`);
-      void db.embedded.exited.then((info) => {
-        if (!shuttingDown) void shutdown(`PostgreSQL ${info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`} unexpectedly; stopping everything.`, 1);
-      });
+      keepPostgresRunning(db.embedded);
     }
     const migrateFile = path.join(root, 'db', 'migrate.ts');
     if (!existsSync(migrateFile)) {
@@ -192,7 +214,7 @@ async function main() {
         namespace,
         log,
         setupSchema: true,
-        start: (spawn) => supervise(spawnManaged({ ...spawn, name: 'temporal', color: 'magenta', cwd: root, env: process.env })),
+        start: (spawn) => superviseWithRestarts(() => spawnManaged({ ...spawn, name: 'temporal', color: 'magenta', cwd: root, env: process.env })),
       });
       log.log(`ready in ${since()}`);
       return;
@@ -203,7 +225,7 @@ async function main() {
     const args = ['server', 'start-dev', '--db-filename', path.join(data, 'temporal.db'), '--ip', '127.0.0.1'];
     args.push('--port', String(temporalPort), '--ui-port', String(uiPort), '--namespace', namespace);
     args.push('--log-level', process.env.TEMPORAL_LOG_LEVEL ?? 'error', ...temporalDevServerTuning({ persistent: true }));
-    const temporal = supervise(spawnManaged({ name: 'temporal', color: 'magenta', command: temporalCli, args, cwd: root, env: process.env }));
+    const temporal = superviseWithRestarts(() => spawnManaged({ name: 'temporal', color: 'magenta', command: temporalCli, args, cwd: root, env: process.env }));
     temporal.logger.log(`starting ${rel(temporalCli)} server start-dev on ${temporalAddress} (UI ${temporalUiUrl})`);
     await waitForTemporal(temporalAddress, namespace, { timeoutMs: 90_000, isAlive: () => temporal.running() });
     temporal.logger.log(`ready in ${since()}`);
@@ -217,7 +239,7 @@ async function main() {
   else {
     const demoDbs = await prepareDemoDatabases(db!.embedded?.url ?? db!.url, !db!.embedded, syncline);
     if (demoDbs) {
-      demos = startDemoSystems({ plan: demo, databases: demoDbs, root, baseEnv: process.env, supervise, isShuttingDown: () => Boolean(shuttingDown), since });
+      demos = startDemoSystems({ plan: demo, databases: demoDbs, root, baseEnv: process.env, superviseWithRestarts, since });
     }
   }
 
@@ -232,33 +254,19 @@ async function main() {
     NEXT_TELEMETRY_DISABLED: '1',
     PORT: String(webPort),
     SYNCLINE_WORKER_METRICS_ADDRESS: `127.0.0.1:${workerMetricsPort}`,
+    // The embedded server's long polls last 5 s, so a live worker polls at least that often (health's window).
+    ...(temporalCli ? { SYNCLINE_WORKER_SEEN_WITHIN_SECONDS: process.env.SYNCLINE_WORKER_SEEN_WITHIN_SECONDS ?? String(2 * EMBEDDED_LONG_POLL_SECONDS) } : {}),
     ...demos?.env,
   };
 
-  // Worker: restarted on a crash (it holds no state; Temporal retries its tasks).
+  // Worker: restarted whenever it exits (it holds no state; Temporal retries its tasks). While Temporal is
+  // away it exits at start; the backoff keeps trying until Temporal is back.
   const workerFile = path.join(root, 'temporal', 'worker.ts');
   let workerReady: Promise<unknown> = Promise.resolve();
   if (!existsSync(workerFile)) {
     createLogger('worker', 'green').log('temporal/worker.ts not found: not starting a worker');
   } else {
-    const crashes: number[] = [];
-    const startWorker = (): ManagedProcess => {
-      const worker = spawnManaged({ name: 'worker', color: 'green', command: bin('tsx'), args: [workerFile], cwd: root, env });
-      return supervise(worker, (info) => {
-        if (children.includes(worker)) children.splice(children.indexOf(worker), 1);
-        const now = Date.now();
-        crashes.push(now);
-        while (crashes.length && now - crashes[0]! > 120_000) crashes.shift();
-        if (crashes.length > 5) {
-          void shutdown(`the worker ${describeExit(info)}; it crashed ${crashes.length} times in 2 minutes, giving up.`, 1);
-          return;
-        }
-        const delay = Math.min(30_000, 1000 * 2 ** (crashes.length - 1));
-        worker.logger.error(`worker ${describeExit(info)}; restarting in ${delay / 1000}s`);
-        setTimeout(() => !shuttingDown && startWorker(), delay).unref();
-      });
-    };
-    const worker = startWorker();
+    const worker = superviseWithRestarts(() => spawnManaged({ name: 'worker', color: 'green', command: bin('tsx'), args: [workerFile], cwd: root, env }));
     workerReady = worker
       .waitForLine(/worker ready/i, 180_000)
       .then(() => worker.logger.log(`ready in ${since()}`))
@@ -269,7 +277,7 @@ async function main() {
   const webLog = createLogger('web', 'cyan');
   if (!dev && !existsSync(path.join(root, '.next', 'BUILD_ID'))) {
     webLog.log('no production build (.next/BUILD_ID): running next build first (`npm run build` rebuilds later)');
-    const build = supervise(spawnManaged({ name: 'build', color: 'yellow', command: bin('next'), args: ['build'], cwd: root, env }), () => {});
+    const build = track(spawnManaged({ name: 'build', color: 'yellow', command: bin('next'), args: ['build'], cwd: root, env }));
     const info = await build.exited;
     if (shuttingDown) return;
     if (info.code !== 0) {
@@ -278,7 +286,7 @@ async function main() {
     }
   }
   // Production: scripts/web-server.ts (Next.js plus the webhook intake listener on the same port).
-  const web = supervise(
+  const web = superviseWithRestarts(() =>
     dev
       ? spawnManaged({ name: 'web', color: 'cyan', command: bin('next'), args: ['dev', '-p', String(webPort), '-H', host], cwd: root, env })
       : spawnManaged({
@@ -320,6 +328,26 @@ async function main() {
   console.log(`\n${line}\n  ${paint('green', `Syncline is running${dev ? ' (dev)' : ''}`)} — ready in ${since()}`);
   for (const [k, v] of rows) console.log(`  ${paint('bold', k!.padEnd(13))} ${v}`);
   console.log(`  Press Ctrl-C to stop.\n${line}\n`);
+}
+
+/** The embedded PostgreSQL is started again on the same data and port whenever it exits on its own. */
+function keepPostgresRunning(first: EmbeddedPostgres) {
+  const log = createLogger('postgres', 'blue');
+  keepRestarting<EmbeddedPostgres>({
+    first,
+    start: async () => {
+      const restarted = await startEmbeddedPostgres({ dataDir: first.dataDir, port: first.port, onLog: (line) => log.log(line) });
+      if (shuttingDown) await restarted.stop(); // shutdown began while it started: it would outlive us
+      return restarted;
+    },
+    stopped: () => Boolean(shuttingDown),
+    onExit: (_run, delayMs, error) =>
+      log.error(`${error ? `could not start again: ${error.message}` : 'PostgreSQL exited unexpectedly'}; starting it again in ${delayMs / 1000}s`),
+    onRestarted: (restarted) => {
+      db = { ...db!, embedded: restarted, stop: restarted.stop };
+      log.log('PostgreSQL started again');
+    },
+  });
 }
 
 function redact(url: string): string {

@@ -7,6 +7,7 @@ import { startRetentionLoop } from './jobs/retention-loop';
 import { openDb } from '../db/client';
 import { env } from '../domain/platform/env';
 import { createActivities } from './activities';
+import { installDatabaseFaultGuard } from './database-fault-guard';
 import { temporalSettings } from './api/connection-options';
 import { startRelayLoop } from './relay/relay-loop';
 import { taskQueue } from './api/ids';
@@ -27,6 +28,7 @@ const lifecycle = logger.child({ component: 'worker' }, { level: 'info' });
  */
 async function main(): Promise<void> {
   const environment = env(); // a bad value stops the worker here, naming the variable
+  installDatabaseFaultGuard(lifecycle);
   const databaseUrl = environment.DATABASE_URL;
   if (!databaseUrl) throw new Error('DATABASE_URL is not set; start the worker through `npm start` or set it.');
   const metricsAddress = environment.SYNCLINE_WORKER_METRICS_ADDRESS;

@@ -5,24 +5,43 @@ import { env } from '../../domain/platform/env';
 import { getTemporalClient } from '../../temporal/api/client';
 import { temporalSettings } from '../../temporal/api/connection-options';
 import { taskQueue } from '../../temporal/api/ids';
+import { describeWorkerPresence, type WorkerPresence } from '../../temporal/api/worker-presence';
+
+type Part = 'database' | 'temporal' | 'worker';
 
 export interface HealthReport {
-  status: 'ok' | 'degraded';
+  /**
+   * ok: everything is up. degraded: PostgreSQL is up, so webhooks are accepted and stored, but runs wait
+   * for Temporal or a worker. down: PostgreSQL is away; nothing can be stored.
+   */
+  status: 'ok' | 'degraded' | 'down';
+  /** The parts that are not up, for an operator's eye. */
+  degraded: Part[];
   database: { up: boolean; error?: string };
   temporal: {
     up: boolean;
     address: string;
     namespace: string;
     taskQueue: string;
+    /** A worker polled the task queue within SYNCLINE_WORKER_SEEN_WITHIN_SECONDS (workflow and activity tasks). */
     workerPolling: boolean;
+    lastPollAt?: WorkerPresence['lastPollAt'];
     error?: string;
   };
 }
 
-/** Health of the two things the app cannot work without. A worker not polling is reported, but is not "down". */
+/**
+ * Health of the parts a run needs. Only PostgreSQL makes the app unusable (the route answers 503): while
+ * Temporal or the worker is away the app and the webhook intake keep working, and the report says which
+ * part is degraded.
+ */
 export async function checkHealth(): Promise<HealthReport> {
   const [database, temporal] = await Promise.all([checkDatabase(), checkTemporal()]);
-  return { status: database.up && temporal.up ? 'ok' : 'degraded', database, temporal };
+  const degraded: Part[] = [];
+  if (!database.up) degraded.push('database');
+  if (!temporal.up) degraded.push('temporal');
+  if (!temporal.workerPolling) degraded.push('worker');
+  return { status: !database.up ? 'down' : degraded.length ? 'degraded' : 'ok', degraded, database, temporal };
 }
 
 async function checkDatabase(): Promise<HealthReport['database']> {
@@ -36,17 +55,17 @@ async function checkDatabase(): Promise<HealthReport['database']> {
 
 async function checkTemporal(): Promise<HealthReport['temporal']> {
   const settings = temporalSettings();
-  const queue = taskQueue(env());
+  const environment = env();
+  const queue = taskQueue(environment);
   const base = { address: settings.address, namespace: settings.namespace, taskQueue: queue };
   try {
     const client = await getTemporalClient();
-    const service = client.connection.workflowService;
-    await withTimeout(service.describeNamespace({ namespace: settings.namespace }), 3000);
-    const queueInfo = await withTimeout(
-      service.describeTaskQueue({ namespace: settings.namespace, taskQueue: { name: queue }, taskQueueType: 1 }),
+    await withTimeout(client.connection.workflowService.describeNamespace({ namespace: settings.namespace }), 3000);
+    const presence = await withTimeout(
+      describeWorkerPresence(client, { namespace: settings.namespace, taskQueue: queue, seenWithinMs: environment.SYNCLINE_WORKER_SEEN_WITHIN_SECONDS * 1000 }),
       3000,
     );
-    return { ...base, up: true, workerPolling: (queueInfo.pollers?.length ?? 0) > 0 };
+    return { ...base, up: true, workerPolling: presence.polling, lastPollAt: presence.lastPollAt };
   } catch (error) {
     return { ...base, up: false, workerPolling: false, error: describe(error) };
   }

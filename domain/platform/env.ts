@@ -95,6 +95,8 @@ export const EnvSchema = z.object({
   SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS: wholeNumber(20, 0),
   SYNCLINE_WORKER_DB_POOL: wholeNumber(10),
   SYNCLINE_WORKER_METRICS_ADDRESS: text(),
+  // Longer than the Temporal server's long-poll expiry (60 s by default; 5 s on npm start's dev server).
+  SYNCLINE_WORKER_SEEN_WITHIN_SECONDS: wholeNumber(70),
   DEMO_CRM_URL: url(),
   DEMO_CRM_API_KEY: text(),
   DEMO_HELPDESK_URL: url(),

@@ -28,6 +28,21 @@ export function errorMessage(error: unknown): string {
   return error instanceof Error ? error.message : String(error);
 }
 
+/**
+ * The message of a thrown value and of its causes, outermost first: "Failed to start Workflow: 14 UNAVAILABLE:
+ * No connection established". Clients that wrap errors (Temporal's ServiceError) say what failed; the cause
+ * says why.
+ */
+export function errorWithCauses(error: unknown): string {
+  const messages: string[] = [];
+  for (let current: unknown = error, depth = 0; current !== undefined && current !== null && depth < 5; depth++) {
+    const message = errorMessage(current);
+    if (message && !messages.some((m) => m.includes(message))) messages.push(message);
+    current = current instanceof Error ? current.cause : undefined;
+  }
+  return messages.join(': ');
+}
+
 /** `error`, or, for a failed query, an Error with only its reason: for messages that are stored or shown (run records, Temporal history). */
 export function withoutQueryParameters(error: unknown): unknown {
   return error instanceof DrizzleQueryError ? new Error(errorMessage(error)) : error;

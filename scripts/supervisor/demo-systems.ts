@@ -15,7 +15,7 @@ import { DEFAULT_INTEGRATION_KEY } from '../../examples/demo-crm/auth';
 import { ensureDemoDatabases, type DemoDatabases } from '../../examples/demo-systems';
 import type { Logger } from './logs';
 import { portFromEnv, type PortNeed } from './ports';
-import { spawnManaged, type ExitInfo, type ManagedProcess } from './process';
+import { spawnManaged, type ManagedProcess } from './process';
 
 export interface DemoPlan {
   enabled: boolean;
@@ -59,44 +59,28 @@ export async function prepareDemoDatabases(clusterUrl: string, external: boolean
   }
 }
 
-type Supervise = (child: ManagedProcess, onUnexpectedExit: (info: ExitInfo) => void) => ManagedProcess;
+type SuperviseWithRestarts = (spawn: () => ManagedProcess) => ManagedProcess;
 
-/** Spawns one demo service, restarting it after a crash (backoff; gives up after 5 crashes in 2 minutes). */
+/** Spawns one demo service, started again whenever it exits (the supervisor's backoff, supervisor/restarts.ts). */
 function startSupervised(options: {
   name: 'crm' | 'helpdesk';
   file: string;
   readyLine: RegExp;
   env: NodeJS.ProcessEnv;
   root: string;
-  supervise: Supervise;
-  isShuttingDown: () => boolean;
+  superviseWithRestarts: SuperviseWithRestarts;
   since: () => string;
 }): Promise<void> {
-  const crashes: number[] = [];
-  const spawnOnce = (): ManagedProcess => {
-    const child = spawnManaged({
+  const first = options.superviseWithRestarts(() =>
+    spawnManaged({
       name: options.name,
       color: options.name === 'crm' ? 'yellow' : 'magenta',
       command: path.join(options.root, 'node_modules', '.bin', 'tsx'),
       args: [options.file],
       cwd: options.root,
       env: options.env,
-    });
-    return options.supervise(child, (info) => {
-      const now = Date.now();
-      crashes.push(now);
-      while (crashes.length && now - crashes[0]! > 120_000) crashes.shift();
-      const how = info.signal ? `was killed by ${info.signal}` : `exited with code ${info.code}`;
-      if (crashes.length > 5) {
-        child.logger.error(`${how}; it crashed ${crashes.length} times in 2 minutes: giving up on it (Syncline keeps running).`);
-        return;
-      }
-      const delay = Math.min(30_000, 1000 * 2 ** (crashes.length - 1));
-      child.logger.error(`${how}; restarting in ${delay / 1000}s`);
-      setTimeout(() => !options.isShuttingDown() && spawnOnce(), delay).unref();
-    });
-  };
-  const first = spawnOnce();
+    }),
+  );
   return first
     .waitForLine(options.readyLine, 60_000)
     .then(() => first.logger.log(`ready in ${options.since()}`))
@@ -108,15 +92,14 @@ export function startDemoSystems(options: {
   databases: DemoDatabases;
   root: string;
   baseEnv: NodeJS.ProcessEnv;
-  supervise: Supervise;
-  isShuttingDown: () => boolean;
+  superviseWithRestarts: SuperviseWithRestarts;
   since: () => string;
 }): RunningDemos {
   const { plan, databases, root } = options;
   const apiKey = process.env.DEMO_CRM_API_KEY?.trim() || DEFAULT_INTEGRATION_KEY;
   const crmUrl = `http://127.0.0.1:${plan.crmPort}`;
   const helpdeskUrl = `http://127.0.0.1:${plan.helpdeskPort}`;
-  const common = { root, supervise: options.supervise, isShuttingDown: options.isShuttingDown, since: options.since };
+  const common = { root, superviseWithRestarts: options.superviseWithRestarts, since: options.since };
   const crm = startSupervised({
     ...common,
     name: 'crm',

@@ -1,6 +1,8 @@
 import type { Client } from '@temporalio/client';
 import type postgres from 'postgres';
 import type { Db } from '../../db/client';
+import { isDatabaseConnectionFault } from '../../db/connection-faults';
+import { errorWithCauses } from '../../domain/platform/logger';
 import { INBOX_CHANNEL } from '../../domain/inbox/channels';
 import { relayPendingEvents } from './relay';
 
@@ -11,6 +13,8 @@ export interface RelayLoop {
 /** Passes that may run at once: a new event need not wait for the Temporal starts of the previous batch. */
 const MAX_CONCURRENT_PASSES = 3;
 const BATCH = 200;
+/** While PostgreSQL is away, passes wait 1 s, 2 s, 4 s ... up to this long (not every 2 s, and not a NOTIFY's). */
+const MAX_OUTAGE_BACKOFF_MS = 15_000;
 
 /**
  * Runs in the worker: relays pending inbox events whenever the intake
@@ -18,6 +22,8 @@ const BATCH = 200;
  * what picks up events accepted while Temporal was down or the flow paused.
  * Up to MAX_CONCURRENT_PASSES passes overlap; they claim disjoint events (SKIP LOCKED) and the
  * ordering gate sees events another pass holds, so overlapping changes nothing but latency.
+ * While the database is unreachable the loop backs off (one line when it goes, one when it is back), and
+ * resumes by itself; events accepted meanwhile wait in the inbox.
  */
 export function startRelayLoop(options: {
   db: Db;
@@ -31,19 +37,31 @@ export function startRelayLoop(options: {
   const running = new Set<Promise<void>>();
   let wanted = false;
   let stopped = false;
+  let outage: { since: number; backoffMs: number; retryAt: number } | undefined;
 
   const onePass = async (): Promise<void> => {
     try {
       const outcome = await relayPendingEvents(options.db, options.temporal, { limit: BATCH, eagerStart: options.eagerStart });
+      if (outage) {
+        log(`relay: the database is reachable again after ${Math.round((Date.now() - outage.since) / 1000)}s; resuming`);
+        outage = undefined;
+      }
       if (outcome.failed > 0) log(`relay: ${outcome.failed} event(s) could not be started yet; will retry`);
       if (outcome.started === BATCH) wanted = true;
     } catch (error) {
-      log(`relay: pass failed: ${error instanceof Error ? error.message : String(error)}`);
+      if (!isDatabaseConnectionFault(error)) {
+        log(`relay: pass failed: ${errorWithCauses(error)}`);
+        return;
+      }
+      const backoffMs = outage ? Math.min(MAX_OUTAGE_BACKOFF_MS, outage.backoffMs * 2) : 1000;
+      if (!outage) log(`relay: the database is unreachable (${errorWithCauses(error)}); retrying with backoff up to ${MAX_OUTAGE_BACKOFF_MS / 1000}s`);
+      outage = { since: outage?.since ?? Date.now(), backoffMs, retryAt: Date.now() + backoffMs };
     }
   };
 
   const pass = (): void => {
     wanted = true;
+    if (outage && Date.now() < outage.retryAt) return; // the interval timer tries again once the backoff is over
     while (wanted && !stopped && running.size < MAX_CONCURRENT_PASSES) {
       wanted = false;
       const current: Promise<void> = onePass().finally(() => {

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
 import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
 import { loadIntegrationIdentities } from '../../domain/connections/usage';
-import { errorMessage, logger } from '../../domain/platform/logger';
+import { errorWithCauses, logger } from '../../domain/platform/logger';
 import type { Db } from '../../db/client';
 import { flows, flowVersions, inboxEvents, runRetries, runs } from '../../db/schema';
 import { FlowSchema, type Flow } from '../../flows-engine/index';
@@ -141,8 +141,10 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
         started.push(event.id);
         log.info(fields, 'run relayed');
       } else {
-        failures.push({ id: event.id, message: errorMessage(result.reason) });
-        log.warn({ ...fields, error: errorMessage(result.reason) }, 'run could not be started yet; will retry');
+        // With its cause: the Temporal client's own message is only "Failed to start Workflow".
+        const reason = errorWithCauses(result.reason);
+        failures.push({ id: event.id, message: reason });
+        log.warn({ ...fields, error: reason }, 'run could not be started yet; will retry');
       }
     });
 

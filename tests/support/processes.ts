@@ -1,11 +1,14 @@
 /**
  * Real processes for durability tests: a private Temporal dev server that a test may stop and restart
- * (state kept in a SQLite file), and the real worker process (`tsx temporal/worker.ts`) that a test may
- * kill with SIGKILL.
+ * (state kept in a SQLite file), a private PostgreSQL likewise, and the real worker process
+ * (`tsx temporal/worker.ts`) that a test may kill with SIGKILL.
  */
 import { spawn, type ChildProcess } from 'node:child_process';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
+import os from 'node:os';
 import path from 'node:path';
-import { projectRoot } from '../../db/embedded';
+import { ensureDatabase, projectRoot, startEmbeddedPostgres, withDatabase } from '../../db/embedded';
+import { migrateDatabase } from '../../db/migrate';
 import { getFreePort } from '../../scripts/supervisor/ports';
 import { waitForTemporal } from '../../scripts/supervisor/readiness';
 import { temporalDevServerTuning } from '../../scripts/supervisor/temporal-tuning';
@@ -125,4 +128,30 @@ export async function eventually<T>(check: () => Promise<T | undefined>, what: s
     if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 100));
   }
+}
+
+/**
+ * A PostgreSQL of its own (the shared test cluster must stay up for other files) with a migrated `syncline`
+ * database, that a test may stop (fast shutdown: sessions are cut, then connections are refused) and start
+ * again on the same port and data.
+ */
+export async function startPrivatePostgres(): Promise<{ url: string; stop(): Promise<void>; restart(): Promise<void>; remove(): Promise<void> }> {
+  const root = await mkdtemp(path.join(os.tmpdir(), 'syncline-private-pg-'));
+  await chmod(root, 0o755); // as root, PostgreSQL runs as user "postgres" and must reach its data dir
+  const options = { dataDir: path.join(root, 'pg'), port: await getFreePort(), postgresFlags: ['-c', 'fsync=off'] };
+  let server = await startEmbeddedPostgres(options);
+  await ensureDatabase(server.url, 'syncline');
+  const url = withDatabase(server.url, 'syncline');
+  await migrateDatabase(url);
+  return {
+    url,
+    stop: () => server.stop(),
+    async restart() {
+      server = await startEmbeddedPostgres(options);
+    },
+    async remove() {
+      await server.stop();
+      await rm(root, { recursive: true, force: true });
+    },
+  };
 }
