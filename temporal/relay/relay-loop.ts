@@ -18,7 +18,7 @@ const BATCH = 200;
  */
 const MAX_RUNS_PER_EXECUTION = 20;
 /** A NOTIFY waits this long before its pass, so events arriving together share one pass and one execution. */
-const LINGER_MS = 5;
+const LINGER_MS = 20;
 
 /**
  * Runs in the worker: relays pending inbox events whenever the intake
