@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { eq } from 'drizzle-orm';
+import { eq, inArray } from 'drizzle-orm';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -14,7 +14,7 @@ import { contactIntakeFlow, createPublishedFlow } from '../tests/support/flows';
 import { eventually, startTemporalServer, startWorkerProcess, type ManagedChild } from '../tests/support/processes';
 import { temporalAddress, uniqueTaskQueue } from '../tests/support/temporal';
 import { relayPendingEvents } from './relay/relay';
-import { runWorkflowId } from './api/ids';
+import { isRunBatchWorkflowId, runWorkflowId } from './api/ids';
 
 let database: TestDatabase;
 let handle: DbHandle;
@@ -102,6 +102,53 @@ describe('durability', () => {
       const [mapping] = await handle.db.select().from(externalIds).where(eq(externalIds.externalId, 'k1'));
       expect(mapping?.lastSeenAt.getTime()).toBe(mapping?.createdAt.getTime());
       expect(await handle.db.select().from(runs).where(eq(runs.id, runId))).toHaveLength(1);
+    } finally {
+      await worker.stop();
+      await connection.close();
+    }
+  }, 240_000);
+
+  it('completes every run of a batch exactly once when the worker is killed with SIGKILL in the middle of the batch', async () => {
+    const taskQueue = uniqueTaskQueue('sigkill-batch');
+    const env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalAddress(), SYNCLINE_TASK_QUEUE: taskQueue };
+    const { token } = await createPublishedFlow(handle.db, actor, saveWaitLookupFlow());
+    // Accepted before the worker starts: its relay's first pass finds all three ready and starts them as one batch.
+    const runIds = [await deliver(token, { id: 'kb1', email: 'kb1@example.com' }), await deliver(token, { id: 'kb2', email: 'kb2@example.com' }), await deliver(token, { id: 'kb3', email: 'kb3@example.com' })];
+    let worker: ManagedChild = await startWorkerProcess(env);
+    const connection = await Connection.connect({ address: temporalAddress() });
+    const client = new Client({ connection });
+    try {
+      const workflowId = await eventually(async () => {
+        const rows = await handle.db.select({ workflowId: runs.workflowId, status: runs.status }).from(runs).where(inArray(runs.id, runIds));
+        return rows.length === 3 && rows.every((r) => r.status === 'running') ? rows[0]!.workflowId : undefined;
+      }, 'the batch to start');
+      expect(isRunBatchWorkflowId(workflowId)).toBe(true);
+      const workflow = client.workflow.getHandle(workflowId);
+      // Every run has saved its contact and waits on its durable timer: kill the worker in the middle of the batch.
+      await eventually(async () => {
+        const history = await workflow.fetchHistory();
+        return (history.events ?? []).filter((e) => e.timerStartedEventAttributes).length === 3 ? true : undefined;
+      }, 'the three runs to reach their durable timers');
+      await worker.kill();
+      for (const runId of runIds) expect(await runStatus(runId)).toBe('running');
+
+      worker = await startWorkerProcess(env);
+      await workflow.result();
+      for (const runId of runIds) expect(await runStatus(runId)).toBe('succeeded');
+      const rows = await handle.db.select().from(runs).where(inArray(runs.id, runIds));
+      expect(rows).toHaveLength(3);
+      expect(rows.every((r) => r.workflowId === workflowId)).toBe(true);
+
+      // Each effect ran once per run (one marker each: save and lookup for three runs), and no save was applied twice.
+      const history = await workflow.fetchHistory();
+      const effectMarkers = (history.events ?? []).filter((e) => {
+        const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+        return data ? Buffer.from(data).toString('utf8').includes('runNodeEffect') : false;
+      });
+      expect(effectMarkers).toHaveLength(6);
+      const mappings = await handle.db.select().from(externalIds).where(inArray(externalIds.externalId, ['kb1', 'kb2', 'kb3']));
+      expect(mappings).toHaveLength(3);
+      for (const mapping of mappings) expect(mapping.lastSeenAt.getTime()).toBe(mapping.createdAt.getTime());
     } finally {
       await worker.stop();
       await connection.close();

@@ -25,6 +25,22 @@ export interface RunFlowInput {
   retry?: RunRetryInput;
 }
 
+/**
+ * The input of a batch of runs of one flow version: the version's graph once, then each run's own part.
+ * Each run keeps its own run record, steps, retry and cancel; the batch shares one workflow execution.
+ */
+export interface RunBatchInput {
+  workspaceId: string;
+  flowId: string;
+  flowName: string;
+  version: number;
+  flow: Flow;
+  integrationIdentities: Record<string, string>;
+  runs: BatchedRun[];
+}
+
+export type BatchedRun = Pick<RunFlowInput, 'runId' | 'trigger' | 'acceptedAt' | 'retry'>;
+
 export interface RunRetryInput {
   /** The first run of the retry chain: effects use its idempotency keys, so a retry never repeats one. */
   originalRunId: string;
@@ -37,7 +53,8 @@ export type StepTimings = Record<string, { startedAt: string; finishedAt: string
 
 export interface RunFlowSummary {
   runId: string;
-  status: 'succeeded' | 'failed' | 'cancelled';
+  /** `skipped`: another execution holds this run (a repeated start); this one left it alone. */
+  status: 'succeeded' | 'failed' | 'cancelled' | 'skipped';
   itemsIn: number;
   itemsOut: number;
   itemsSkipped: number;

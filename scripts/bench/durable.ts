@@ -7,6 +7,11 @@
  * and waits until its run has finished, then posts the next), workerPeakRssMb, and intakePerSecondC50
  * (webhook requests answered 202 per second at concurrency 50, each event durably stored in the inbox).
  * Latency is the run's finish time minus the event's receive time, both from PostgreSQL.
+ *
+ * Also: cpuMsPerRunC10 (CPU of all four processes, worker + web + Temporal dev server + PostgreSQL,
+ * per run at concurrency 10; the split per process is in the notes), peersFlowRunsPerSecondC10 (the
+ * flow of the peer comparison: Webhook -> Filter -> Transform of 5 fields, nothing written) and
+ * cpuCalibrationLoopsPerSecond (a fixed single-thread loop timed just before the load, to compare machines).
  */
 import { randomUUID } from 'node:crypto';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
@@ -23,10 +28,59 @@ import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flow
 import { startTemporalServer } from '../../tests/support/processes';
 import { getFreePort } from '../supervisor/ports';
 import { setFlowStatus } from '../../app/_server/flows/flow-service';
+import type { FlowInput } from '../../flows-engine/index';
 import type { BenchOutcome } from '../bench';
 
-const RUNS_PER_LEVEL = { 10: Number(process.env.BENCH_RUNS_C10 ?? 600), 50: Number(process.env.BENCH_RUNS_C50 ?? 1500) } as const;
+const RUNS_PER_LEVEL = { 10: Number(process.env.BENCH_RUNS_C10 ?? 600), 50: Number(process.env.BENCH_RUNS_C50 ?? 1000) } as const;
 const INTAKE_REQUESTS = 4000;
+const PEERS_RUNS = Number(process.env.BENCH_RUNS_PEERS ?? 400);
+
+const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+
+/** The flow of the peer comparison (n8n, Node-RED): Webhook -> Filter -> Transform of 5 fields, nothing written. */
+function peersFlow(): Omit<FlowInput, 'id' | 'name'> {
+  const expr = (source: string) => ({ kind: 'expr' as const, source });
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'hook', type: 'core.webhook-trigger', typeVersion: 1, label: 'Contact changed', config: {} },
+      { id: 'filter', type: 'core.filter', typeVersion: 1, label: 'Has an email', config: { conditions: lit([{ field: 'email', operator: 'isNotEmpty' }]) } },
+      {
+        id: 'transform',
+        type: 'core.transform',
+        typeVersion: 1,
+        label: 'Five fields',
+        config: {
+          mappings: lit([
+            { target: 'email', source: expr('$lowercase(email)') },
+            { target: 'recordKey', source: expr("'rk-' & id") },
+            { target: 'name', source: expr('$uppercase(name)') },
+            { target: 'company', source: expr('company') },
+            { target: 'source', source: expr("'webhook'") },
+          ]),
+        },
+      },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'filter', port: 'main' } },
+      { id: 'e2', from: { node: 'filter', port: 'kept' }, to: { node: 'transform', port: 'main' } },
+    ],
+    layout: {},
+  };
+}
+
+/** Iterations per second of a fixed integer loop on one thread: the machine's speed, measured before the load. */
+function cpuCalibrationLoopsPerSecond(): number {
+  const started = process.hrtime.bigint();
+  let loops = 0;
+  let x = 1;
+  while (process.hrtime.bigint() - started < 500_000_000n) {
+    for (let i = 0; i < 100_000; i++) x = (x * 1_103_515_245 + 12_345) % 2_147_483_648;
+    loops++;
+  }
+  if (x < 0) console.log(x); // keeps the loop from being optimised away
+  return loops * 2;
+}
 
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
@@ -77,6 +131,7 @@ export default async function run(): Promise<BenchOutcome> {
     const actor = { workspaceId: workspace!.id, userId };
     const runFlow = await createPublishedFlow(database.db, actor, contactIntakeFlow());
     const intakeFlow = await createPublishedFlow(database.db, actor, contactIntakeFlow(), 'paused');
+    const peers = await createPublishedFlow(database.db, actor, peersFlow());
 
     const appUrl = app.url;
     const workerPid = app.pids[0];
@@ -113,7 +168,7 @@ export default async function run(): Promise<BenchOutcome> {
     // CPU spent per run by each process, robust to a loaded machine where wall-clock figures are not.
     const processes = { worker: app.pids[0]!, web: app.pids[1]!, temporal: temporal.process.pid!, postgres: pg.pid };
     const cpuNow = async () => Object.fromEntries(await Promise.all(Object.entries(processes).map(async ([name, pid]) => [name, await treeCpuMs(pid)] as const)));
-    const closedLoop = async (concurrency: number, total: number) => {
+    const closedLoop = async (concurrency: number, total: number, token = runFlow.token, label = `c${concurrency}`) => {
       const cpuBefore = await cpuNow();
       let next = 0;
       const ids: string[] = [];
@@ -122,7 +177,7 @@ export default async function run(): Promise<BenchOutcome> {
         Array.from({ length: concurrency }, async () => {
           while (next < total) {
             const n = next++;
-            const id = await post(runFlow.token, { id: `c${concurrency}-${n}`, email: `Person${n}@Example.com`, modifiedBy: 'someone' });
+            const id = await post(token, { id: `${label}-${n}`, email: `Person${n}@Example.com`, name: `Person ${n}`, company: 'Example', modifiedBy: 'someone' });
             ids.push(id);
             await finished(id);
           }
@@ -142,18 +197,22 @@ export default async function run(): Promise<BenchOutcome> {
                percentile_cont(0.5) within group (order by extract(epoch from (r.finished_at - r.started_at)) * 1000) as execute
         from runs r join inbox_events e on e.id = r.event_id where r.id = any(${ids}::uuid[])`;
       const cpuAfter = await cpuNow();
-      const cpuPerRun = Object.keys(processes)
-        .map((name) => `${name} ${((cpuAfter[name]! - cpuBefore[name]!) / total).toFixed(1)}`)
-        .join(', ');
-      const phaseNote = `c${concurrency} median ms: relay ${Math.round(phases!.relay)}, pickup ${Math.round(phases!.pickup)}, execute ${Math.round(phases!.execute)}; CPU ms per run: ${cpuPerRun}`;
+      const cpuMs = Object.fromEntries(Object.keys(processes).map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / total]));
+      const cpuTotal = Object.values(cpuMs).reduce((a, b) => a + b, 0);
+      const cpuPerRun = `${Object.entries(cpuMs).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')} (total ${cpuTotal.toFixed(1)})`;
+      const phaseNote = `${label} median ms: relay ${Math.round(phases!.relay)}, pickup ${Math.round(phases!.pickup)}, execute ${Math.round(phases!.execute)}; CPU ms per run: ${cpuPerRun}`;
       console.log(phaseNote);
       notes.push(phaseNote);
-      return { runsPerSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99) };
+      return { runsPerSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMs: cpuTotal };
     };
 
-    await closedLoop(10, 100); // warm-up: JIT, workflow bundle caches, connection pools
+    await closedLoop(10, 100, runFlow.token, 'warm-up'); // JIT, workflow bundle caches, connection pools
+    const calibration = cpuCalibrationLoopsPerSecond();
+    const loadBefore = os.loadavg()[0]!;
     const c10 = await closedLoop(10, RUNS_PER_LEVEL[10]);
     const c50 = await closedLoop(50, RUNS_PER_LEVEL[50]);
+    const peersC10 = await closedLoop(10, PEERS_RUNS, peers.token, 'peers c10');
+    notes.push(`load average (1 min) before the load ${loadBefore.toFixed(2)}, after ${os.loadavg()[0]!.toFixed(2)}`);
     watching = false;
     await watcher;
     clearInterval(sampler);
@@ -189,15 +248,19 @@ export default async function run(): Promise<BenchOutcome> {
         runsPerSecondC50: c50.runsPerSecond,
         p50MsC50: c50.p50,
         p99MsC50: c50.p99,
+        cpuMsPerRunC10: c10.cpuMs,
+        peersFlowRunsPerSecondC10: peersC10.runsPerSecond,
         workerPeakRssMb: workerPeak,
         intakePerSecondC50: intakePerSecond,
+        cpuCalibrationLoopsPerSecond: calibration,
       },
       units: {
         runsPerSecondC10: 'runs/s', p50MsC10: 'ms', p99MsC10: 'ms', runsPerSecondC50: 'runs/s', p50MsC50: 'ms', p99MsC50: 'ms',
-        workerPeakRssMb: 'MB', intakePerSecondC50: 'requests/s',
+        cpuMsPerRunC10: 'ms', peersFlowRunsPerSecondC10: 'runs/s', workerPeakRssMb: 'MB', intakePerSecondC50: 'requests/s',
+        cpuCalibrationLoopsPerSecond: 'loops/s',
       },
       runs: 1,
-      notes: `closed loop after a 100-run warm-up: ${RUNS_PER_LEVEL[10]} runs at concurrency 10, ${RUNS_PER_LEVEL[50]} at 50; intake: ${INTAKE_REQUESTS} webhook POSTs at concurrency 50 to a paused flow; one web process, one worker, embedded Temporal dev server (SQLite) and PostgreSQL on this machine. Phases: ${notes.slice(1).join('; ')}`,
+      notes: `closed loop after a 100-run warm-up: ${RUNS_PER_LEVEL[10]} runs at concurrency 10, ${RUNS_PER_LEVEL[50]} at 50, ${PEERS_RUNS} of the peers flow at 10; intake: ${INTAKE_REQUESTS} webhook POSTs at concurrency 50 to a paused flow; one web process, one worker, embedded Temporal dev server (SQLite) and PostgreSQL on this machine. Phases: ${notes.slice(1).join('; ')}`,
     };
   } finally {
     await sql.end();

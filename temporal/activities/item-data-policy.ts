@@ -4,9 +4,9 @@
  * payload in `runs` and in its inbox event, the effect outputs in `item_batches`). The payload still travels in the run's Temporal
  * workflow input, which Temporal's own namespace retention governs.
  */
-import { eq, sql } from 'drizzle-orm';
+import { and, eq, inArray, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { inboxEvents, itemBatches, runs, type runSteps } from '../../db/schema';
+import { flows, inboxEvents, itemBatches, runs, type runSteps } from '../../db/schema';
 
 type StepRow = typeof runSteps.$inferInsert;
 
@@ -17,19 +17,22 @@ export function stepsAsStored(steps: StepRow[], neverStoreItemData: boolean): St
 }
 
 /**
- * In the transaction that completes the run: looks up the flow's setting, and under "never store"
- * also clears the payload the run was started with. Returns the step rows to insert.
+ * In the transaction that completes a batch of runs: looks up each run's flow setting (one query for
+ * the batch), and for the runs under "never store" clears the payload they were started with.
+ * Returns the ids of those runs, whose step rows must go through {@link stepsAsStored}.
  */
-export async function applyItemDataPolicy(tx: Db, runId: string, steps: StepRow[]): Promise<StepRow[]> {
-  const [row] = await tx.execute<{ never_store_item_data: boolean }>(
-    sql`select f.never_store_item_data from runs r join flows f on f.id = r.flow_id where r.id = ${runId}`,
-  );
-  const neverStore = row?.never_store_item_data ?? false;
-  if (neverStore) {
-    await tx.update(runs).set({ triggerPayload: null }).where(eq(runs.id, runId));
-    await tx.update(inboxEvents).set({ payload: sql`'null'::jsonb` }).where(eq(inboxEvents.runId, runId));
+export async function applyItemDataPolicy(tx: Db, runIds: readonly string[]): Promise<Set<string>> {
+  const rows = await tx
+    .select({ id: runs.id })
+    .from(runs)
+    .innerJoin(flows, eq(flows.id, runs.flowId))
+    .where(and(inArray(runs.id, [...runIds]), eq(flows.neverStoreItemData, true)));
+  const neverStore = rows.map((r) => r.id);
+  if (neverStore.length > 0) {
+    await tx.update(runs).set({ triggerPayload: null }).where(inArray(runs.id, neverStore));
+    await tx.update(inboxEvents).set({ payload: sql`'null'::jsonb` }).where(inArray(inboxEvents.runId, neverStore));
     // Effect outputs kept for a retry from the failed step are item data too: such runs retry from the start.
-    await tx.delete(itemBatches).where(eq(itemBatches.runId, runId));
+    await tx.delete(itemBatches).where(inArray(itemBatches.runId, neverStore));
   }
-  return stepsAsStored(steps, neverStore);
+  return new Set(neverStore);
 }

@@ -1,10 +1,10 @@
-import { and, eq, ne, sql } from 'drizzle-orm';
+import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { runs, runSteps, type RunError } from '../../db/schema';
 import type { NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
 import { wakeRelay } from '../../domain/inbox/enqueue';
-import { applyItemDataPolicy } from './item-data-policy';
+import { applyItemDataPolicy, stepsAsStored } from './item-data-policy';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
 export interface CompletedRun {
@@ -45,6 +45,16 @@ const SAMPLE_ITEMS = 5;
 /** A cancelled run stays cancelled: no later write of the workflow changes its status. */
 const notCancelled = ne(runs.status, 'cancelled');
 
+/** Which runs of a batch an execution may run: see `claimRuns`. */
+export interface ClaimedRuns {
+  /** Now `running` under this execution: run them. */
+  claimed: string[];
+  /** Cancelled before they started: stop at once. */
+  cancelled: string[];
+  /** Neither: already run (or running) under another execution, after a repeated start. Leave them alone. */
+  elsewhere: string[];
+}
+
 /** Run records: written by activities, in as few statements as the data allows. */
 export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
   const summary = { workspaceId: runs.workspaceId, flowId: runs.flowId, version: runs.version, trigger: runs.trigger };
@@ -55,8 +65,73 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
     return row.status;
   }
 
+  /**
+   * Every run of the batch in one transaction: every step row (one delete, one multi-row insert)
+   * and every run row (one UPDATE … FROM a JSON list), then one wake-up of the relay.
+   * Idempotent on retry. Steps are written even for a run cancelled meanwhile, but its status stays `cancelled`.
+   */
+  async function completeRuns(completed: readonly CompletedRun[]): Promise<void> {
+    if (completed.length === 0) return;
+    const rows = completed.map(({ runId, result, itemsIn, itemsOut }) => ({
+      id: runId,
+      status: result.status,
+      items_in: itemsIn,
+      items_out: itemsOut,
+      items_skipped: result.trace.reduce((sum, step) => sum + step.skippedCount, 0),
+      error: result.error ? toRunError(result.error) : null,
+    }));
+    const ids = rows.map((r) => r.id);
+    const finished = await db.transaction(async (tx) => {
+      await tx.delete(runSteps).where(inArray(runSteps.runId, ids));
+      const neverStore = await applyItemDataPolicy(tx as unknown as Db, ids);
+      const steps = completed.flatMap(({ runId, result, attempts, timings = {} }) =>
+        stepsAsStored(
+          result.trace.map((step) => toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId])),
+          neverStore.has(runId),
+        ),
+      );
+      if (steps.length > 0) await tx.insert(runSteps).values(steps);
+      const updated = await tx.execute<{ id: string; workspace_id: string; flow_id: string; version: number; trigger: string; started_at: string; finished_at: string }>(sql`
+        update runs set status = v.status, items_in = v.items_in, items_out = v.items_out, items_skipped = v.items_skipped,
+               error = v.error, finished_at = now(), started_at = coalesce(runs.started_at, now())
+        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+          as v(id uuid, status run_status, items_in integer, items_out integer, items_skipped integer, error jsonb)
+        where runs.id = v.id and runs.status <> 'cancelled'
+        returning runs.id, runs.workspace_id, runs.flow_id, runs.version, runs.trigger, runs.started_at, runs.finished_at`);
+      if (updated.length < ids.length) {
+        const present = await tx.select({ id: runs.id }).from(runs).where(inArray(runs.id, ids));
+        const missing = ids.filter((id) => !present.some((p) => p.id === id));
+        if (missing.length > 0) throw new Error(`run ${missing.join(', ')} has no run record`); // rolls back; retried
+      }
+      // The next events of these runs' ordering keys may start now: wake the relay.
+      await wakeRelay(tx);
+      return updated;
+    });
+    if (!listener.finished) return;
+    const byId = new Map(rows.map((r) => [r.id, r] as const));
+    for (const run of finished) {
+      const row = byId.get(run.id)!;
+      const durationMs = run.started_at && run.finished_at ? new Date(run.finished_at).getTime() - new Date(run.started_at).getTime() : undefined;
+      await listener.finished({
+        runId: run.id,
+        workspaceId: run.workspace_id,
+        flowId: run.flow_id,
+        version: run.version,
+        trigger: run.trigger,
+        status: row.status,
+        itemsIn: row.items_in,
+        itemsOut: row.items_out,
+        durationMs,
+        error: row.error,
+      });
+    }
+  }
+
   return {
-    /** Marks the run running, unless it was cancelled before it started: then says so, and the workflow stops. */
+    /**
+     * Marks the run running, unless it was cancelled before it started: then says so, and the workflow stops.
+     * Runs started before run-batches-v1 only; later ones are claimed with `claimRuns`.
+     */
     async markRunRunning(runId: string): Promise<'running' | 'cancelled'> {
       const updated = await db
         .update(runs)
@@ -72,47 +147,38 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
     },
 
     /**
-     * One transaction: every step row (one multi-row insert) and the run row. Idempotent on retry.
-     * The steps are written even for a run cancelled meanwhile, but its status stays `cancelled`.
+     * One statement for a whole batch: marks `running`, under this workflow execution, every run that
+     * is still queued (or that this execution claimed already, when its activity is retried). A run
+     * cancelled before it started is not claimed, and neither is one that another execution claimed:
+     * after a repeated start (the relay's bookkeeping failed after Temporal accepted the start) two
+     * executions may hold the same run, and exactly one of them claims it. Throws (retried) while a
+     * run row is missing.
      */
-    async completeRun({ runId, result, attempts, itemsIn, itemsOut, timings = {} }: CompletedRun): Promise<void> {
-      const skipped = result.trace.reduce((sum, step) => sum + step.skippedCount, 0);
-      const error = result.error ? toRunError(result.error) : null;
-      const finished = await db.transaction(async (tx) => {
-        await tx.delete(runSteps).where(eq(runSteps.runId, runId));
-        const steps = await applyItemDataPolicy(
-          tx as unknown as Db,
-          runId,
-          result.trace.map((step) => toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId])),
-        );
-        if (steps.length > 0) await tx.insert(runSteps).values(steps);
-        const updated = await tx
-          .update(runs)
-          .set({
-            status: result.status,
-            itemsIn,
-            itemsOut,
-            itemsSkipped: skipped,
-            error,
-            finishedAt: sql`now()`,
-            startedAt: sql`coalesce(${runs.startedAt}, now())`,
-          })
-          .where(and(eq(runs.id, runId), notCancelled))
-          .returning({ ...summary, startedAt: runs.startedAt, finishedAt: runs.finishedAt });
-        if (updated.length === 0) {
-          const [row] = await tx.select({ id: runs.id }).from(runs).where(eq(runs.id, runId));
-          if (!row) throw new Error(`run ${runId} has no run record`); // rolls back; retried
-        }
-        // The next event of this run's ordering key may start now: wake the relay.
-        await wakeRelay(tx);
-        return updated[0];
-      });
-      if (finished && listener.finished) {
-        const { startedAt, finishedAt, ...run } = finished;
-        const durationMs = startedAt && finishedAt ? finishedAt.getTime() - startedAt.getTime() : undefined;
-        await listener.finished({ runId, ...run, status: result.status, itemsIn, itemsOut, durationMs, error });
+    async claimRuns({ workflowId, runIds }: { workflowId: string; runIds: string[] }): Promise<ClaimedRuns> {
+      const claimed = await db
+        .update(runs)
+        .set({ status: 'running', workflowId, startedAt: sql`coalesce(${runs.startedAt}, now())` })
+        .where(and(inArray(runs.id, runIds), or(eq(runs.status, 'queued'), and(eq(runs.status, 'running'), eq(runs.workflowId, workflowId)))))
+        .returning({ runId: runs.id, ...summary });
+      for (const run of claimed) listener.started?.(run);
+      const outcome: ClaimedRuns = { claimed: claimed.map((r) => r.runId), cancelled: [], elsewhere: [] };
+      if (claimed.length === runIds.length) return outcome;
+      const rest = runIds.filter((id) => !outcome.claimed.includes(id));
+      const rows = await db.select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, rest));
+      for (const id of rest) {
+        const row = rows.find((r) => r.id === id);
+        if (!row) throw new Error(`run ${id} has no run record yet`);
+        (row.status === 'cancelled' ? outcome.cancelled : outcome.elsewhere).push(id);
       }
+      return outcome;
     },
+
+    /** The records of one run: see `completeRuns`. */
+    async completeRun(run: CompletedRun): Promise<void> {
+      await completeRuns([run]);
+    },
+
+    completeRuns,
   };
 }
 

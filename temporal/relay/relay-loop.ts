@@ -15,6 +15,14 @@ const MAX_CONCURRENT_PASSES = 3;
 const BATCH = 200;
 /** While PostgreSQL is away, passes wait 1 s, 2 s, 4 s ... up to this long (not every 2 s, and not a NOTIFY's). */
 const MAX_OUTAGE_BACKOFF_MS = 15_000;
+/**
+ * Ready runs of one flow version that share a workflow execution (see `runFlowBatchWorkflow`): the
+ * execution's fixed cost (start, tasks, completion, history) is paid once for all of them. Bounded so
+ * the execution's history and its concurrent local activities stay small.
+ */
+const MAX_RUNS_PER_EXECUTION = 20;
+/** A NOTIFY waits this long before its pass, so events arriving together share one pass and one execution. */
+const LINGER_MS = 20;
 
 /**
  * Runs in the worker: relays pending inbox events whenever the intake
@@ -31,6 +39,10 @@ export function startRelayLoop(options: {
   temporal: Client;
   intervalMs?: number;
   eagerStart?: boolean;
+  /** Default MAX_RUNS_PER_EXECUTION; 1 gives every run its own execution. */
+  maxRunsPerExecution?: number;
+  /** Default LINGER_MS. */
+  lingerMs?: number;
   log?: (line: string) => void;
 }): RelayLoop {
   const log = options.log ?? (() => {});
@@ -41,7 +53,11 @@ export function startRelayLoop(options: {
 
   const onePass = async (): Promise<void> => {
     try {
-      const outcome = await relayPendingEvents(options.db, options.temporal, { limit: BATCH, eagerStart: options.eagerStart });
+      const outcome = await relayPendingEvents(options.db, options.temporal, {
+        limit: BATCH,
+        eagerStart: options.eagerStart,
+        maxRunsPerExecution: options.maxRunsPerExecution ?? MAX_RUNS_PER_EXECUTION,
+      });
       if (outage) {
         log(`relay: the database is reachable again after ${Math.round((Date.now() - outage.since) / 1000)}s; resuming`);
         outage = undefined;
@@ -72,8 +88,16 @@ export function startRelayLoop(options: {
     }
   };
 
+  let lingering: NodeJS.Timeout | undefined;
+  const passSoon = (): void => {
+    lingering ??= setTimeout(() => {
+      lingering = undefined;
+      pass();
+    }, options.lingerMs ?? LINGER_MS);
+  };
+
   const timer = setInterval(pass, options.intervalMs ?? 2000);
-  const listening = options.sql.listen(INBOX_CHANNEL, () => pass(), pass).catch((error: unknown) => {
+  const listening = options.sql.listen(INBOX_CHANNEL, passSoon, pass).catch((error: unknown) => {
     log(`relay: LISTEN failed, polling only: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   });
@@ -82,6 +106,7 @@ export function startRelayLoop(options: {
     async stop() {
       stopped = true;
       clearInterval(timer);
+      clearTimeout(lingering);
       const subscription = await listening;
       await subscription?.unlisten();
       await Promise.all(running);

@@ -7,9 +7,9 @@ import type { Db } from '../../db/client';
 import { flows, flowVersions, inboxEvents, runRetries, runs } from '../../db/schema';
 import { FlowSchema, type Flow } from '../../flows-engine/index';
 import { ITEM_BATCH_REFERENCE_BYTES, saveTriggerBatch, serializedBytes } from '../../domain/runs/item-batches';
-import type { RunFlowInput } from '../run-input';
+import type { RunBatchInput, RunFlowInput } from '../run-input';
 import { InboxSource } from '../../domain/inbox/enqueue';
-import { runWorkflowId } from '../api/ids';
+import { runBatchWorkflowId, runWorkflowId } from '../api/ids';
 import { startWorkflow } from '../api/start-workflow';
 import { itemsFromPayload } from '../../domain/triggers/trigger-items';
 
@@ -61,6 +61,11 @@ export interface RelayOptions {
    * the task queue.
    */
   eagerStart?: boolean;
+  /**
+   * Up to this many ready runs of one flow version share one workflow execution (`runFlowBatchWorkflow`);
+   * default 1: one execution per run (`runFlowWorkflow`, workflow id `run-<runId>`).
+   */
+  maxRunsPerExecution?: number;
 }
 
 export async function relayPendingEvents(db: Db, temporal: Client, options: RelayOptions = {}): Promise<RelayOutcome> {
@@ -101,33 +106,41 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
       const version = versionId ? versions.get(versionId) : undefined;
       return version && !cancelled.includes(event.id) ? [{ event, flowName, version }] : [];
     });
+    const executions = groupIntoExecutions(startable, options.maxRunsPerExecution ?? 1);
     if (startable.length > 0) {
       // Committed before the workflows start (outside this transaction), so a fast run never
-      // looks for its run row before it exists. A repeat pass finds it there (ON CONFLICT).
+      // looks for its run row before it exists. A repeat pass finds it there (ON CONFLICT); a run
+      // still queued (a retry, or a run whose execution never started) then names its new execution.
       await db
         .insert(runs)
         .values(
-          startable.map(({ event, version }) => ({
-            id: event.id,
-            workspaceId: event.workspaceId,
-            flowId: event.flowId,
-            flowVersionId: version.id,
-            version: version.version,
-            trigger: event.source,
-            eventId: event.id,
-            orderingKey: event.orderingKey,
-            workflowId: runWorkflowId(event.id),
-            triggerPayload: event.payload,
-            createdAt: event.receivedAt,
-          })),
+          executions.flatMap(({ workflowId, members }) =>
+            members.map(({ event, version }) => ({
+              id: event.id,
+              workspaceId: event.workspaceId,
+              flowId: event.flowId,
+              flowVersionId: version.id,
+              version: version.version,
+              trigger: event.source,
+              eventId: event.id,
+              orderingKey: event.orderingKey,
+              workflowId,
+              triggerPayload: event.payload,
+              createdAt: event.receivedAt,
+            })),
+          ),
         )
-        .onConflictDoNothing();
+        .onConflictDoUpdate({ target: runs.id, set: { workflowId: sql`excluded.workflow_id` }, setWhere: eq(runs.status, 'queued') });
     }
 
     const results = await Promise.allSettled(
-      startable.map(async ({ event, flowName, version }) => {
-        const input = runInput(event, flowName, version, identities.get(event.workspaceId) ?? {}, retries.get(event.id)?.retry);
-        await startRun(temporal, await withLargeTriggerByReference(db, input), options.eagerStart ?? false);
+      executions.map(async ({ workflowId, members }) => {
+        const inputs = await Promise.all(
+          members.map(({ event, flowName, version }) =>
+            withLargeTriggerByReference(db, runInput(event, flowName, version, identities.get(event.workspaceId) ?? {}, retries.get(event.id)?.retry)),
+          ),
+        );
+        await startExecution(temporal, workflowId, inputs, options.eagerStart ?? false);
       }),
     );
     const started: string[] = [...cancelled];
@@ -135,16 +148,18 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
       .filter((p) => !p.versionId || !versions.has(p.versionId))
       .map((p) => ({ id: p.event.id, message: 'the flow is active but has no published version' }));
     results.forEach((result, i) => {
-      const { event } = startable[i]!;
-      const fields = { runId: event.id, workspaceId: event.workspaceId, flowId: event.flowId, trigger: event.source };
-      if (result.status === 'fulfilled') {
-        started.push(event.id);
-        log.info(fields, 'run relayed');
-      } else {
-        // With its cause: the Temporal client's own message is only "Failed to start Workflow".
-        const reason = errorWithCauses(result.reason);
-        failures.push({ id: event.id, message: reason });
-        log.warn({ ...fields, error: reason }, 'run could not be started yet; will retry');
+      const { workflowId, members } = executions[i]!;
+      for (const { event } of members) {
+        const fields = { runId: event.id, workspaceId: event.workspaceId, flowId: event.flowId, trigger: event.source, workflowId };
+        if (result.status === 'fulfilled') {
+          started.push(event.id);
+          log.info(fields, 'run relayed');
+        } else {
+          // With its cause: the Temporal client's own message is only "Failed to start Workflow".
+          const reason = errorWithCauses(result.reason);
+          failures.push({ id: event.id, message: reason });
+          log.warn({ ...fields, error: reason }, 'run could not be started yet; will retry');
+        }
       }
     });
 
@@ -208,17 +223,46 @@ async function withLargeTriggerByReference(db: Db, input: RunFlowInput): Promise
   return { ...input, trigger: { items: [], payload: null, batchId } };
 }
 
-async function startRun(temporal: Client, input: RunFlowInput, requestEagerStart: boolean): Promise<void> {
+type Startable = { event: PendingEvent; flowName: string; version: PublishedVersion };
+
+/**
+ * The workflow executions of a pass: runs of one flow version, in arrival order, up to `maxRuns` per
+ * execution. One run alone gets its own `runFlowWorkflow` (`run-<runId>`), several a batch.
+ */
+function groupIntoExecutions(startable: Startable[], maxRuns: number): { workflowId: string; members: Startable[] }[] {
+  const byVersion = new Map<string, Startable[]>();
+  for (const s of startable) {
+    const key = `${s.event.workspaceId}:${s.version.id}`;
+    byVersion.set(key, [...(byVersion.get(key) ?? []), s]);
+  }
+  return [...byVersion.values()].flatMap((group) => {
+    const chunks: Startable[][] = [];
+    for (let i = 0; i < group.length; i += Math.max(1, maxRuns)) chunks.push(group.slice(i, i + Math.max(1, maxRuns)));
+    return chunks.map((members) => ({
+      workflowId: members.length === 1 ? runWorkflowId(members[0]!.event.id) : runBatchWorkflowId(members.map((m) => m.event.id)),
+      members,
+    }));
+  });
+}
+
+async function startExecution(temporal: Client, workflowId: string, inputs: RunFlowInput[], requestEagerStart: boolean): Promise<void> {
+  const common = { workflowId, workflowIdReusePolicy: 'REJECT_DUPLICATE', requestEagerStart } as const;
   try {
     // A bounded wait: with Temporal down, the SDK would otherwise keep retrying while we hold row locks.
-    await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, () =>
-      startWorkflow(temporal, 'runFlowWorkflow', {
-        workflowId: runWorkflowId(input.runId),
-        workflowIdReusePolicy: 'REJECT_DUPLICATE',
-        requestEagerStart,
-        args: [input],
-      }),
-    );
+    await temporal.connection.withDeadline(Date.now() + START_DEADLINE_MS, async (): Promise<unknown> => {
+      const [first] = inputs;
+      if (inputs.length === 1) return startWorkflow(temporal, 'runFlowWorkflow', { ...common, args: [first!] });
+      const batch: RunBatchInput = {
+        workspaceId: first!.workspaceId,
+        flowId: first!.flowId,
+        flowName: first!.flowName,
+        version: first!.version,
+        flow: first!.flow,
+        integrationIdentities: first!.integrationIdentities,
+        runs: inputs.map(({ runId, trigger, acceptedAt, retry }) => ({ runId, trigger, acceptedAt, ...(retry ? { retry } : {}) })),
+      };
+      return startWorkflow(temporal, 'runFlowBatchWorkflow', { ...common, args: [batch] });
+    });
   } catch (error) {
     // Started by an earlier pass whose bookkeeping did not commit: the run exists, which is what we want.
     if (!(error instanceof WorkflowExecutionAlreadyStartedError)) throw error;

@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { asc, eq } from 'drizzle-orm';
+import { asc, eq, inArray } from 'drizzle-orm';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -11,7 +11,7 @@ import { acceptWebhook } from '../../domain/inbox/accept-webhook';
 import { setFlowStatus } from '../../app/_server/flows/flow-service';
 import { openDb, type DbHandle } from '../../db/client';
 import { externalIds, inboxEvents, runs, runSteps } from '../../db/schema';
-import { TransientError } from '../../flows-engine/index';
+import { TransientError, UserError, type FlowInput } from '../../flows-engine/index';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { insertUser, insertWorkspace } from '../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
@@ -23,7 +23,9 @@ import { createEffectDeps } from '../../domain/connectors/effect-deps';
 import { relayPendingEvents } from '../relay/relay';
 import { startRelayLoop } from '../relay/relay-loop';
 import { eventually } from '../../tests/support/processes';
-import { runWorkflowId } from '../api/ids';
+import { isRunBatchWorkflowId, runWorkflowId } from '../api/ids';
+import { cancelRun } from '../../app/_server/runs/run-actions';
+import type { runFlowBatchWorkflow } from './run-flow-batch';
 
 let database: TestDatabase;
 let handle: DbHandle;
@@ -241,5 +243,93 @@ describe('flow runs on Temporal', () => {
     expect(calls).toBe(0);
     const [run] = await handle.db.select().from(runs).where(eq(runs.id, accepted.eventId));
     expect(run?.error).toMatchObject({ category: 'user', nodeId: 'transform' });
+  });
+});
+
+async function runRows(ids: string[]) {
+  return handle.db.select().from(runs).where(inArray(runs.id, ids));
+}
+
+/** Several runs of one flow in one execution (`runFlowBatchWorkflow`), each with its own record, steps, failure and cancel. */
+describe('runs in batches', () => {
+  it('runs a batch in which one event fails with a user error and its neighbours succeed, each with its own run record', async () => {
+    const real = createEffectDeps(handle.db, actor);
+    let refusedCalls = 0;
+    const effects: EffectDeps = {
+      ...real,
+      externalIds: {
+        ...real.externalIds,
+        lookupMany: async (query) => {
+          if (query.externalIds.includes('bad')) {
+            refusedCalls += 1;
+            throw new UserError('This contact id is refused by the CRM');
+          }
+          return real.externalIds.lookupMany(query);
+        },
+      },
+    };
+    const { token } = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+    const ids = [
+      (await deliver(token, { id: 'good-1', email: 'One@Example.com' })).eventId,
+      (await deliver(token, { id: 'bad', email: 'bad@example.com' })).eventId,
+      (await deliver(token, { id: 'good-2', email: 'Two@Example.com' })).eventId,
+    ];
+    const summaries = await withWorker(effects, async () => {
+      expect(await relayPendingEvents(handle.db, env.client, { maxRunsPerExecution: 20 })).toEqual({ started: 3, failed: 0 });
+      const [first] = await runRows([ids[0]!]);
+      return env.client.workflow.getHandle<typeof runFlowBatchWorkflow>(first!.workflowId).result();
+    });
+
+    const rows = new Map((await runRows(ids)).map((r) => [r.id, r]));
+    // One execution ran all three, and each run's record links to it.
+    const workflowIds = new Set([...rows.values()].map((r) => r.workflowId));
+    expect(workflowIds.size).toBe(1);
+    expect(isRunBatchWorkflowId([...workflowIds][0]!)).toBe(true);
+    expect(summaries.map((s) => [s.runId, s.status]).sort()).toEqual(
+      [[ids[0], 'succeeded'], [ids[1], 'failed'], [ids[2], 'succeeded']].sort(),
+    );
+    expect(rows.get(ids[0]!)).toMatchObject({ status: 'succeeded', itemsIn: 1, error: null });
+    expect(rows.get(ids[2]!)).toMatchObject({ status: 'succeeded', itemsIn: 1, error: null });
+    expect(rows.get(ids[1]!)).toMatchObject({ status: 'failed', error: { category: 'user', nodeId: 'lookup', message: expect.stringMatching(/refused/) } });
+    for (const row of rows.values()) expect(row.finishedAt).toBeInstanceOf(Date);
+    expect(refusedCalls).toBe(1); // a user error is not retried
+
+    // Each run has its own steps: the failed one stops at the lookup, the others save their contact.
+    const steps = await handle.db.select().from(runSteps).where(inArray(runSteps.runId, ids)).orderBy(asc(runSteps.nodeId));
+    const stepOf = (runId: string, nodeId: string) => steps.find((s) => s.runId === runId && s.nodeId === nodeId);
+    expect(stepOf(ids[1]!, 'lookup')).toMatchObject({ status: 'failed', error: { category: 'user' } });
+    expect(stepOf(ids[1]!, 'save')?.status).toBe('skipped');
+    for (const good of [ids[0]!, ids[2]!]) {
+      expect(stepOf(good, 'save')?.status).toBe('succeeded');
+      expect(stepOf(good, 'transform')?.output).toMatchObject({ main: { items: [{ email: expect.stringMatching(/^[a-z]+@example\.com$/) }] } });
+    }
+    const mappings = await handle.db.select().from(externalIds).where(inArray(externalIds.externalId, ['good-1', 'bad', 'good-2']));
+    expect(mappings.map((m) => m.externalId).sort()).toEqual(['good-1', 'good-2']);
+  });
+
+  it('cancels one run of a batch and lets its neighbour finish', async () => {
+    const base = contactIntakeFlow();
+    const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+    const graph: Omit<FlowInput, 'id' | 'name'> = {
+      ...base,
+      nodes: [...base.nodes.filter((n) => n.id === 'hook'), { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(5000) } }],
+      edges: [{ id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'wait', port: 'main' } }],
+    };
+    const { token } = await createPublishedFlow(handle.db, actor, graph);
+    // Long enough for the cancel to land while the runs wait, even on a loaded machine.
+    const kept = (await deliver(token, { id: 'keep' })).eventId;
+    const stopped = (await deliver(token, { id: 'stop' })).eventId;
+    const summaries = await withWorker(undefined, async () => {
+      expect(await relayPendingEvents(handle.db, env.client, { maxRunsPerExecution: 20 })).toEqual({ started: 2, failed: 0 });
+      await eventually(async () => ((await runRows([kept, stopped])).every((r) => r.status === 'running') ? true : undefined), 'both runs to start');
+      expect(await cancelRun(handle.db, async () => env.client, actor, stopped)).toEqual({ runId: stopped, status: 'cancelled' });
+      const [row] = await runRows([kept]);
+      return env.client.workflow.getHandle<typeof runFlowBatchWorkflow>(row!.workflowId).result();
+    });
+    expect(Object.fromEntries(summaries.map((s) => [s.runId, s.status]))).toEqual({ [kept]: 'succeeded', [stopped]: 'cancelled' });
+    const rows = new Map((await runRows([kept, stopped])).map((r) => [r.id, r]));
+    expect(rows.get(kept)?.status).toBe('succeeded');
+    expect(rows.get(stopped)?.status).toBe('cancelled');
+    expect(rows.get(kept)?.workflowId).toBe(rows.get(stopped)?.workflowId);
   });
 });

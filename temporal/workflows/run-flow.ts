@@ -1,21 +1,6 @@
-import { ActivityFailure, ApplicationFailure, patched, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
-import type { EffectRequest, FlowNode, Item, NodeSettings, NodeTrace } from '../../flows-engine/index';
-import type { Activities } from '../activities';
-import type { NodeEffectFailureDetails, NodeEffectRequest } from '../activities/node-effect';
-import type { RunFlowInput, RunFlowSummary, StepTimings } from '../run-input';
-import { sharedEngine } from './shared-engine';
-
-const { executeFlow, nodeRegistry, TransientError, UnexpectedError, UserError } = sharedEngine();
-
-/**
- * Run records are short database writes: local activities (run in the worker
- * within the workflow task, no extra round trips through the server). They
- * must land even if PostgreSQL is away for a while: retried without limit.
- */
-const RECORDS_OPTIONS = {
-  startToCloseTimeout: '30 seconds',
-  retry: { initialInterval: '200 milliseconds', maximumInterval: '30 seconds', backoffCoefficient: 2 },
-} as const;
+import { patched, workflowInfo } from '@temporalio/workflow';
+import type { RunFlowInput, RunFlowSummary } from '../run-input';
+import { executeRun, notRunSummary, recordsActivities } from './execute-run';
 
 /**
  * Patch marker of the switch to local activities. Runs started before it
@@ -30,171 +15,28 @@ const LOCAL_ACTIVITIES_PATCH = 'local-activities-v1';
  */
 const STEP_OUTPUTS_PATCH = 'step-outputs-v1';
 
-function recordsActivities(local: boolean) {
-  return local ? proxyLocalActivities<Activities>(RECORDS_OPTIONS) : proxyActivities<Activities>(RECORDS_OPTIONS);
-}
-
 /**
- * Effects up to this timeout run as local activities: in the worker, inside the
- * workflow task, with no round trips through the server per step, which is most
- * of what a sync step costs. Longer ones run as ordinary activities (with a
- * heartbeat timeout), so a slow call does not hold a workflow task open.
- * Either way an effect may run again after a crash; the idempotency key
- * (`originalRunId:nodeId`) is what makes that harmless.
+ * Patch marker of run batches: the run is claimed (`claimRuns`, under this execution's workflow id)
+ * instead of marked running, so a run started in a batch and again on its own runs once.
  */
-export const LOCAL_EFFECT_MAX_TIMEOUT_MS = 120_000;
-
-/** Each effectful node gets the retry policy and timeout set on it in the editor. */
-function effectActivity(settings: NodeSettings, local: boolean) {
-  const retry = {
-    maximumAttempts: settings.retry.maximumAttempts,
-    initialInterval: settings.retry.initialIntervalMs,
-    backoffCoefficient: settings.retry.backoffCoefficient,
-    maximumInterval: settings.retry.maximumIntervalMs,
-    nonRetryableErrorTypes: ['UserError'],
-  };
-  if (local && settings.timeoutMs <= LOCAL_EFFECT_MAX_TIMEOUT_MS) {
-    return proxyLocalActivities<Activities>({ startToCloseTimeout: settings.timeoutMs, retry }).runNodeEffect;
-  }
-  return proxyActivities<Activities>({
-    startToCloseTimeout: settings.timeoutMs,
-    heartbeatTimeout: Math.min(settings.timeoutMs, 60_000),
-    retry,
-  }).runNodeEffect;
-}
+const RUN_CLAIMS_PATCH = 'run-claims-v1';
 
 /**
- * One flow run: a thin interpreter over flows-engine. Pure nodes run inline
- * here (deterministic); effectful nodes run as activities. The workflow id is
- * derived from the run id, so the same run can never start twice.
+ * One flow run in its own workflow execution. The workflow id is derived from the run id, so the same
+ * run can never start twice this way; `run-flow-batch.ts` runs several runs of one flow in one execution.
  */
 export async function runFlowWorkflow(input: RunFlowInput): Promise<RunFlowSummary> {
   const local = patched(LOCAL_ACTIVITIES_PATCH);
   const stepOutputs = patched(STEP_OUTPUTS_PATCH);
   const records = recordsActivities(local);
-  const status = await records.markRunRunning(input.runId);
-  if (stepOutputs && status === 'cancelled') {
-    return { runId: input.runId, status: 'cancelled', itemsIn: 0, itemsOut: 0, itemsSkipped: 0 };
+  if (stepOutputs && patched(RUN_CLAIMS_PATCH)) {
+    const claim = await records.claimRuns({ workflowId: workflowInfo().workflowId, runIds: [input.runId] });
+    if (claim.claimed.length === 0) return notRunSummary(input.runId, claim.cancelled.length > 0 ? 'cancelled' : 'skipped');
+  } else {
+    const status = await records.markRunRunning(input.runId);
+    if (stepOutputs && status === 'cancelled') return notRunSummary(input.runId, 'cancelled');
   }
-  const trigger = stepOutputs && input.trigger.batchId
-    ? await records.loadTriggerBatch({ workspaceId: input.workspaceId, batchId: input.trigger.batchId })
-    : input.trigger;
-  const attempts: Record<string, number> = {};
-  const effectTimes: StepTimings = {};
-  /** Item arrays that came back by reference: passed on to the next effect by the same reference. */
-  const references = new WeakMap<readonly Item[], { batchId: string; port: string }>();
-
-  const runEffect = async (request: EffectRequest): Promise<Record<string, Item[]>> => {
-    const calledAt = new Date().toISOString();
-    try {
-      const ref = stepOutputs ? references.get(request.items) : undefined;
-      const effectRequest: NodeEffectRequest = {
-        ...request,
-        items: ref ? [] : [...request.items],
-        workspaceId: input.workspaceId,
-        runId: input.runId,
-        ...(stepOutputs
-          ? {
-              flowId: input.flowId,
-              originalRunId: input.retry?.originalRunId ?? input.runId,
-              ...(input.retry?.reuseOutputsOf ? { reuseOutputOf: input.retry.reuseOutputsOf } : {}),
-              ...(ref ? { itemsRef: ref } : {}),
-            }
-          : {}),
-      };
-      const result = await effectActivity(request.settings, local)(effectRequest);
-      // 0 attempts on a step that succeeded: its output was reused from the retried run.
-      attempts[request.nodeId] = result.reused ? 0 : result.attempt;
-      effectTimes[request.nodeId] = { startedAt: result.startedAt ?? calledAt, finishedAt: result.finishedAt ?? new Date().toISOString() };
-      if (!result.portsRef) return result.ports;
-      const ports = await records.loadOutputBatch({ workspaceId: input.workspaceId, batchId: result.portsRef });
-      for (const [port, items] of Object.entries(ports)) references.set(items, { batchId: result.portsRef, port });
-      return ports;
-    } catch (error) {
-      const details = failureDetails(error);
-      effectTimes[request.nodeId] = { startedAt: details?.startedAt ?? calledAt, finishedAt: details?.finishedAt ?? new Date().toISOString() };
-      throw toEngineError(error, request.nodeId, attempts);
-    }
-  };
-
-  const runStartedAt = new Date().toISOString();
-  const sleeps: { startedAt: string; finishedAt: string }[] = [];
-  const result = await executeFlow({
-    flow: input.flow,
-    registry: nodeRegistry,
-    trigger,
-    meta: { runId: input.runId, flowId: input.flowId, flowName: input.flowName, version: input.version, now: input.acceptedAt },
-    integrationIdentities: input.integrationIdentities,
-    runEffect,
-    sleep: async (ms) => {
-      const startedAt = new Date().toISOString();
-      await sleep(ms);
-      sleeps.push({ startedAt, finishedAt: new Date().toISOString() });
-    },
-  });
-
-  const itemsIn = trigger.items.length;
-  const last = result.trace.filter((step) => step.status === 'succeeded').at(-1);
-  const itemsOut = last ? Object.values(last.itemsOut).reduce((sum, n) => sum + n, 0) : 0;
-  await records.completeRun({
-    runId: input.runId,
-    result: { status: result.status, trace: result.trace, error: result.error },
-    attempts,
-    itemsIn,
-    itemsOut,
-    ...(stepOutputs ? { timings: stepTimings(input.flow.nodes, result.trace, effectTimes, sleeps, runStartedAt) } : {}),
-  });
-  return {
-    runId: input.runId,
-    status: result.status,
-    itemsIn,
-    itemsOut,
-    itemsSkipped: result.trace.reduce((sum, step) => sum + step.skippedCount, 0),
-    ...(result.error ? { error: { message: result.error.message, category: result.error.category, nodeId: result.error.nodeId } } : {}),
-  };
-}
-
-/**
- * Timings of every step that ran, in trace order. Effect steps report their own wall-clock times;
- * Delay steps take their timer's; other pure steps run inline in the workflow in no measurable
- * time, at the (deterministic) workflow time where the previous step ended.
- */
-function stepTimings(
-  nodes: readonly FlowNode[],
-  trace: readonly NodeTrace[],
-  effects: StepTimings,
-  sleeps: readonly { startedAt: string; finishedAt: string }[],
-  runStartedAt: string,
-): StepTimings {
-  const types = new Map(nodes.map((n) => [n.id, n] as const));
-  const timers = [...sleeps];
-  const timings: StepTimings = {};
-  let cursor = runStartedAt;
-  for (const step of trace) {
-    if (step.status === 'skipped') continue;
-    const node = types.get(step.nodeId);
-    const isTimer = node ? nodeRegistry.get(node.type, node.typeVersion)?.timer !== undefined : false;
-    const timing = effects[step.nodeId] ?? (isTimer ? timers.shift() : undefined) ?? { startedAt: cursor, finishedAt: cursor };
-    timings[step.nodeId] = timing;
-    cursor = timing.finishedAt;
-  }
-  return timings;
-}
-
-function failureDetails(error: unknown): NodeEffectFailureDetails | undefined {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  return cause instanceof ApplicationFailure ? (cause.details?.[0] as NodeEffectFailureDetails | undefined) : undefined;
-}
-
-/** Turns an activity failure (after its retries) back into the engine's error categories. */
-function toEngineError(error: unknown, nodeId: string, attempts: Record<string, number>): Error {
-  const cause = error instanceof ActivityFailure ? error.cause : error;
-  if (!(cause instanceof ApplicationFailure)) return new UnexpectedError(String(cause), { nodeId });
-  const details = cause.details?.[0] as NodeEffectFailureDetails | undefined;
-  if (details) attempts[nodeId] = details.attempt;
-  const location = { nodeId, ...(details?.field ? { field: details.field } : {}) };
-  if (cause.type === 'UserError') return new UserError(cause.message, location);
-  if (cause.type === 'UnexpectedError') return new UnexpectedError(cause.message, location);
-  const tries = details ? ` (gave up after ${details.attempt} attempt${details.attempt === 1 ? '' : 's'})` : '';
-  return new TransientError(`${cause.message}${tries}`, location);
+  const { summary, completion } = await executeRun(input, { local, stepOutputs, records });
+  await records.completeRun(completion);
+  return summary;
 }

@@ -12,6 +12,7 @@ import { auditLog, flowVersions, runRetries, runs, runSteps } from '../../../db/
 import { nodeDefinitions } from '../../../nodes/registry';
 import { storedOutputNodes } from '../../../domain/runs/item-batches';
 import { runWorkflowId } from '../../../temporal/api/ids';
+import { cancelRunExecution } from '../../../temporal/api/run-control';
 import { enqueueInboxEvents, InboxSource, wakeRelay } from '../../../domain/inbox/enqueue';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 import { latestVersion } from './run-queries';
@@ -30,7 +31,7 @@ async function loadRun(db: Db, workspaceId: string, runId: string) {
   return run;
 }
 
-/** Asks Temporal to cancel the run's workflow and marks the run cancelled if it had not finished. */
+/** Asks Temporal to cancel the run (its execution, or its part of a batch) and marks the run cancelled if it had not finished. */
 export async function cancelRun(db: Db, temporal: () => Promise<Client>, actor: Actor, runId: string) {
   const run = await loadRun(db, actor.workspaceId, runId);
   if (!(UNFINISHED as readonly string[]).includes(run.status)) {
@@ -38,7 +39,7 @@ export async function cancelRun(db: Db, temporal: () => Promise<Client>, actor: 
   }
   const client = await temporal();
   try {
-    await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => client.workflow.getHandle(run.workflowId).cancel());
+    await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => cancelRunExecution(client, run));
   } catch (error) {
     // Never started (or already gone): there is nothing left to stop in Temporal; the row is still marked below.
     if (!(error instanceof WorkflowNotFoundError)) throw error;

@@ -1,0 +1,85 @@
+import { CancellationScope, condition, defineSignal, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { CompletedRun } from '../activities/run-records';
+import { CANCEL_RUN_SIGNAL } from '../api/ids';
+import type { BatchedRun, RunBatchInput, RunFlowInput, RunFlowSummary } from '../run-input';
+import { executeRun, notRunSummary, recordsActivities } from './execute-run';
+
+const cancelRun = defineSignal<[runId: string]>(CANCEL_RUN_SIGNAL);
+
+/**
+ * A few ready runs of one flow version in one workflow execution: the relay's lever against the
+ * fixed cost of an execution (its start, its tasks, its completion), which is most of a small run's
+ * CPU in the Temporal server and the worker. Each run keeps what makes it a run: its own record and
+ * steps (written by `completeRuns`, several runs per statement), its own retry and idempotency keys
+ * (from its own input), its own cancel (the `cancelRun` signal cancels that run's scope only), and
+ * its record's `workflow_id` names this execution. Runs execute side by side: one that fails (a step
+ * error, or even a bug in the workflow code for its data) is recorded failed without touching the
+ * others, and one that waits (a Delay, a slow effect) does not hold back the others' records: every
+ * record is written as soon as its run ends, together with whatever else ended meanwhile.
+ * A batch never holds two runs of one ordering key (the relay claims the later one only once the earlier one finished).
+ */
+export async function runFlowBatchWorkflow(batch: RunBatchInput): Promise<RunFlowSummary[]> {
+  const records = recordsActivities(true);
+  const scopes = new Map<string, CancellationScope>();
+  const cancelled = new Set<string>();
+  setHandler(cancelRun, (runId) => {
+    cancelled.add(runId);
+    scopes.get(runId)?.cancel();
+  });
+
+  const claim = await records.claimRuns({ workflowId: workflowInfo().workflowId, runIds: batch.runs.map((r) => r.runId) });
+  const notRun = [
+    ...claim.cancelled.map((id) => notRunSummary(id, 'cancelled')),
+    ...claim.elsewhere.map((id) => notRunSummary(id, 'skipped')),
+  ];
+  const toRun = batch.runs.filter((r) => claim.claimed.includes(r.runId));
+
+  const ended: CompletedRun[] = [];
+  let running = toRun.length;
+  // Writes the records of the runs that ended, together, while the others go on.
+  const writer = (async () => {
+    for (;;) {
+      await condition(() => ended.length > 0 || running === 0);
+      if (ended.length === 0) return;
+      await records.completeRuns(ended.splice(0));
+    }
+  })();
+
+  const summaries = await Promise.all(
+    toRun.map(async (run) => {
+      try {
+        if (cancelled.has(run.runId)) return notRunSummary(run.runId, 'cancelled');
+        const scope = new CancellationScope();
+        scopes.set(run.runId, scope);
+        const { summary, completion } = await scope.run(() => executeRun(runInput(batch, run), { local: true, stepOutputs: true, records }));
+        ended.push(completion);
+        // A cancelled run's steps are recorded; its status stays `cancelled` (`completeRuns` never changes that).
+        return cancelled.has(run.runId) ? { ...summary, status: 'cancelled' as const } : summary;
+      } catch (error) {
+        if (isCancellation(error)) return notRunSummary(run.runId, 'cancelled');
+        // Not a step failure (the engine records those itself) but a fault of the workflow code for
+        // this run's data: this run fails, its neighbours go on.
+        const message = `The run stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
+        ended.push({ runId: run.runId, result: { status: 'failed', trace: [], error: { message, category: 'unexpected' } }, attempts: {}, itemsIn: 0, itemsOut: 0 });
+        return { runId: run.runId, status: 'failed' as const, itemsIn: 0, itemsOut: 0, itemsSkipped: 0, error: { message, category: 'unexpected' } };
+      } finally {
+        scopes.delete(run.runId);
+        running--;
+      }
+    }),
+  );
+  await writer;
+  return [...summaries, ...notRun];
+}
+
+function runInput(batch: RunBatchInput, run: BatchedRun): RunFlowInput {
+  return {
+    workspaceId: batch.workspaceId,
+    flowId: batch.flowId,
+    flowName: batch.flowName,
+    version: batch.version,
+    flow: batch.flow,
+    integrationIdentities: batch.integrationIdentities,
+    ...run,
+  };
+}
