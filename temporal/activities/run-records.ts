@@ -4,6 +4,7 @@ import { runs, runSteps, type RunError } from '../../db/schema';
 import type { NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
 import { wakeRelay } from '../../domain/inbox/enqueue';
+import { runOutcome } from '../../domain/runs/run-outcome';
 import { applyItemDataPolicy } from './item-data-policy';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
@@ -94,6 +95,7 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
             itemsOut,
             itemsSkipped: skipped,
             error,
+            outcome: runOutcome(result),
             finishedAt: sql`now()`,
             startedAt: sql`coalesce(${runs.startedAt}, now())`,
           })

@@ -1,0 +1,249 @@
+/**
+ * Runs that explain themselves and failed events that recover (issue 16, items 1–3), through the tRPC
+ * routers, a real worker on the Temporal dev server, real PostgreSQL and a real HTTP target:
+ * - every finished run stores an outcome (written, filtered out, skipped as an echo, failed) and the
+ *   run list filters by it;
+ * - a step whose attempt failed shows at once, while the run waits: attempt N of M, the last error and
+ *   when the next attempt is due; "retry now" retries it from that step without waiting;
+ * - a flow fixed and published as a new version recovers the runs that failed at a step, one by one
+ *   from the run page or in bulk by step, date and version, on the latest version.
+ */
+import type { TestWorkflowEnvironment } from '@temporalio/testing';
+import { bundleWorkflowCode, Worker } from '@temporalio/worker';
+import { and, eq, inArray } from 'drizzle-orm';
+import { randomBytes } from 'node:crypto';
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { fileURLToPath } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type DbHandle } from '../../../db/client';
+import { auditLog, connections, flows, runs, runSteps } from '../../../db/schema';
+import type { FlowInput } from '../../../flows-engine/index';
+import { createActivities } from '../../../temporal/activities';
+import { relayPendingEvents } from '../../../temporal/relay/relay';
+import { acceptWebhook } from '../../../domain/inbox/accept-webhook';
+import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
+import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
+import { createPublishedFlow, ensureTestConnection } from '../../../tests/support/flows';
+import { eventually } from '../../../tests/support/processes';
+import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../../../tests/support/temporal';
+import { publishFlow } from '../flows/flow-service';
+
+process.env.SYNCLINE_ENCRYPTION_KEY = randomBytes(32).toString('base64');
+
+let database: TestDatabase;
+let handle: DbHandle;
+let env: TestWorkflowEnvironment;
+let worker: Worker;
+let workerDone: Promise<void>;
+let receiver: Server;
+const taskQueue = uniqueTaskQueue('run-recovery');
+let user: { id: string; email: string; name: string };
+let workspaceId: string;
+/** The workspace's test connection (svc-sync is its integration account). */
+let connectionId: string;
+
+const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
+const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+
+/** The target API: `/broken` answers 400 (a flow mistake, not retried); `failing` makes every path answer 503. */
+const target = { failing: false, applied: [] as string[] };
+
+type Retry = { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number; maximumIntervalMs: number };
+
+/** Webhook → Filter (customers) → Continue If (not the integration's own change) → Save mapping → Notify. */
+function customerSyncFlow(notifyPath: string, retry: Retry = { maximumAttempts: 1, initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 1000 }): Omit<FlowInput, 'id' | 'name'> {
+  const crm = connectionId;
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'hook', type: 'core.webhook-trigger', typeVersion: 1, label: 'Contact changed', config: { orderingKeyPath: lit('id') } },
+      { id: 'customers', type: 'core.filter', typeVersion: 1, label: 'Customers only', config: { conditions: lit([{ field: 'status', operator: 'equals', value: 'customer' }]) } },
+      {
+        id: 'guard',
+        type: 'core.continue-if',
+        typeVersion: 1,
+        label: 'Not our own change',
+        config: { conditions: lit([{ field: 'modifiedBy', operator: 'isNotIntegrationAccount', connectionId: crm }]) },
+      },
+      {
+        id: 'save',
+        type: 'sync.save-external-id',
+        typeVersion: 1,
+        label: 'Remember contact',
+        config: { connectionId: lit('crm'), objectType: lit('contact'), externalIdPath: lit('id'), recordKeyPath: lit('id') },
+      },
+      {
+        id: 'notify',
+        type: 'http.request',
+        typeVersion: 1,
+        label: 'Notify the CRM',
+        config: { connectionId: lit('crm'), method: lit('POST'), url: lit(notifyPath), sendItemAsBody: lit(true) },
+        settings: { retry, timeoutMs: 10_000, onError: 'fail' },
+      },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'customers', port: 'main' } },
+      { id: 'e2', from: { node: 'customers', port: 'kept' }, to: { node: 'guard', port: 'main' } },
+      { id: 'e3', from: { node: 'guard', port: 'main' }, to: { node: 'save', port: 'main' } },
+      { id: 'e4', from: { node: 'save', port: 'main' }, to: { node: 'notify', port: 'main' } },
+    ],
+    layout: {},
+  } as Omit<FlowInput, 'id' | 'name'>;
+}
+
+beforeAll(async () => {
+  receiver = createServer((req, res) => {
+    req.resume();
+    req.on('end', () => {
+      if (target.failing) return void res.writeHead(503).end('busy');
+      if (req.url?.startsWith('/broken')) return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"unknown field"}');
+      target.applied.push(String(req.headers['idempotency-key'] ?? ''));
+      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
+    });
+  });
+  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
+  database = await createTestDatabase();
+  handle = openDb(database.url, { max: 8 });
+  env = await createTestWorkflowEnvironment();
+  process.env.TEMPORAL_ADDRESS = temporalAddress();
+  process.env.TEMPORAL_NAMESPACE = 'default';
+  process.env.SYNCLINE_TASK_QUEUE = taskQueue;
+  user = await insertUser(handle.db, 'Ana Analyst');
+  workspaceId = await insertWorkspace(handle.db, 'Recovery', [{ userId: user.id, role: 'analyst' }]);
+  connectionId = await ensureTestConnection(handle.db, { workspaceId, userId: user.id });
+  const port = (receiver.address() as AddressInfo).port;
+  await handle.db.update(connections).set({ config: { baseUrl: `http://127.0.0.1:${port}`, auth: { type: 'none' } } }).where(eq(connections.id, connectionId));
+  const bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../../temporal/workflows/index.ts', import.meta.url)), logger: quietLogger });
+  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ db: handle.db }) });
+  workerDone = worker.run();
+}, 120_000);
+
+afterAll(async () => {
+  worker?.shutdown();
+  await workerDone;
+  delete process.env.SYNCLINE_TASK_QUEUE;
+  await env?.teardown();
+  await handle?.close();
+  await database?.drop();
+  receiver?.close();
+});
+
+const caller = () => callerFor(handle.db, user, workspaceId);
+
+async function deliver(token: string, body: unknown) {
+  const outcome = await acceptWebhook(handle.db, { token, body: JSON.stringify(body), idempotencyKey: null });
+  if (outcome.kind !== 'accepted') throw new Error(`webhook rejected: ${outcome.message}`);
+  return outcome.eventId;
+}
+
+async function finished(runId: string) {
+  return eventually(async () => {
+    await relayPendingEvents(handle.db, env.client);
+    const [run] = await handle.db.select().from(runs).where(eq(runs.id, runId));
+    return run && !['queued', 'running'].includes(run.status) ? run : undefined;
+  }, `run ${runId} to finish`);
+}
+
+/** Publishes `graph` as the flow's next version (the fix). */
+async function publishFix(flowId: string, graph: Omit<FlowInput, 'id' | 'name'>) {
+  const [flow] = await handle.db.select().from(flows).where(eq(flows.id, flowId));
+  const nodes = graph.nodes.map((n) => ({ ...n, config: Object.fromEntries(Object.entries(n.config ?? {}).map(([k, v]) => [k, k === 'connectionId' ? lit(connectionId) : v])) }));
+  await handle.db.update(flows).set({ draft: { ...graph, nodes, id: flowId, name: flow!.name } as never }).where(eq(flows.id, flowId));
+  const outcome = await publishFlow(handle.db, { workspaceId, userId: user.id }, { flowId, note: 'fix the notify URL' });
+  expect(outcome.published).toBe(true);
+}
+
+describe('run outcomes', () => {
+  it('stores what each run did to its record (written, filtered out, echo, failed) and filters the list by it', async () => {
+    const { flowId, token } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, customerSyncFlow('/notify'));
+    const written = await deliver(token, { id: 'o1', status: 'customer', modifiedBy: 'ann' });
+    const filtered = await deliver(token, { id: 'o2', status: 'lead', modifiedBy: 'ann' });
+    const echo = await deliver(token, { id: 'o3', status: 'customer', modifiedBy: 'svc-sync' });
+    // Three of them "succeeded"; their outcomes tell them apart.
+    expect(await finished(written)).toMatchObject({ status: 'succeeded', outcome: 'written' });
+    expect(await finished(filtered)).toMatchObject({ status: 'succeeded', outcome: 'filtered' });
+    expect(await finished(echo)).toMatchObject({ status: 'succeeded', outcome: 'echo' });
+    target.failing = true;
+    const failed = await deliver(token, { id: 'o4', status: 'customer', modifiedBy: 'ann' });
+    expect(await finished(failed)).toMatchObject({ status: 'failed', outcome: 'failed' });
+    target.failing = false;
+
+    const list = await caller().runs.list({ flowId, outcome: ['filtered', 'echo'] });
+    expect(list.runs.map((r) => [r.id, r.outcome]).sort()).toEqual([[echo, 'echo'], [filtered, 'filtered']].sort());
+    expect((await caller().runs.list({ flowId, outcome: ['written'] })).runs.map((r) => r.id)).toEqual([written]);
+  }, 120_000);
+});
+
+describe('runs in flight', () => {
+  it('shows a retrying step at once (attempt N of M, last error, next attempt), and "retry now" retries it from that step', async () => {
+    const slow = { maximumAttempts: 5, initialIntervalMs: 90_000, backoffCoefficient: 2, maximumIntervalMs: 600_000 };
+    const { token } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, customerSyncFlow('/notify', slow));
+    target.failing = true;
+    const runId = await deliver(token, { id: 'l1', status: 'customer', modifiedBy: 'ann' });
+    const step = await eventually(async () => {
+      await relayPendingEvents(handle.db, env.client);
+      const [row] = await handle.db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 'notify')));
+      return row;
+    }, 'the failing step to show');
+    expect(step).toMatchObject({ status: 'running', attempts: 1, maxAttempts: 5, error: { category: 'transient', nodeId: 'notify', message: expect.stringMatching(/503/) } });
+    // Due one initial interval after the failed attempt.
+    const wait = step.nextAttemptAt!.getTime() - step.startedAt!.getTime();
+    expect(wait).toBeGreaterThanOrEqual(90_000);
+    expect(wait).toBeLessThan(100_000);
+    const detail = await caller().runs.get({ runId });
+    expect(detail.run.status).toBe('running');
+    expect(detail.steps.map((s) => [s.nodeId, s.status])).toEqual([['notify', 'running']]);
+
+    target.failing = false;
+    const retry = await caller().runs.retryNow({ runId });
+    const done = await finished(retry.runId);
+    expect(done).toMatchObject({ status: 'succeeded', outcome: 'written', retryOf: runId });
+    // Done long before the 90 s backoff would have let the old run try again.
+    expect(done.finishedAt!.getTime() - step.nextAttemptAt!.getTime()).toBeLessThan(0);
+    expect(await finished(runId)).toMatchObject({ status: 'failed', outcome: 'failed', error: { nodeId: 'notify' } });
+    const steps = await handle.db.select().from(runSteps).where(eq(runSteps.runId, retry.runId));
+    // The mapping written by the stopped run is reused, not written again; the notify call keeps the chain's key.
+    expect(Object.fromEntries(steps.map((s) => [s.nodeId, s.attempts]))).toMatchObject({ save: 0, notify: 1 });
+    expect(target.applied.filter((k) => k.startsWith(runId))).toEqual([`${runId}:notify:0`]);
+    const [audit] = await handle.db.select().from(auditLog).where(and(eq(auditLog.action, 'run.retry-now'), eq(auditLog.targetId, runId)));
+    expect(audit?.details).toMatchObject({ newRunId: retry.runId, nodeId: 'notify', attempts: 1 });
+    await expect(caller().runs.retryNow({ runId })).rejects.toMatchObject({ code: 'CONFLICT' });
+  }, 120_000);
+});
+
+describe('recovering failed events after a fix', () => {
+  it('retries a failed run on the flow’s latest version after a fix', async () => {
+    const { flowId, token } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, customerSyncFlow('/broken'));
+    const runId = await deliver(token, { id: 'f1', status: 'customer', modifiedBy: 'ann' });
+    expect(await finished(runId)).toMatchObject({ status: 'failed', version: 1, error: { nodeId: 'notify', category: 'user' } });
+    await publishFix(flowId, customerSyncFlow('/notify'));
+    expect((await caller().runs.get({ runId })).latestVersion).toBe(2);
+    const retry = await caller().runs.retry({ runId, from: 'start', onVersion: 'latest' });
+    expect(retry.version).toBe(2);
+    expect(await finished(retry.runId)).toMatchObject({ status: 'succeeded', version: 2, outcome: 'written' });
+  }, 120_000);
+
+  it('retries in bulk every run that failed at a step since a date, on the latest version', async () => {
+    const { flowId, token } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, customerSyncFlow('/broken'));
+    const since = new Date(Date.now() - 1000);
+    const failedIds = [];
+    for (const id of ['g1', 'g2', 'g3']) failedIds.push(await deliver(token, { id, status: 'customer', modifiedBy: 'ann' }));
+    for (const id of failedIds) expect(await finished(id)).toMatchObject({ status: 'failed', error: { nodeId: 'notify' } });
+    await publishFix(flowId, customerSyncFlow('/notify'));
+    const options = await caller().runs.filterOptions({ flowId });
+    expect(options.steps).toContainEqual({ id: 'notify', label: 'Notify the CRM' });
+
+    const filter = { flowId, failedStep: 'notify', from: since, version: 1 };
+    expect(await caller().runs.bulkRetryCount(filter)).toMatchObject({ count: 3 });
+    expect(await caller().runs.bulkRetryCount({ ...filter, failedStep: 'save' })).toMatchObject({ count: 0 });
+    expect(await caller().runs.bulkRetryCount({ ...filter, from: new Date(Date.now() + 60_000) })).toMatchObject({ count: 0 });
+    const result = await caller().runs.bulkRetry({ filter, confirmedCount: 3, onVersion: 'latest' });
+    expect(result.retried).toBe(3);
+    for (const id of result.runIds) expect(await finished(id)).toMatchObject({ status: 'succeeded', version: 2, outcome: 'written' });
+    const retried = await handle.db.select().from(runs).where(inArray(runs.id, result.runIds));
+    expect(retried.map((r) => r.retryOf).sort()).toEqual([...failedIds].sort());
+    const [audit] = await handle.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.action, 'run.bulk-retry')));
+    expect(audit?.details).toMatchObject({ onVersion: 'latest', count: 3, filter: { failedStep: 'notify' } });
+  }, 120_000);
+});
