@@ -17,17 +17,16 @@ import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../../db/client';
-import { auditLog, connections, flows, runs, runSteps } from '../../../db/schema';
-import type { FlowInput } from '../../../flows-engine/index';
+import { auditLog, connections, runs, runSteps } from '../../../db/schema';
+import type { FlowInput, RetryPolicy } from '../../../flows-engine/index';
 import { createActivities } from '../../../temporal/activities';
 import { relayPendingEvents } from '../../../temporal/relay/relay';
 import { acceptWebhook } from '../../../domain/inbox/accept-webhook';
 import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createPublishedFlow, ensureTestConnection } from '../../../tests/support/flows';
+import { createPublishedFlow, customerNotifyFlow, ensureTestConnection, publishNewVersion } from '../../../tests/support/flows';
 import { eventually } from '../../../tests/support/processes';
 import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../../../tests/support/temporal';
-import { publishFlow } from '../flows/flow-service';
 
 process.env.SYNCLINE_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
@@ -44,53 +43,12 @@ let workspaceId: string;
 let connectionId: string;
 
 const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
-const lit = (value: unknown) => ({ kind: 'literal' as const, value });
 
 /** The target API: `/broken` answers 400 (a flow mistake, not retried); `failing` makes every path answer 503. */
 const target = { failing: false, applied: [] as string[] };
 
-type Retry = { maximumAttempts: number; initialIntervalMs: number; backoffCoefficient: number; maximumIntervalMs: number };
-
-/** Webhook → Filter (customers) → Continue If (not the integration's own change) → Save mapping → Notify. */
-function customerSyncFlow(notifyPath: string, retry: Retry = { maximumAttempts: 1, initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 1000 }): Omit<FlowInput, 'id' | 'name'> {
-  const crm = connectionId;
-  return {
-    schemaVersion: 1,
-    nodes: [
-      { id: 'hook', type: 'core.webhook-trigger', typeVersion: 1, label: 'Contact changed', config: { orderingKeyPath: lit('id') } },
-      { id: 'customers', type: 'core.filter', typeVersion: 1, label: 'Customers only', config: { conditions: lit([{ field: 'status', operator: 'equals', value: 'customer' }]) } },
-      {
-        id: 'guard',
-        type: 'core.continue-if',
-        typeVersion: 1,
-        label: 'Not our own change',
-        config: { conditions: lit([{ field: 'modifiedBy', operator: 'isNotIntegrationAccount', connectionId: crm }]) },
-      },
-      {
-        id: 'save',
-        type: 'sync.save-external-id',
-        typeVersion: 1,
-        label: 'Remember contact',
-        config: { connectionId: lit('crm'), objectType: lit('contact'), externalIdPath: lit('id'), recordKeyPath: lit('id') },
-      },
-      {
-        id: 'notify',
-        type: 'http.request',
-        typeVersion: 1,
-        label: 'Notify the CRM',
-        config: { connectionId: lit('crm'), method: lit('POST'), url: lit(notifyPath), sendItemAsBody: lit(true) },
-        settings: { retry, timeoutMs: 10_000, onError: 'fail' },
-      },
-    ],
-    edges: [
-      { id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'customers', port: 'main' } },
-      { id: 'e2', from: { node: 'customers', port: 'kept' }, to: { node: 'guard', port: 'main' } },
-      { id: 'e3', from: { node: 'guard', port: 'main' }, to: { node: 'save', port: 'main' } },
-      { id: 'e4', from: { node: 'save', port: 'main' }, to: { node: 'notify', port: 'main' } },
-    ],
-    layout: {},
-  } as Omit<FlowInput, 'id' | 'name'>;
-}
+/** The sync flow of these tests, on the workspace's test connection. */
+const customerSyncFlow = (notifyPath: string, retry?: RetryPolicy) => customerNotifyFlow(connectionId, notifyPath, retry);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -147,11 +105,7 @@ async function finished(runId: string) {
 
 /** Publishes `graph` as the flow's next version (the fix). */
 async function publishFix(flowId: string, graph: Omit<FlowInput, 'id' | 'name'>) {
-  const [flow] = await handle.db.select().from(flows).where(eq(flows.id, flowId));
-  const nodes = graph.nodes.map((n) => ({ ...n, config: Object.fromEntries(Object.entries(n.config ?? {}).map(([k, v]) => [k, k === 'connectionId' ? lit(connectionId) : v])) }));
-  await handle.db.update(flows).set({ draft: { ...graph, nodes, id: flowId, name: flow!.name } as never }).where(eq(flows.id, flowId));
-  const outcome = await publishFlow(handle.db, { workspaceId, userId: user.id }, { flowId, note: 'fix the notify URL' });
-  expect(outcome.published).toBe(true);
+  await publishNewVersion(handle.db, { workspaceId, userId: user.id }, flowId, graph);
 }
 
 describe('run outcomes', () => {
