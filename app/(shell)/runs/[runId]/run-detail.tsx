@@ -83,7 +83,10 @@ function StepPanel({ step, label }: { step: Step; label: string }) {
         <h3 className="text-sm font-semibold text-slate-900">{label}</h3>
         <StatusBadge status={step.status} />
         <span className="text-xs text-slate-500">
-          {step.nodeType} · {isReused(step) ? 'reused' : `${step.attempts} attempt${step.attempts === 1 ? '' : 's'}`} · {formatDuration(step.startedAt, step.finishedAt)}
+          {step.nodeType} ·{' '}
+          {step.status === 'running'
+            ? `attempt ${step.attempts} of ${step.maxAttempts ?? '?'} failed, retrying`
+            : `${isReused(step) ? 'reused' : `${step.attempts} attempt${step.attempts === 1 ? '' : 's'}`} · ${formatDuration(step.startedAt, step.finishedAt)}`}
         </span>
       </div>
       {isReused(step) && (
@@ -142,6 +145,7 @@ function Timeline({ detail, selected, onSelect, labels }: { detail: RunDetail; s
     );
   }
   return (
+    <>
     <ol className="space-y-1" data-testid="step-timeline">
       {steps.map((s) => {
         const start = s.startedAt ? new Date(s.startedAt).getTime() - begin : 0;
@@ -171,6 +175,8 @@ function Timeline({ detail, selected, onSelect, labels }: { detail: RunDetail; s
         );
       })}
     </ol>
+    {LIVE.has(run.status) && <p className="mt-2 text-xs text-slate-500">The steps before it are recorded when the run ends.</p>}
+    </>
   );
 }
 
@@ -393,7 +399,7 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
                 {detail.flowName}
               </Link>
               <StatusBadge status={run.status} />
-              <OutcomeBadge outcome={run.outcome} />
+              {run.outcome && <OutcomeBadge outcome={run.outcome} />}
             </h1>
             <p className="mt-1 font-mono text-xs text-slate-500">run {run.id}</p>
           </div>
@@ -403,7 +409,7 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
                 <ExternalLink size={15} aria-hidden="true" /> Temporal
               </a>
             )}
-            {live ? (
+            {retrying ? null : live ? (
               <Button variant="secondary" onClick={() => setDialog('cancel')}>
                 <Square size={15} aria-hidden="true" /> Cancel
               </Button>
