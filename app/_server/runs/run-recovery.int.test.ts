@@ -8,47 +8,26 @@
  * - a flow fixed and published as a new version recovers the runs that failed at a step, one by one
  *   from the run page or in bulk by step, date and version, on the latest version.
  */
-import type { TestWorkflowEnvironment } from '@temporalio/testing';
-import { bundleWorkflowCode, Worker } from '@temporalio/worker';
 import { and, eq, inArray } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { fileURLToPath } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { openDb, type DbHandle } from '../../../db/client';
-import { auditLog, connections, runs, runSteps } from '../../../db/schema';
+import { auditLog, runs, runSteps } from '../../../db/schema';
 import type { FlowInput, RetryPolicy } from '../../../flows-engine/index';
-import { createActivities } from '../../../temporal/activities';
-import { relayPendingEvents } from '../../../temporal/relay/relay';
-import { acceptWebhook } from '../../../domain/inbox/accept-webhook';
-import { callerFor, insertUser, insertWorkspace } from '../../../tests/support/app-context';
-import { createTestDatabase, type TestDatabase } from '../../../tests/support/database';
-import { createPublishedFlow, customerNotifyFlow, ensureTestConnection, publishNewVersion } from '../../../tests/support/flows';
+import { callerFor } from '../../../tests/support/app-context';
+import { createPublishedFlow, customerNotifyFlow, publishNewVersion } from '../../../tests/support/flows';
 import { eventually } from '../../../tests/support/processes';
-import { createTestWorkflowEnvironment, temporalAddress, uniqueTaskQueue } from '../../../tests/support/temporal';
+import { startRunHarness, type RunHarness } from '../../../tests/support/run-harness';
+import { relayPendingEvents } from '../../../temporal/relay/relay';
 
 process.env.SYNCLINE_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
-let database: TestDatabase;
-let handle: DbHandle;
-let env: TestWorkflowEnvironment;
-let worker: Worker;
-let workerDone: Promise<void>;
+let h: RunHarness;
 let receiver: Server;
-const taskQueue = uniqueTaskQueue('run-recovery');
-let user: { id: string; email: string; name: string };
-let workspaceId: string;
-/** The workspace's test connection (svc-sync is its integration account). */
-let connectionId: string;
-
-const quietLogger = { log() {}, trace() {}, debug() {}, info() {}, warn() {}, error() {} };
 
 /** The target API: `/broken` answers 400 (a flow mistake, not retried); `failing` makes every path answer 503. */
 const target = { failing: false, applied: [] as string[] };
-
-/** The sync flow of these tests, on the workspace's test connection. */
-const customerSyncFlow = (notifyPath: string, retry?: RetryPolicy) => customerNotifyFlow(connectionId, notifyPath, retry);
 
 beforeAll(async () => {
   receiver = createServer((req, res) => {
@@ -61,56 +40,26 @@ beforeAll(async () => {
     });
   });
   await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  database = await createTestDatabase();
-  handle = openDb(database.url, { max: 8 });
-  env = await createTestWorkflowEnvironment();
-  process.env.TEMPORAL_ADDRESS = temporalAddress();
-  process.env.TEMPORAL_NAMESPACE = 'default';
-  process.env.SYNCLINE_TASK_QUEUE = taskQueue;
-  user = await insertUser(handle.db, 'Ana Analyst');
-  workspaceId = await insertWorkspace(handle.db, 'Recovery', [{ userId: user.id, role: 'analyst' }]);
-  connectionId = await ensureTestConnection(handle.db, { workspaceId, userId: user.id });
-  const port = (receiver.address() as AddressInfo).port;
-  await handle.db.update(connections).set({ config: { baseUrl: `http://127.0.0.1:${port}`, auth: { type: 'none' } } }).where(eq(connections.id, connectionId));
-  const bundle = await bundleWorkflowCode({ workflowsPath: fileURLToPath(new URL('../../../temporal/workflows/index.ts', import.meta.url)), logger: quietLogger });
-  worker = await Worker.create({ connection: env.nativeConnection, taskQueue, workflowBundle: bundle, activities: createActivities({ db: handle.db }) });
-  workerDone = worker.run();
+  h = await startRunHarness({ prefix: 'run-recovery', targetUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}` });
 }, 120_000);
 
 afterAll(async () => {
-  worker?.shutdown();
-  await workerDone;
-  delete process.env.SYNCLINE_TASK_QUEUE;
-  await env?.teardown();
-  await handle?.close();
-  await database?.drop();
+  await h?.stop();
   receiver?.close();
 });
 
-const caller = () => callerFor(handle.db, user, workspaceId);
-
-async function deliver(token: string, body: unknown) {
-  const outcome = await acceptWebhook(handle.db, { token, body: JSON.stringify(body), idempotencyKey: null });
-  if (outcome.kind !== 'accepted') throw new Error(`webhook rejected: ${outcome.message}`);
-  return outcome.eventId;
-}
-
-async function finished(runId: string) {
-  return eventually(async () => {
-    await relayPendingEvents(handle.db, env.client);
-    const [run] = await handle.db.select().from(runs).where(eq(runs.id, runId));
-    return run && !['queued', 'running'].includes(run.status) ? run : undefined;
-  }, `run ${runId} to finish`);
-}
-
+const actor = () => ({ workspaceId: h.workspaceId, userId: h.user.id });
+const caller = () => callerFor(h.handle.db, h.user, h.workspaceId);
+const deliver = (token: string, body: unknown) => h.deliver(token, body);
+const finished = (runId: string) => h.finished(runId);
+/** The sync flow of these tests, on the workspace's test connection. */
+const customerSyncFlow = (notifyPath: string, retry?: RetryPolicy) => customerNotifyFlow(h.connectionId, notifyPath, retry);
 /** Publishes `graph` as the flow's next version (the fix). */
-async function publishFix(flowId: string, graph: Omit<FlowInput, 'id' | 'name'>) {
-  await publishNewVersion(handle.db, { workspaceId, userId: user.id }, flowId, graph);
-}
+const publishFix = (flowId: string, graph: Omit<FlowInput, 'id' | 'name'>) => publishNewVersion(h.handle.db, actor(), flowId, graph);
 
 describe('run outcomes', () => {
   it('stores what each run did to its record (written, filtered out, echo, failed) and filters the list by it', async () => {
-    const { flowId, token } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, customerSyncFlow('/notify'));
+    const { flowId, token } = await createPublishedFlow(h.handle.db, actor(), customerSyncFlow('/notify'));
     const written = await deliver(token, { id: 'o1', status: 'customer', modifiedBy: 'ann' });
     const filtered = await deliver(token, { id: 'o2', status: 'lead', modifiedBy: 'ann' });
     const echo = await deliver(token, { id: 'o3', status: 'customer', modifiedBy: 'svc-sync' });
@@ -132,12 +81,12 @@ describe('run outcomes', () => {
 describe('runs in flight', () => {
   it('shows a retrying step at once (attempt N of M, last error, next attempt), and "retry now" retries it from that step', async () => {
     const slow = { maximumAttempts: 5, initialIntervalMs: 90_000, backoffCoefficient: 2, maximumIntervalMs: 600_000 };
-    const { token } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, customerSyncFlow('/notify', slow));
+    const { token } = await createPublishedFlow(h.handle.db, actor(), customerSyncFlow('/notify', slow));
     target.failing = true;
     const runId = await deliver(token, { id: 'l1', status: 'customer', modifiedBy: 'ann' });
     const step = await eventually(async () => {
-      await relayPendingEvents(handle.db, env.client);
-      const [row] = await handle.db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 'notify')));
+      await relayPendingEvents(h.handle.db, h.env.client);
+      const [row] = await h.handle.db.select().from(runSteps).where(and(eq(runSteps.runId, runId), eq(runSteps.nodeId, 'notify')));
       return row;
     }, 'the failing step to show');
     expect(step).toMatchObject({ status: 'running', attempts: 1, maxAttempts: 5, error: { category: 'transient', nodeId: 'notify', message: expect.stringMatching(/503/) } });
@@ -156,11 +105,11 @@ describe('runs in flight', () => {
     // Done long before the 90 s backoff would have let the old run try again.
     expect(done.finishedAt!.getTime() - step.nextAttemptAt!.getTime()).toBeLessThan(0);
     expect(await finished(runId)).toMatchObject({ status: 'failed', outcome: 'failed', error: { nodeId: 'notify' } });
-    const steps = await handle.db.select().from(runSteps).where(eq(runSteps.runId, retry.runId));
+    const steps = await h.handle.db.select().from(runSteps).where(eq(runSteps.runId, retry.runId));
     // The mapping written by the stopped run is reused, not written again; the notify call keeps the chain's key.
     expect(Object.fromEntries(steps.map((s) => [s.nodeId, s.attempts]))).toMatchObject({ save: 0, notify: 1 });
     expect(target.applied.filter((k) => k.startsWith(runId))).toEqual([`${runId}:notify:0`]);
-    const [audit] = await handle.db.select().from(auditLog).where(and(eq(auditLog.action, 'run.retry-now'), eq(auditLog.targetId, runId)));
+    const [audit] = await h.handle.db.select().from(auditLog).where(and(eq(auditLog.action, 'run.retry-now'), eq(auditLog.targetId, runId)));
     expect(audit?.details).toMatchObject({ newRunId: retry.runId, nodeId: 'notify', attempts: 1 });
     await expect(caller().runs.retryNow({ runId })).rejects.toMatchObject({ code: 'CONFLICT' });
   }, 120_000);
@@ -168,7 +117,7 @@ describe('runs in flight', () => {
 
 describe('recovering failed events after a fix', () => {
   it('retries a failed run on the flow’s latest version after a fix', async () => {
-    const { flowId, token } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, customerSyncFlow('/broken'));
+    const { flowId, token } = await createPublishedFlow(h.handle.db, actor(), customerSyncFlow('/broken'));
     const runId = await deliver(token, { id: 'f1', status: 'customer', modifiedBy: 'ann' });
     expect(await finished(runId)).toMatchObject({ status: 'failed', version: 1, error: { nodeId: 'notify', category: 'user' } });
     await publishFix(flowId, customerSyncFlow('/notify'));
@@ -179,7 +128,7 @@ describe('recovering failed events after a fix', () => {
   }, 120_000);
 
   it('retries in bulk every run that failed at a step since a date, on the latest version', async () => {
-    const { flowId, token } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, customerSyncFlow('/broken'));
+    const { flowId, token } = await createPublishedFlow(h.handle.db, actor(), customerSyncFlow('/broken'));
     const since = new Date(Date.now() - 1000);
     const failedIds = [];
     for (const id of ['g1', 'g2', 'g3']) failedIds.push(await deliver(token, { id, status: 'customer', modifiedBy: 'ann' }));
@@ -195,9 +144,9 @@ describe('recovering failed events after a fix', () => {
     const result = await caller().runs.bulkRetry({ filter, confirmedCount: 3, onVersion: 'latest' });
     expect(result.retried).toBe(3);
     for (const id of result.runIds) expect(await finished(id)).toMatchObject({ status: 'succeeded', version: 2, outcome: 'written' });
-    const retried = await handle.db.select().from(runs).where(inArray(runs.id, result.runIds));
+    const retried = await h.handle.db.select().from(runs).where(inArray(runs.id, result.runIds));
     expect(retried.map((r) => r.retryOf).sort()).toEqual([...failedIds].sort());
-    const [audit] = await handle.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, workspaceId), eq(auditLog.action, 'run.bulk-retry')));
+    const [audit] = await h.handle.db.select().from(auditLog).where(and(eq(auditLog.workspaceId, h.workspaceId), eq(auditLog.action, 'run.bulk-retry')));
     expect(audit?.details).toMatchObject({ onVersion: 'latest', count: 3, filter: { failedStep: 'notify' } });
   }, 120_000);
 });
