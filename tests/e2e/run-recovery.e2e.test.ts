@@ -5,8 +5,6 @@
  * and "Retry now" writes it; a run that failed on a flow mistake is retried on the fixed version from
  * its page (the dialog offers the latest version). Fails on page errors and console errors.
  */
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -17,29 +15,20 @@ import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { createPublishedFlow, customerNotifyFlow, ensureTestConnection, publishNewVersion } from '../support/flows';
 import { signUpAdmin } from '../support/sign-up';
+import { startTargetApi, type TargetApi } from '../support/target-api';
 
 let database: TestDatabase;
 let handle: DbHandle;
 let app: RunningApp;
 let browser: Browser;
 let page: Page;
-let target: Server;
+let target: TargetApi;
 const problems: string[] = [];
-/** `failing`: every request answers 503; `/broken` always answers 400 (a flow mistake). */
-const state = { failing: false };
 let actor: { workspaceId: string; userId: string };
 let connectionId: string;
 
 beforeAll(async () => {
-  target = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (state.failing) return void res.writeHead(503).end('busy');
-      if (req.url?.startsWith('/broken')) return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"unknown field"}');
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => target.listen(0, '127.0.0.1', resolve));
+  target = await startTargetApi();
   database = await createTestDatabase();
   handle = openDb(database.url, { max: 4 });
   app = await startApp({ databaseUrl: database.url, env: { SYNCLINE_DEMO: 'off' } });
@@ -78,7 +67,7 @@ describe('runs that explain themselves', () => {
     connectionId = await ensureTestConnection(handle.db, actor);
     await handle.db
       .update(connections)
-      .set({ config: { baseUrl: `http://127.0.0.1:${(target.address() as AddressInfo).port}`, auth: { type: 'none' } } })
+      .set({ config: { baseUrl: target.url, auth: { type: 'none' } } })
       .where(eq(connections.id, connectionId));
     const slowRetries = { maximumAttempts: 5, initialIntervalMs: 120_000, backoffCoefficient: 2, maximumIntervalMs: 600_000 };
     const { token } = await createPublishedFlow(handle.db, actor, customerNotifyFlow(connectionId, '/notify', slowRetries));
@@ -103,7 +92,7 @@ describe('runs that explain themselves', () => {
 
   it('shows a write that keeps failing as it retries, and "Retry now" writes it', async () => {
     const [flow] = await handle.db.select({ token: flows.webhookToken }).from(flows).where(eq(flows.workspaceId, actor.workspaceId));
-    state.failing = true;
+    target.failing = true;
     await deliver(flow!.token!, { id: 'c4', status: 'customer', modifiedBy: 'ann' });
     await page.goto(`${app.url}/runs?status=running`);
     await runRows().first().getByRole('link').first().click();
@@ -113,7 +102,7 @@ describe('runs that explain themselves', () => {
     await page.getByTestId('step-timeline').getByText('attempt 1 of 5').waitFor();
     await page.screenshot({ path: screenshotPath('recovery-02-live-retry') });
 
-    state.failing = false;
+    target.failing = false;
     await banner.getByRole('button', { name: 'Retry now' }).click();
     await page.getByText('Retry of').waitFor();
     await expect.poll(() => page.getByTestId('run-outcome').first().getAttribute('data-outcome'), { timeout: 60_000 }).toBe('written');

@@ -10,8 +10,6 @@
  */
 import { and, eq, inArray } from 'drizzle-orm';
 import { randomBytes } from 'node:crypto';
-import { createServer, type Server } from 'node:http';
-import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { auditLog, runs, runSteps } from '../../../db/schema';
 import type { FlowInput, RetryPolicy } from '../../../flows-engine/index';
@@ -19,33 +17,22 @@ import { callerFor } from '../../../tests/support/app-context';
 import { createPublishedFlow, customerNotifyFlow, publishNewVersion } from '../../../tests/support/flows';
 import { eventually } from '../../../tests/support/processes';
 import { startRunHarness, type RunHarness } from '../../../tests/support/run-harness';
+import { startTargetApi, type TargetApi } from '../../../tests/support/target-api';
 import { relayPendingEvents } from '../../../temporal/relay/relay';
 
 process.env.SYNCLINE_ENCRYPTION_KEY = randomBytes(32).toString('base64');
 
 let h: RunHarness;
-let receiver: Server;
-
-/** The target API: `/broken` answers 400 (a flow mistake, not retried); `failing` makes every path answer 503. */
-const target = { failing: false, applied: [] as string[] };
+let target: TargetApi;
 
 beforeAll(async () => {
-  receiver = createServer((req, res) => {
-    req.resume();
-    req.on('end', () => {
-      if (target.failing) return void res.writeHead(503).end('busy');
-      if (req.url?.startsWith('/broken')) return void res.writeHead(400, { 'content-type': 'application/json' }).end('{"error":"unknown field"}');
-      target.applied.push(String(req.headers['idempotency-key'] ?? ''));
-      res.writeHead(200, { 'content-type': 'application/json' }).end('{"ok":true}');
-    });
-  });
-  await new Promise<void>((resolve) => receiver.listen(0, '127.0.0.1', resolve));
-  h = await startRunHarness({ prefix: 'run-recovery', targetUrl: `http://127.0.0.1:${(receiver.address() as AddressInfo).port}` });
+  target = await startTargetApi();
+  h = await startRunHarness({ prefix: 'run-recovery', targetUrl: target.url });
 }, 120_000);
 
 afterAll(async () => {
   await h?.stop();
-  receiver?.close();
+  target?.close();
 });
 
 const actor = () => ({ workspaceId: h.workspaceId, userId: h.user.id });
