@@ -201,7 +201,7 @@ function compileTest(rule: ConditionRule, path: string, problems: ConditionProbl
         }
         const isIt = v === identity;
         if (isIt === wantIntegration) return undefined;
-        return isIt ? `${f} is the integration account ${identity}` : `${f} (${show(v)}) is not the integration account ${identity}`;
+        return isIt ? `${f} ${ECHO_REASON} ${identity}` : `${f} (${show(v)}) is not the integration account ${identity}`;
       };
     }
     default: {
@@ -277,4 +277,21 @@ function show(v: unknown): string {
     s = String(v);
   }
   return s.length > 80 ? `${s.slice(0, 77)}...` : s;
+}
+
+/** The words of a loop guard's skip reason: the change was made by the integration itself (an echo). */
+const ECHO_REASON = 'is the integration account';
+
+/**
+ * True when a skip reason says the item was the integration's own change (a loop guard stopped an
+ * echo), as opposed to a condition about the record's data.
+ *
+ * @example
+ * ```ts
+ * isEchoSkipReason('modifiedBy is the integration account svc-sync'); // true
+ * isEchoSkipReason('status is "lead", not "customer"'); // false
+ * ```
+ */
+export function isEchoSkipReason(reason: string): boolean {
+  return reason.includes(` ${ECHO_REASON} `);
 }

@@ -10,6 +10,15 @@ export const runStatusEnum = pgEnum('run_status', RUN_STATUSES);
 export const ERROR_CATEGORIES = ['user', 'transient', 'unexpected'] as const;
 export type ErrorCategory = (typeof ERROR_CATEGORIES)[number];
 
+/**
+ * What a finished run did to its record, in an analyst's words (computed once from the step traces
+ * when the run finishes, see domain/runs/run-outcome.ts): a run that succeeded may still have written
+ * nothing. Null while a run is queued or running, when it was cancelled, and for runs recorded
+ * before outcomes existed.
+ */
+export const RUN_OUTCOMES = ['written', 'unchanged', 'filtered', 'echo', 'failed'] as const;
+export type RunOutcome = (typeof RUN_OUTCOMES)[number];
+
 export interface RunError {
   message: string;
   category: ErrorCategory;
@@ -79,6 +88,7 @@ export const runs = pgTable(
     itemsOut: integer('items_out').notNull().default(0),
     itemsSkipped: integer('items_skipped').notNull().default(0),
     error: jsonb('error').$type<RunError>(),
+    outcome: text('outcome').$type<RunOutcome>(),
     triggerPayload: jsonb('trigger_payload').$type<unknown>(),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),
     startedAt: timestamp('started_at', { withTimezone: true }),
@@ -92,6 +102,8 @@ export const runs = pgTable(
     index('runs_flow_created_idx').on(t.flowId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('runs_workspace_status_created_idx').on(t.workspaceId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('runs_flow_status_created_idx').on(t.flowId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
+    // The outcome filter of the run list (same shape as the status index above).
+    index('runs_workspace_outcome_created_idx').on(t.workspaceId, t.outcome, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('runs_retry_of_idx').on(t.retryOf).where(sql`retry_of is not null`),
     // Text search (`ilike '%…%'`) in the error message and the record key: trigram indexes (pg_trgm).
     index('runs_error_message_trgm_idx').using('gin', sql`(error ->> 'message') gin_trgm_ops`),
@@ -127,6 +139,12 @@ export const runSteps = pgTable(
     error: jsonb('error').$type<RunError>(),
     startedAt: timestamp('started_at', { withTimezone: true }),
     finishedAt: timestamp('finished_at', { withTimezone: true }),
+    /**
+     * While a step is being retried (status `running`): the retry policy's attempt limit (0: no
+     * limit) and when the next attempt is due. Written by the effect activity when an attempt fails.
+     */
+    maxAttempts: integer('max_attempts'),
+    nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   },
   (t) => [unique('run_steps_run_node_key').on(t.runId, t.nodeId)],
 );

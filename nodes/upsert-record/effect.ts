@@ -30,6 +30,8 @@ export const upsertRecordEffect = defineEffect(upsertRecordNode, async ({ config
     };
   });
   const decisions: (ConflictDecision | null)[] = items.map(() => null);
+  /** Records the target already holds with every value: nothing new is written (the run's outcome says "unchanged"). */
+  const unchanged = items.map(() => false);
   const policy = config.conflict;
   if (policy && policy.fields.length > 0) {
     const sourcePath = parsePath(policy.sourceModifiedPath);
@@ -48,6 +50,7 @@ export const upsertRecordEffect = defineEffect(upsertRecordNode, async ({ config
         Object.entries(record.fields).filter(([field, value]) => target[field] !== value && !(decision?.winner === 'target' && decision.fields.includes(field))),
       );
       records[i] = { ...record, fields: kept };
+      unchanged[i] = Object.keys(kept).length === 0;
     });
   }
   const results = await deps.records.upsertMany({
@@ -62,7 +65,8 @@ export const upsertRecordEffect = defineEffect(upsertRecordNode, async ({ config
   return {
     main: items.map((item, i) => {
       const conflict = decisions[i];
-      return { json: { ...item.json, upserted: results[i], ...(conflict ? { conflict } : {}) } };
+      const upserted = unchanged[i] ? { ...results[i], unchanged: true } : results[i];
+      return { json: { ...item.json, upserted, ...(conflict ? { conflict } : {}) } };
     }),
   };
 });

@@ -5,6 +5,7 @@ import type { EffectDeps } from '../../nodes/effect-deps';
 import { runNodeEffect } from '../../nodes/effects';
 import { ITEM_BATCH_REFERENCE_BYTES, loadItemBatch, loadNodeOutput, saveNodeOutput, serializedBytes, type Ports } from '../../domain/runs/item-batches';
 import { withoutQueryParameters } from '../../domain/platform/logger';
+import { recordFailedAttempt } from '../../domain/runs/step-attempts';
 import { recordingTouchedRecords, saveTouchedRecords } from './record-lineage';
 
 export interface NodeEffectRequest extends EffectRequest {
@@ -86,12 +87,20 @@ export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string 
     } catch (error) {
       // The message goes into Temporal's history and the run record: never a failed query's parameters.
       const info = describeError(withoutQueryParameters(error));
+      const failedAt = new Date();
       const details: NodeEffectFailureDetails = {
         attempt,
         category: info.category,
         ...(info.field ? { field: info.field } : {}),
-        ...(request.flowId === undefined ? {} : { startedAt, finishedAt: new Date().toISOString() }),
+        ...(request.flowId === undefined ? {} : { startedAt, finishedAt: failedAt.toISOString() }),
       };
+      if (request.flowId !== undefined && info.category !== 'user') {
+        const { message, category, field } = info;
+        const runError = { message, category, nodeId: request.nodeId, ...(field ? { field } : {}) };
+        const failure = { runId: request.runId, nodeId: request.nodeId, nodeType: request.type, attempt, retry: request.settings.retry, error: runError, startedAt: new Date(startedAt), failedAt };
+        // Progress for the run page only: a database hiccup here must not turn into the step's error.
+        await recordFailedAttempt(db, failure).catch(() => false);
+      }
       throw ApplicationFailure.create({
         type: error instanceof Error ? error.name : 'Error',
         message: info.message,

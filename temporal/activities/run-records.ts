@@ -4,6 +4,7 @@ import { runs, runSteps, type RunError } from '../../db/schema';
 import type { NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
 import { wakeRelay } from '../../domain/inbox/enqueue';
+import { runOutcome } from '../../domain/runs/run-outcome';
 import { applyItemDataPolicy, stepsAsStored } from './item-data-policy';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
@@ -79,6 +80,7 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
       items_out: itemsOut,
       items_skipped: result.trace.reduce((sum, step) => sum + step.skippedCount, 0),
       error: result.error ? toRunError(result.error) : null,
+      outcome: runOutcome(result),
     }));
     const ids = rows.map((r) => r.id);
     const finished = await db.transaction(async (tx) => {
@@ -93,9 +95,9 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
       if (steps.length > 0) await tx.insert(runSteps).values(steps);
       const updated = await tx.execute<{ id: string; workspace_id: string; flow_id: string; version: number; trigger: string; started_at: string; finished_at: string }>(sql`
         update runs set status = v.status, items_in = v.items_in, items_out = v.items_out, items_skipped = v.items_skipped,
-               error = v.error, finished_at = now(), started_at = coalesce(runs.started_at, now())
+               error = v.error, outcome = v.outcome, finished_at = now(), started_at = coalesce(runs.started_at, now())
         from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
-          as v(id uuid, status run_status, items_in integer, items_out integer, items_skipped integer, error jsonb)
+          as v(id uuid, status run_status, items_in integer, items_out integer, items_skipped integer, error jsonb, outcome text)
         where runs.id = v.id and runs.status <> 'cancelled'
         returning runs.id, runs.workspace_id, runs.flow_id, runs.version, runs.trigger, runs.started_at, runs.finished_at`);
       if (updated.length < ids.length) {

@@ -217,7 +217,9 @@ describe('the demo workspace', () => {
     expect(flowRuns.every((r) => r.status === 'succeeded')).toBe(true);
   });
 
-  it('is what demo.ensureWorkspace gives each new user when the demo env is set, and nothing without it', async () => {
+  // One demo per installation (issue 16): the first sign-up's demo above is the installation's; later
+  // sign-ups get none, and a demo asked for with the explicit button never doubles the shared systems' effects.
+  it('is not created again for later sign-ups; the explicit button gives a user a demo of their own, paused while another demo is live', async () => {
     const newcomer = await insertUser(handle.db, 'Grace');
     const keys = ['DEMO_CRM_URL', 'DEMO_CRM_API_KEY', 'DEMO_HELPDESK_DATABASE_URL', 'BETTER_AUTH_URL'] as const;
     const saved = { ...process.env };
@@ -225,11 +227,21 @@ describe('the demo workspace', () => {
     try {
       expect(await callerFor(handle.db, newcomer).demo.ensureWorkspace()).toEqual({ workspaceId: null, warnings: [] });
       Object.assign(process.env, { DEMO_CRM_URL: env.crmUrl, DEMO_CRM_API_KEY: SYNC_KEY, DEMO_HELPDESK_DATABASE_URL: env.helpdeskDatabaseUrl, BETTER_AUTH_URL: env.appUrl! });
-      const first = await callerFor(handle.db, newcomer).demo.ensureWorkspace();
-      expect(first).toMatchObject({ workspaceId: expect.any(String), name: DEMO_WORKSPACE_NAME, created: true, warnings: [] });
-      expect(first.workspaceId).not.toBe(seeded.workspaceId);
-      expect(await callerFor(handle.db, newcomer).demo.ensureWorkspace()).toMatchObject({ workspaceId: first.workspaceId, created: false });
-      expect(await callerFor(handle.db, newcomer).workspaces.mine()).toEqual([{ id: first.workspaceId, name: DEMO_WORKSPACE_NAME, role: 'admin' }]);
+      // Sign-up: the installation has its demo already (the first user's), so none is made.
+      expect(await callerFor(handle.db, newcomer).demo.ensureWorkspace()).toEqual({ workspaceId: null, warnings: [] });
+      expect(await callerFor(handle.db, newcomer).workspaces.mine()).toEqual([]);
+      // The explicit button: a demo of their own, its sample flows published but paused, the CRM not subscribed again.
+      const own = await callerFor(handle.db, newcomer).demo.createWorkspace();
+      expect(own).toMatchObject({ workspaceId: expect.any(String), name: DEMO_WORKSPACE_NAME, created: true, warnings: [expect.stringMatching(/not active.*process every change twice/)] });
+      expect(own.workspaceId).not.toBe(seeded.workspaceId);
+      const ownFlows = await handle.db.select({ status: flows.status }).from(flows).where(eq(flows.workspaceId, own.workspaceId));
+      expect(ownFlows).toHaveLength(2);
+      expect(ownFlows.filter((f) => f.status === 'active')).toEqual([]);
+      const { data } = (await crmApi(SYNC_KEY, 'GET', '/webhooks')) as { data: unknown[] };
+      expect(data).toHaveLength(1);
+      expect(await callerFor(handle.db, newcomer).demo.createWorkspace()).toMatchObject({ workspaceId: own.workspaceId, created: false });
+      // Now a member of it, the sign-up call finds it.
+      expect(await callerFor(handle.db, newcomer).demo.ensureWorkspace()).toMatchObject({ workspaceId: own.workspaceId, created: false });
     } finally {
       for (const k of keys) {
         if (saved[k] === undefined) delete process.env[k];

@@ -4,7 +4,7 @@ import { createConnection } from '../../domain/connections/connection-service';
 import type { Db } from '../../db/client';
 import { connections, flows } from '../../db/schema';
 import { newWebhookToken, publishFlow, setFlowStatus } from '../../app/_server/flows/flow-service';
-import type { Flow, FlowInput } from '../../flows-engine/index';
+import type { Flow, FlowInput, RetryPolicy } from '../../flows-engine/index';
 
 const lit = (value: unknown) => ({ kind: 'literal' as const, value });
 
@@ -146,4 +146,60 @@ export async function createPublishedFlow(
   await setFlowStatus(db, actor, { flowId, status: 'active' });
   if (status === 'paused') await setFlowStatus(db, actor, { flowId, status: 'paused' });
   return { flowId, token, connectionId };
+}
+
+/**
+ * Webhook → Filter (customers) → Continue If (not the integration's own change, svc-sync) → Save mapping
+ * → Notify (POST `notifyPath` on the connection's base URL, with `retry`): one event of each outcome.
+ */
+export function customerNotifyFlow(
+  crm: string,
+  notifyPath: string,
+  retry: RetryPolicy = { maximumAttempts: 1, initialIntervalMs: 100, backoffCoefficient: 2, maximumIntervalMs: 1000 },
+): Omit<FlowInput, 'id' | 'name'> {
+  return {
+    schemaVersion: 1,
+    nodes: [
+      { id: 'hook', type: 'core.webhook-trigger', typeVersion: 1, label: 'Contact changed', config: { orderingKeyPath: lit('id') } },
+      { id: 'customers', type: 'core.filter', typeVersion: 1, label: 'Customers only', config: { conditions: lit([{ field: 'status', operator: 'equals', value: 'customer' }]) } },
+      {
+        id: 'guard',
+        type: 'core.continue-if',
+        typeVersion: 1,
+        label: 'Not our own change',
+        config: { conditions: lit([{ field: 'modifiedBy', operator: 'isNotIntegrationAccount', connectionId: crm }]) },
+      },
+      {
+        id: 'save',
+        type: 'sync.save-external-id',
+        typeVersion: 1,
+        label: 'Remember contact',
+        config: { connectionId: lit(crm), objectType: lit('contact'), externalIdPath: lit('id'), recordKeyPath: lit('id') },
+      },
+      {
+        id: 'notify',
+        type: 'http.request',
+        typeVersion: 1,
+        label: 'Notify the CRM',
+        config: { connectionId: lit(crm), method: lit('POST'), url: lit(notifyPath), sendItemAsBody: lit(true) },
+        settings: { retry, timeoutMs: 10_000, onError: 'fail' },
+      },
+    ],
+    edges: [
+      { id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'customers', port: 'main' } },
+      { id: 'e2', from: { node: 'customers', port: 'kept' }, to: { node: 'guard', port: 'main' } },
+      { id: 'e3', from: { node: 'guard', port: 'main' }, to: { node: 'save', port: 'main' } },
+      { id: 'e4', from: { node: 'save', port: 'main' }, to: { node: 'notify', port: 'main' } },
+    ],
+    layout: {},
+  } as Omit<FlowInput, 'id' | 'name'>;
+}
+
+/** Publishes `graph` (connection ids already bound) as the flow's next version, as a fix would be. */
+export async function publishNewVersion(db: Db, actor: { workspaceId: string; userId: string }, flowId: string, graph: Omit<FlowInput, 'id' | 'name'>): Promise<void> {
+  const [flow] = await db.select({ name: flows.name }).from(flows).where(and(eq(flows.id, flowId), eq(flows.workspaceId, actor.workspaceId)));
+  if (!flow) throw new Error(`no flow ${flowId} in the workspace`);
+  await db.update(flows).set({ draft: { ...graph, id: flowId, name: flow.name } as Flow }).where(eq(flows.id, flowId));
+  const outcome = await publishFlow(db, actor, { flowId, note: 'the fix' });
+  if (!outcome.published) throw new Error(`the new version does not validate: ${JSON.stringify(outcome.issues)}`);
 }

@@ -43,3 +43,42 @@ export function formatTime(date: Date | string | null): string {
   if (!date) return '—';
   return new Date(date).toLocaleString(undefined, { month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', second: '2-digit' });
 }
+
+/** Kept in step with RUN_OUTCOMES in db/schema/runs.ts (not imported, as above). */
+export const RUN_OUTCOME_LIST = ['written', 'unchanged', 'filtered', 'echo', 'failed'] as const;
+export type RunOutcomeName = (typeof RUN_OUTCOME_LIST)[number];
+
+/** What happened to the record, in an analyst's words. */
+export const OUTCOME_LABEL: Record<RunOutcomeName, string> = {
+  written: 'Written',
+  unchanged: 'Unchanged',
+  filtered: 'Filtered out',
+  echo: 'Skipped as echo',
+  failed: 'Not written',
+};
+
+export const OUTCOME_HELP: Record<RunOutcomeName, string> = {
+  written: 'The record was created or updated in the target system.',
+  unchanged: 'The target already had these values, or the flow wrote nothing for this event.',
+  filtered: 'A Filter or Continue If step stopped the event on its data: nothing was written.',
+  echo: 'The change was made by the integration itself; the loop guard stopped it so it does not sync back.',
+  failed: 'A step failed: the record was not written. Retry the run once the cause is fixed.',
+};
+
+export const OUTCOME_TONE: Record<RunOutcomeName, string> = {
+  written: 'bg-emerald-50 text-emerald-800 ring-emerald-300',
+  unchanged: 'bg-slate-50 text-slate-700 ring-slate-300',
+  filtered: 'bg-amber-50 text-amber-800 ring-amber-300',
+  echo: 'bg-violet-50 text-violet-800 ring-violet-300',
+  failed: 'bg-red-50 text-red-800 ring-red-300',
+};
+
+export function OutcomeBadge({ outcome }: { outcome: string | null }) {
+  if (!outcome || !(outcome in OUTCOME_LABEL)) return <span className="text-xs text-slate-300">—</span>;
+  const name = outcome as RunOutcomeName;
+  return (
+    <span data-testid="run-outcome" data-outcome={name} title={OUTCOME_HELP[name]} className={clsx('inline-flex items-center rounded-full px-2 py-0.5 text-xs font-medium ring-1 ring-inset', OUTCOME_TONE[name])}>
+      {OUTCOME_LABEL[name]}
+    </span>
+  );
+}

@@ -11,7 +11,20 @@ import { EmptyState } from '../../_components/empty-state';
 import { PageHeader } from '../../_components/page-header';
 import { useTRPC } from '../../_lib/trpc/react';
 import { BulkRetryButton } from './bulk-retry-button';
-import { formatDuration, formatTime, RUN_STATUS_LIST as RUN_STATUSES, StatusBadge, STATUS_TONE, type RunStatusName as RunStatus } from './run-format';
+import {
+  formatDuration,
+  formatTime,
+  OUTCOME_HELP,
+  OUTCOME_LABEL,
+  OUTCOME_TONE,
+  OutcomeBadge,
+  RUN_OUTCOME_LIST,
+  RUN_STATUS_LIST as RUN_STATUSES,
+  StatusBadge,
+  STATUS_TONE,
+  type RunOutcomeName,
+  type RunStatusName as RunStatus,
+} from './run-format';
 
 const LIVE = new Set(['queued', 'running']);
 
@@ -23,9 +36,12 @@ function useUrlFilters() {
   const filters = useMemo(() => {
     const status = (params.get('status') ?? '').split(',').filter((s): s is RunStatus => (RUN_STATUSES as readonly string[]).includes(s));
     const version = Number(params.get('version'));
+    const outcome = (params.get('outcome') ?? '').split(',').filter((s): s is RunOutcomeName => (RUN_OUTCOME_LIST as readonly string[]).includes(s));
     return {
       flowId: params.get('flow') || undefined,
       status: status.length ? status : undefined,
+      outcome: outcome.length ? outcome : undefined,
+      failedStep: params.get('step') || undefined,
       trigger: params.get('trigger') || undefined,
       version: Number.isInteger(version) && version > 0 ? version : undefined,
       from: params.get('from') || undefined,
@@ -58,10 +74,12 @@ export function RunsList() {
   const { filters, set } = useUrlFilters();
   const [text, setText] = useState(filters.q ?? '');
   useEffect(() => setText(filters.q ?? ''), [filters.q]);
-  const options = useQuery(trpc.runs.filterOptions.queryOptions());
+  const options = useQuery(trpc.runs.filterOptions.queryOptions({ flowId: filters.flowId }));
   const input = {
     flowId: filters.flowId,
     status: filters.status,
+    outcome: filters.outcome,
+    failedStep: filters.failedStep,
     trigger: filters.trigger,
     version: filters.version,
     from: dayBound(filters.from, false),
@@ -78,6 +96,13 @@ export function RunsList() {
   const rows = list.data?.pages.flatMap((p) => p.runs) ?? [];
   const anyFilter = Object.values(filters).some((v) => v !== undefined);
   const live = rows.some((r) => LIVE.has(r.status));
+
+  const toggleOutcome = (outcome: RunOutcomeName) => {
+    const current = new Set(filters.outcome ?? []);
+    if (current.has(outcome)) current.delete(outcome);
+    else current.add(outcome);
+    set({ outcome: [...current].join(',') || undefined });
+  };
 
   const toggleStatus = (status: RunStatus) => {
     const current = new Set(filters.status ?? []);
@@ -110,6 +135,25 @@ export function RunsList() {
               </button>
             );
           })}
+          <span className="ml-2 h-4 w-px bg-slate-200" aria-hidden="true" />
+          <span className="text-xs text-slate-500" id="outcome-label">
+            Outcome
+          </span>
+          {RUN_OUTCOME_LIST.map((o) => {
+            const on = filters.outcome?.includes(o) ?? false;
+            return (
+              <button
+                key={o}
+                type="button"
+                aria-pressed={on}
+                title={OUTCOME_HELP[o]}
+                onClick={() => toggleOutcome(o)}
+                className={clsx('rounded-full px-3 py-1 text-xs font-medium ring-1 ring-inset transition-colors', on ? OUTCOME_TONE[o] : 'bg-white text-slate-600 ring-slate-200 hover:bg-slate-50')}
+              >
+                {OUTCOME_LABEL[o]}
+              </button>
+            );
+          })}
           {live && (
             <span className="ml-2 inline-flex items-center gap-1.5 text-xs text-sky-700">
               <span className="h-2 w-2 animate-pulse rounded-full bg-sky-500" aria-hidden="true" /> Live
@@ -136,7 +180,7 @@ export function RunsList() {
               className={clsx(control, 'w-72 pr-3 pl-8')}
             />
           </form>
-          <select aria-label="Flow" value={filters.flowId ?? ''} onChange={(e) => set({ flow: e.target.value || undefined })} className={clsx(control, 'pr-8 pl-2')}>
+          <select aria-label="Flow" value={filters.flowId ?? ''} onChange={(e) => set({ flow: e.target.value || undefined, step: undefined })} className={clsx(control, 'pr-8 pl-2')}>
             <option value="">All flows</option>
             {options.data?.flows.map((f) => (
               <option key={f.id} value={f.id}>
@@ -144,6 +188,16 @@ export function RunsList() {
               </option>
             ))}
           </select>
+          {filters.flowId && (options.data?.steps.length ?? 0) > 0 && (
+            <select aria-label="Failed at step" value={filters.failedStep ?? ''} onChange={(e) => set({ step: e.target.value || undefined })} className={clsx(control, 'pr-8 pl-2')}>
+              <option value="">Failed at any step</option>
+              {options.data?.steps.map((step) => (
+                <option key={step.id} value={step.id}>
+                  Failed at “{step.label}”
+                </option>
+              ))}
+            </select>
+          )}
           <select aria-label="Trigger" value={filters.trigger ?? ''} onChange={(e) => set({ trigger: e.target.value || undefined })} className={clsx(control, 'pr-8 pl-2')}>
             <option value="">Any trigger</option>
             {options.data?.triggers.map((t) => (
@@ -162,7 +216,7 @@ export function RunsList() {
             <input type="date" aria-label="To" value={filters.to ?? ''} onChange={(e) => set({ to: e.target.value || undefined })} className={clsx(control, 'ml-1 px-2')} />
           </label>
           {anyFilter && (
-            <Button variant="ghost" onClick={() => set({ flow: undefined, status: undefined, trigger: undefined, version: undefined, from: undefined, to: undefined, q: undefined })}>
+            <Button variant="ghost" onClick={() => set({ flow: undefined, status: undefined, outcome: undefined, step: undefined, trigger: undefined, version: undefined, from: undefined, to: undefined, q: undefined })}>
               Clear filters
             </Button>
           )}
@@ -185,6 +239,7 @@ export function RunsList() {
             <thead className="border-b border-slate-200 bg-slate-50 text-left text-xs text-slate-500">
               <tr>
                 <th className="px-3 py-2 font-medium">Status</th>
+                <th className="px-3 py-2 font-medium">Outcome</th>
                 <th className="px-3 py-2 font-medium">Flow</th>
                 <th className="px-3 py-2 font-medium">Trigger</th>
                 <th className="px-3 py-2 font-medium">Started</th>
@@ -202,6 +257,9 @@ export function RunsList() {
                       <StatusBadge status={r.status} />
                       {r.retryOf && <span className="text-[11px] text-slate-400">retry</span>}
                     </Link>
+                  </td>
+                  <td className="px-3 py-2 whitespace-nowrap">
+                    <OutcomeBadge outcome={r.outcome} />
                   </td>
                   <td className="px-3 py-2 whitespace-nowrap">
                     <Link href={`/runs/${r.id}`} className="font-medium text-slate-900 hover:text-brand-700 hover:underline">

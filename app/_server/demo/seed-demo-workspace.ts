@@ -4,6 +4,13 @@
  * Schedule), the webhook one's URL subscribed in the demo CRM. Runs only when the demo env is present
  * (`npm start` passes it to the web app); idempotent per user: a second call returns the existing workspace and re-subscribes the webhook
  * if the CRM lost the subscription (e.g. its database was reset).
+ *
+ * One demo per installation: the demo systems are shared, so every demo workspace with active sample
+ * flows would add a CRM subscription and process each change once more. Sign-up (`explicit` false)
+ * creates the installation's demo only when there is none yet; later users (and users who join a
+ * workspace by invitation) get no demo of their own unless they ask for one with the explicit
+ * button. A demo asked for while another one's sample flows are active keeps its flows published but
+ * paused and unsubscribed, and says why (a warning), so nothing is ever processed twice.
  */
 import { randomBytes } from 'node:crypto';
 import { and, eq } from 'drizzle-orm';
@@ -15,6 +22,7 @@ import { createConnection } from '../../../domain/connections/connection-service
 import { resolveConnection } from '../../../domain/connections/resolve';
 import { importFlowDoc } from '../flows/flow-lifecycle';
 import { publishFlow, setFlowStatus, type Actor } from '../flows/flow-service';
+import { createDefaultAlertRules } from '../../../domain/alerts/default-rules';
 
 export const DEMO_WORKSPACE_NAME = 'Demo: CRM ⇄ Helpdesk';
 export const DEMO_CRM_CONNECTION = 'Demo CRM';
@@ -84,7 +92,7 @@ export interface DemoWorkspace {
  */
 export async function seedDemoWorkspace(
   db: Db,
-  input: { userId: string; name?: string },
+  input: { userId: string; name?: string; explicit?: boolean },
   env: DemoEnv | null = demoEnvFrom(),
 ): Promise<DemoWorkspace | null> {
   if (!env) return null;
@@ -94,14 +102,18 @@ export async function seedDemoWorkspace(
     const actor = { workspaceId: existing, userId: input.userId };
     const flowIds = await findDemoFlows(db, existing);
     const warnings: string[] = [];
-    const webhookUrl = flowIds ? await subscribeFlowWebhook(db, env, actor, flowIds.crmToHelpdesk, warnings) : null;
+    const live = flowIds ? await isActive(db, existing, flowIds.crmToHelpdesk) : false;
+    const webhookUrl = flowIds && live ? await subscribeFlowWebhook(db, env, actor, flowIds.crmToHelpdesk, warnings) : null;
     return { workspaceId: existing, name, created: false, flows: flowIds, webhookUrl, warnings };
   }
+  if (!input.explicit && (await installationHasDemo(db))) return null;
+  const sharedWithAnother = await activeDemoElsewhere(db);
 
   const workspaceId = await db.transaction(async (tx) => {
     const [created] = await tx.insert(workspaces).values({ name }).returning({ id: workspaces.id });
     if (!created) throw new Error('workspace insert returned no row');
     await tx.insert(memberships).values({ workspaceId: created.id, userId: input.userId, role: 'admin' });
+    await createDefaultAlertRules(tx, { workspaceId: created.id, userId: input.userId });
     await tx.insert(auditLog).values({
       workspaceId: created.id,
       actorUserId: input.userId,
@@ -156,15 +168,43 @@ export async function seedDemoWorkspace(
       // Temporal unreachable must not cost the user their workspace: the flow stays a draft with its version
       // published, and the demo banner on the flows page offers to activate it.
       try {
-        await setFlowStatus(db, actor, { flowId: id, status: sample.status });
+        if (!sharedWithAnother) await setFlowStatus(db, actor, { flowId: id, status: sample.status });
       } catch (error) {
         warnings.push(`${sample.name} is not active yet: ${error instanceof Error ? error.message : String(error)}`);
       }
     }
     ids[key] = id;
   }
+  if (sharedWithAnother) {
+    warnings.push(
+      'The sample flows are published but not active: another demo workspace already syncs the shared demo CRM and helpdesk, and a second active copy would process every change twice. Pause that workspace’s sample flows before activating these.',
+    );
+    return { workspaceId, name, created: true, flows: ids, webhookUrl: null, warnings };
+  }
   const webhookUrl = await subscribeFlowWebhook(db, env, actor, ids.crmToHelpdesk, warnings);
   return { workspaceId, name, created: true, flows: ids, webhookUrl, warnings };
+}
+
+/** A demo workspace is one connected to the demo CRM (as in demo-info.ts). */
+async function installationHasDemo(db: Db): Promise<boolean> {
+  const [row] = await db.select({ id: connections.id }).from(connections).where(eq(connections.kind, 'demo-crm')).limit(1);
+  return Boolean(row);
+}
+
+/** Whether some demo workspace has an active flow: it is the one the shared demo systems feed. */
+async function activeDemoElsewhere(db: Db): Promise<boolean> {
+  const [row] = await db
+    .select({ id: flows.id })
+    .from(flows)
+    .innerJoin(connections, and(eq(connections.workspaceId, flows.workspaceId), eq(connections.kind, 'demo-crm')))
+    .where(eq(flows.status, 'active'))
+    .limit(1);
+  return Boolean(row);
+}
+
+async function isActive(db: Db, workspaceId: string, flowId: string): Promise<boolean> {
+  const [row] = await db.select({ status: flows.status }).from(flows).where(and(eq(flows.id, flowId), eq(flows.workspaceId, workspaceId)));
+  return row?.status === 'active';
 }
 
 async function findDemoWorkspace(db: Db, userId: string, name: string): Promise<string | null> {

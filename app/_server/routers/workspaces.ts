@@ -3,6 +3,7 @@ import { z } from 'zod';
 import { auditLog, memberships, workspaces } from '../../../db/schema';
 import { NotFoundError } from '../../../domain/platform/errors';
 import { authedProcedure, router, viewerProcedure } from '../trpc/procedures';
+import { createDefaultAlertRules } from '../../../domain/alerts/default-rules';
 
 export const WorkspaceNameSchema = z.string().trim().min(1, 'Give the workspace a name.').max(80, 'Keep the name under 80 characters.');
 
@@ -32,6 +33,7 @@ export const workspacesRouter = router({
       const [created] = await tx.insert(workspaces).values({ name: input.name }).returning();
       if (!created) throw new Error('workspace insert returned no row');
       await tx.insert(memberships).values({ workspaceId: created.id, userId: ctx.user.id, role: 'admin' });
+      await createDefaultAlertRules(tx, { workspaceId: created.id, userId: ctx.user.id });
       await tx.insert(auditLog).values({
         workspaceId: created.id,
         actorUserId: ctx.user.id,

@@ -1,6 +1,6 @@
 /**
  * Bulk retry: every failed run matching the run list's filters, retried from the start on its
- * original version (effects keep the idempotency keys of each original run, so nothing that already
+ * original version or the flow's latest one (effects keep the idempotency keys of each original run, so nothing that already
  * succeeded is applied twice). Two steps: count, then retry with the count the operator confirmed.
  * At most BULK_RETRY_MAX runs per action; the retries are queued through the inbox, so the relay
  * starts them in batches and each waits its record's turn.
@@ -48,10 +48,11 @@ export async function countBulkRetry(db: Db, workspaceId: string, filter: BulkRe
 }
 
 /**
- * Retries the matching failed runs, if their number is still the one the operator confirmed.
- * One audit entry for the action (filter, count, the new runs).
+ * Retries the matching failed runs, if their number is still the one the operator confirmed: each on
+ * its own version, or on the flow's latest version (after a fix was published: "every run that failed
+ * at this step since Tuesday, on v3"). One audit entry for the action (filter, version, count, the new runs).
  */
-export async function bulkRetry(db: Db, actor: Actor, filter: BulkRetryFilter, confirmedCount: number) {
+export async function bulkRetry(db: Db, actor: Actor, filter: BulkRetryFilter, confirmedCount: number, onVersion: 'original' | 'latest' = 'original') {
   const ids = (await matchingFailedRuns(db, actor.workspaceId, filter)).slice(0, BULK_RETRY_MAX);
   if (ids.length !== confirmedCount) {
     throw new ConflictError(`The filter now matches ${ids.length} failed run${ids.length === 1 ? '' : 's'} to retry, not ${confirmedCount}; check the count and confirm again.`);
@@ -64,13 +65,14 @@ export async function bulkRetry(db: Db, actor: Actor, filter: BulkRetryFilter, c
     .where(and(eq(runs.workspaceId, actor.workspaceId), inArray(runs.id, ids)))
     .orderBy(asc(runs.createdAt), asc(runs.id));
   const plans = [];
-  for (const original of originals) plans.push(await planRetry(db, actor.workspaceId, original, { from: 'start', onVersion: 'original' }));
+  for (const original of originals) plans.push(await planRetry(db, actor.workspaceId, original, { from: 'start', onVersion }));
   const runIds = await queueRetries(db, actor, plans, (queued) => [
     {
       action: 'run.bulk-retry',
       targetId: filter.flowId ?? 'all flows',
       details: {
         filter: { ...filter, from: filter.from?.toISOString(), to: filter.to?.toISOString() },
+        onVersion,
         count: queued.length,
         retries: queued.map(({ runId, plan }) => ({ runId: plan.original.id, newRunId: runId })),
       },

@@ -31,19 +31,26 @@ async function loadRun(db: Db, workspaceId: string, runId: string) {
   return run;
 }
 
-/** Asks Temporal to cancel the run (its execution, or its part of a batch) and marks the run cancelled if it had not finished. */
+/**
+ * Asks Temporal to stop one run: its own execution, or its part of a batch (a signal, so the neighbours go
+ * on). A run that never started, or whose execution is gone, needs nothing.
+ */
+async function stopRun(temporal: () => Promise<Client>, run: { id: string; workflowId: string }) {
+  const client = await temporal();
+  try {
+    await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => cancelRunExecution(client, run));
+  } catch (error) {
+    if (!(error instanceof WorkflowNotFoundError)) throw error;
+  }
+}
+
+/** Asks Temporal to stop the run and marks the run cancelled if it had not finished. */
 export async function cancelRun(db: Db, temporal: () => Promise<Client>, actor: Actor, runId: string) {
   const run = await loadRun(db, actor.workspaceId, runId);
   if (!(UNFINISHED as readonly string[]).includes(run.status)) {
     throw new ConflictError(`This run has already finished (${run.status}); there is nothing to cancel.`);
   }
-  const client = await temporal();
-  try {
-    await client.connection.withDeadline(Date.now() + START_DEADLINE_MS, () => cancelRunExecution(client, run));
-  } catch (error) {
-    // Never started (or already gone): there is nothing left to stop in Temporal; the row is still marked below.
-    if (!(error instanceof WorkflowNotFoundError)) throw error;
-  }
+  await stopRun(temporal, run);
   return db.transaction(async (tx) => {
     const [updated] = await tx
       .update(runs)
@@ -60,6 +67,52 @@ export async function cancelRun(db: Db, temporal: () => Promise<Client>, actor: 
     });
     const [now] = await tx.select({ status: runs.status }).from(runs).where(eq(runs.id, run.id));
     return { runId: run.id, status: now?.status ?? 'cancelled' };
+  });
+}
+
+/**
+ * "Retry now" on a run whose step is waiting for its next attempt: the run stops waiting and is
+ * retried from that step at once. Done as cancel + retry from the failed step rather than a signal to
+ * the workflow: the wait is the retry policy's backoff inside the SDK (a local activity's), which no
+ * signal can cut short without cancelling the activity anyway, and a signal would need interpreter
+ * changes under `patched()`. This way the workflow code is unchanged, the retry is an ordinary retry
+ * (queued through the inbox, audited, on the same version, payload and "now"), effects that succeeded
+ * are reused from their stored outputs, and the failing one keeps the chain's idempotency key, so an
+ * attempt still in flight in the old workflow cannot apply its write twice.
+ * The stopped run is recorded as failed at that step with the last error (it did fail; it is retried).
+ */
+export async function retryRunNow(db: Db, temporal: () => Promise<Client>, actor: Actor, runId: string) {
+  const run = await loadRun(db, actor.workspaceId, runId);
+  const [waiting] = await db
+    .select()
+    .from(runSteps)
+    .where(and(eq(runSteps.runId, run.id), eq(runSteps.status, 'running')))
+    .limit(1);
+  if (run.status !== 'running' || !waiting?.error) {
+    throw new ConflictError(`This run is ${run.status === 'running' ? 'not waiting to retry a step' : `already ${run.status}`}; there is nothing to retry now.`);
+  }
+  await stopRun(temporal, run);
+  return db.transaction(async (txn) => {
+    const tx = txn as unknown as Db;
+    const [stopped] = await tx
+      .update(runs)
+      .set({ status: 'failed', outcome: 'failed', error: waiting.error, finishedAt: sql`clock_timestamp()` })
+      .where(and(eq(runs.id, run.id), eq(runs.status, 'running')))
+      .returning();
+    if (!stopped) throw new ConflictError('This run finished meanwhile; open it again to see how.');
+    await tx
+      .update(runSteps)
+      .set({ status: 'failed', nextAttemptAt: null, finishedAt: sql`clock_timestamp()` })
+      .where(and(eq(runSteps.runId, run.id), eq(runSteps.nodeId, waiting.nodeId)));
+    const plan = await planRetry(tx, actor.workspaceId, stopped, { from: 'failed-step', onVersion: 'original' });
+    const [queued] = await queueRetries(tx, actor, [plan], ([entry]) => [
+      {
+        action: 'run.retry-now',
+        targetId: run.id,
+        details: { flowId: run.flowId, newRunId: entry!.runId, nodeId: waiting.nodeId, attempts: waiting.attempts, version: plan.version },
+      },
+    ]);
+    return { runId: queued!, version: plan.version };
   });
 }
 

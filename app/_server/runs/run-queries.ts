@@ -6,7 +6,7 @@
  */
 import { and, asc, desc, eq, gte, ilike, inArray, lt, or, sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
-import { flows, flowVersions, runs, runSteps, type RunStatus } from '../../../db/schema';
+import { flows, flowVersions, runs, runSteps, type RunOutcome, type RunStatus } from '../../../db/schema';
 import { temporalSettings } from '../../../temporal/api/connection-options';
 import { InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 
@@ -19,6 +19,10 @@ export interface RunListFilter {
   to?: Date;
   version?: number;
   trigger?: string;
+  /** What the runs did to their record (written, filtered out…). */
+  outcome?: RunOutcome[];
+  /** Runs that failed at this step (node id). */
+  failedStep?: string;
   /** Text search in the error message and the ordering key (or an exact run id). */
   q?: string;
   cursor?: string;
@@ -64,6 +68,8 @@ export function runListQuery(db: Db, workspaceId: string, filter: RunListFilter)
   if (filter.to) conditions.push(lt(runs.createdAt, filter.to));
   if (filter.version !== undefined) conditions.push(eq(runs.version, filter.version));
   if (filter.trigger) conditions.push(eq(runs.trigger, filter.trigger));
+  if (filter.outcome?.length) conditions.push(inArray(runs.outcome, filter.outcome));
+  if (filter.failedStep) conditions.push(sql`${runs.error} ->> 'nodeId' = ${filter.failedStep}`);
   const q = filter.q?.trim();
   if (q) {
     const pattern = `%${escapeLike(q)}%`;
@@ -86,6 +92,7 @@ export function runListQuery(db: Db, workspaceId: string, filter: RunListFilter)
       flowName: flows.name,
       version: runs.version,
       status: runs.status,
+      outcome: runs.outcome,
       trigger: runs.trigger,
       orderingKey: runs.orderingKey,
       retryOf: runs.retryOf,
@@ -118,14 +125,16 @@ export async function listRuns(db: Db, workspaceId: string, filter: RunListFilte
 
 export type RunListRow = Awaited<ReturnType<typeof listRuns>>['runs'][number];
 
-/** What the filters offer: the workspace's flows, and the triggers seen. */
-export async function runFilterOptions(db: Db, workspaceId: string) {
+/** What the filters offer: the workspace's flows, the triggers, and the steps of the chosen flow's latest version. */
+export async function runFilterOptions(db: Db, workspaceId: string, flowId?: string) {
   const flowRows = await db
     .select({ id: flows.id, name: flows.name })
     .from(flows)
     .where(eq(flows.workspaceId, workspaceId))
     .orderBy(asc(flows.name));
-  return { flows: flowRows, triggers: ['webhook', 'schedule', 'poll', 'manual'] };
+  const version = flowId ? await latestVersion(db, workspaceId, flowId) : null;
+  const steps = ((version?.graph as { nodes?: { id: string; label: string }[] } | undefined)?.nodes ?? []).map((n) => ({ id: n.id, label: n.label }));
+  return { flows: flowRows, triggers: ['webhook', 'schedule', 'poll', 'manual'], steps };
 }
 
 export function temporalRunUrl(workflowId: string): string | null {

@@ -3,17 +3,17 @@
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import JsonView from '@uiw/react-json-view';
 import clsx from 'clsx';
-import { ArrowLeft, ExternalLink, RotateCcw, Square } from 'lucide-react';
+import { ArrowLeft, ExternalLink, FastForward, RotateCcw, Square } from 'lucide-react';
 import Link from 'next/link';
 import { useRouter } from 'next/navigation';
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import type { z } from 'zod';
 import { Button } from '../../../_components/button';
 import { Dialog } from '../../../_components/flow-editor/dialog';
 import { useTRPC } from '../../../_lib/trpc/react';
 import type { RunDetail } from '../../../_server/runs/run-queries';
-import { formatDuration, formatTime, StatusBadge } from '../run-format';
+import { formatDuration, formatTime, OutcomeBadge, StatusBadge } from '../run-format';
 import { RunGraph } from './run-graph';
 import { cellText, ItemsTable } from '../../../_components/items-table';
 
@@ -84,7 +84,10 @@ function StepPanel({ step, label }: { step: Step; label: string }) {
         <h3 className="text-sm font-semibold text-slate-900">{label}</h3>
         <StatusBadge status={step.status} />
         <span className="text-xs text-slate-500">
-          {step.nodeType} · {isReused(step) ? 'reused' : `${step.attempts} attempt${step.attempts === 1 ? '' : 's'}`} · {formatDuration(step.startedAt, step.finishedAt)}
+          {step.nodeType} ·{' '}
+          {step.status === 'running'
+            ? `attempt ${step.attempts} of ${step.maxAttempts ?? '?'} failed, retrying`
+            : `${isReused(step) ? 'reused' : `${step.attempts} attempt${step.attempts === 1 ? '' : 's'}`} · ${formatDuration(step.startedAt, step.finishedAt)}`}
         </span>
       </div>
       {isReused(step) && (
@@ -95,7 +98,11 @@ function StepPanel({ step, label }: { step: Step; label: string }) {
       {step.error && (
         <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="step-error">
           <span className="font-semibold">{step.error.category} error{step.error.field ? ` in ${step.error.field}` : ''}:</span> {step.error.message}
-          {step.attempts > 1 && <span className="block text-xs text-red-700">Tried {step.attempts} times before giving up.</span>}
+          {step.status === 'running' ? (
+            <span className="block text-xs text-red-700">Attempt {step.attempts} of {step.maxAttempts ?? '?'} failed; the step is tried again.</span>
+          ) : (
+            step.attempts > 1 && <span className="block text-xs text-red-700">Tried {step.attempts} times before giving up.</span>
+          )}
         </p>
       )}
       {step.input ? <Items title="Input" items={step.input.items} total={step.input.total} /> : <p className="text-xs text-slate-500">No input recorded.</p>}
@@ -131,8 +138,15 @@ function Timeline({ detail, selected, onSelect, labels }: { detail: RunDetail; s
   const ends = steps.filter((s) => s.finishedAt).map((s) => new Date(s.finishedAt!).getTime());
   const begin = Math.min(t0, ...starts);
   const span = Math.max(1, Math.max(begin + 1, ...ends, run.finishedAt ? new Date(run.finishedAt).getTime() : 0) - begin);
-  if (steps.length === 0) return <p className="text-sm text-slate-500">{LIVE.has(run.status) ? 'Steps are recorded when the run finishes.' : 'No steps were recorded for this run.'}</p>;
+  if (steps.length === 0) {
+    return (
+      <p className="text-sm text-slate-500">
+        {LIVE.has(run.status) ? 'Running. Each step shows here when the run finishes, or as soon as one of its attempts fails.' : 'No steps were recorded for this run.'}
+      </p>
+    );
+  }
   return (
+    <>
     <ol className="space-y-1" data-testid="step-timeline">
       {steps.map((s) => {
         const start = s.startedAt ? new Date(s.startedAt).getTime() - begin : 0;
@@ -142,26 +156,28 @@ function Timeline({ detail, selected, onSelect, labels }: { detail: RunDetail; s
             <button
               type="button"
               onClick={() => onSelect(s.nodeId)}
-              className={clsx('grid w-full grid-cols-[9rem_minmax(4rem,1fr)_4.5rem_5rem] items-center gap-3 rounded px-2 py-1 text-left text-xs hover:bg-slate-50', selected === s.nodeId && 'bg-brand-50 ring-1 ring-brand-600/30')}
+              className={clsx('grid w-full grid-cols-[9rem_minmax(4rem,1fr)_4.5rem_6.5rem] items-center gap-3 rounded px-2 py-1 text-left text-xs hover:bg-slate-50', selected === s.nodeId && 'bg-brand-50 ring-1 ring-brand-600/30')}
             >
               <span className="truncate font-medium text-slate-800">{labels[s.nodeId] ?? s.nodeId}</span>
               <span className="relative h-3 rounded bg-slate-100">
                 {s.status !== 'skipped' && (
                   <span
-                    className={clsx('absolute top-0 h-3 rounded', s.status === 'failed' ? 'bg-red-500' : s.status === 'succeeded' ? 'bg-emerald-500' : 'bg-slate-400')}
+                    className={clsx('absolute top-0 h-3 rounded', s.status === 'failed' ? 'bg-red-500' : s.status === 'succeeded' ? 'bg-emerald-500' : s.status === 'running' ? 'animate-pulse bg-amber-500' : 'bg-slate-400')}
                     style={{ left: `${(start / span) * 100}%`, width: `max(3px, ${(width / span) * 100}%)` }}
                   />
                 )}
               </span>
-              <span className="text-right text-slate-600 tabular-nums">{s.status === 'skipped' ? 'not reached' : formatDuration(s.startedAt, s.finishedAt)}</span>
+              <span className="text-right text-slate-600 tabular-nums">{s.status === 'skipped' ? 'not reached' : s.status === 'running' ? 'retrying' : formatDuration(s.startedAt, s.finishedAt)}</span>
               <span className={clsx('text-right whitespace-nowrap tabular-nums', s.attempts > 1 ? 'font-semibold text-amber-700' : isReused(s) ? 'text-sky-700' : 'text-slate-500')}>
-                {isReused(s) ? 'reused' : `${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`}
+                {isReused(s) ? 'reused' : s.status === 'running' && s.maxAttempts ? `attempt ${s.attempts} of ${s.maxAttempts}` : `${s.attempts} attempt${s.attempts === 1 ? '' : 's'}`}
               </span>
             </button>
           </li>
         );
       })}
     </ol>
+    {LIVE.has(run.status) && <p className="mt-2 text-xs text-slate-500">The steps before it are recorded when the run ends.</p>}
+    </>
   );
 }
 
@@ -170,8 +186,15 @@ function RetryDialog({ detail, open, onClose }: { detail: RunDetail; open: boole
   const router = useRouter();
   const queryClient = useQueryClient();
   const failed = detail.run.status === 'failed';
-  const [from, setFrom] = useState<'start' | 'failed-step'>(failed ? 'failed-step' : 'start');
-  const [onVersion, setOnVersion] = useState<'original' | 'latest'>('original');
+  // A newer version (a fix published since) is what an analyst retries on; it runs from the start,
+  // because the steps of another version cannot take over this run's intermediate results.
+  const newer = detail.latestVersion !== null && detail.latestVersion > detail.run.version;
+  const [from, setFrom] = useState<'start' | 'failed-step'>(failed && !newer ? 'failed-step' : 'start');
+  const [onVersion, setOnVersion] = useState<'original' | 'latest'>(newer ? 'latest' : 'original');
+  const chooseVersion = (version: 'original' | 'latest') => {
+    setOnVersion(version);
+    if (version === 'latest') setFrom('start');
+  };
   const original = JSON.stringify(detail.run.triggerPayload ?? null, null, 2);
   const fromStep = from === 'failed-step';
   const [payload, setPayload] = useState(original);
@@ -209,10 +232,21 @@ function RetryDialog({ detail, open, onClose }: { detail: RunDetail; open: boole
           original run’s idempotency keys, so a repeated update or request is recognised by the target system.
         </p>
         <fieldset className="space-y-1">
+          <legend className="text-xs font-semibold text-slate-700">Version</legend>
+          <label className={clsx('flex items-center gap-2', !newer && 'text-slate-400')}>
+            <input type="radio" name="version" disabled={!newer} checked={onVersion === 'latest'} onChange={() => chooseVersion('latest')} /> The latest version
+            {newer ? ` (v${detail.latestVersion}), with the fixes published since this run` : ': this run is already on it'}
+          </label>
+          <label className="flex items-center gap-2">
+            <input type="radio" name="version" checked={onVersion === 'original'} onChange={() => chooseVersion('original')} /> The run’s version (v{detail.run.version})
+          </label>
+        </fieldset>
+        <fieldset className="space-y-1">
           <legend className="text-xs font-semibold text-slate-700">Start from</legend>
-          <label className={clsx('flex items-center gap-2', !failed && 'text-slate-400')}>
-            <input type="radio" name="from" disabled={!failed} checked={fromStep} onChange={() => setFrom('failed-step')} /> The failed step
+          <label className={clsx('flex items-center gap-2', (!failed || onVersion === 'latest') && 'text-slate-400')}>
+            <input type="radio" name="from" disabled={!failed || onVersion === 'latest'} checked={fromStep} onChange={() => setFrom('failed-step')} /> The failed step
             {failed ? ` (“${failedLabel}”)` : ''}: earlier steps are not run again, their results are reused
+            {onVersion === 'latest' ? ' (on the run’s version only)' : ''}
           </label>
           <label className="flex items-center gap-2">
             <input type="radio" name="from" checked={!fromStep} onChange={() => setFrom('start')} /> The start, every step runs again
@@ -222,16 +256,6 @@ function RetryDialog({ detail, open, onClose }: { detail: RunDetail; open: boole
           <p className="rounded-md bg-slate-50 px-3 py-2 text-xs text-slate-600">On the run’s version (v{detail.run.version}) with its trigger payload.</p>
         ) : (
           <>
-            <fieldset className="space-y-1">
-              <legend className="text-xs font-semibold text-slate-700">Version</legend>
-              <label className="flex items-center gap-2">
-                <input type="radio" name="version" checked={onVersion === 'original'} onChange={() => setOnVersion('original')} /> The run’s version (v{detail.run.version})
-              </label>
-              <label className={clsx('flex items-center gap-2', detail.latestVersion === null && 'text-slate-400')}>
-                <input type="radio" name="version" disabled={detail.latestVersion === null} checked={onVersion === 'latest'} onChange={() => setOnVersion('latest')} /> The
-                latest version{detail.latestVersion !== null ? ` (v${detail.latestVersion})` : ''}
-              </label>
-            </fieldset>
             <label className="block">
               <span className="text-xs font-semibold text-slate-700">Trigger payload</span>
               <textarea aria-label="Trigger payload" value={payload} onChange={(e) => setPayload(e.target.value)} rows={10} spellCheck={false} className="mt-1 w-full rounded-md border-0 p-2 font-mono text-xs ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600" />
@@ -282,6 +306,61 @@ function CancelDialog({ runId, open, onClose }: { runId: string; open: boolean; 
   );
 }
 
+/** Seconds until `at`, ticking every second (for "next attempt in 42 s"). */
+function useSecondsUntil(at: Date | string | null) {
+  const [now, setNow] = useState(() => Date.now());
+  useEffect(() => {
+    if (!at) return;
+    const timer = setInterval(() => setNow(Date.now()), 1000);
+    return () => clearInterval(timer);
+  }, [at]);
+  return at ? Math.max(0, Math.round((new Date(at).getTime() - now) / 1000)) : null;
+}
+
+/** A step of a run in flight whose attempt failed: which one, attempt N of M, why, when it tries again; retry now or cancel. */
+function RetryingStep({ step, label, onCancel }: { step: Step; label: string; onCancel: () => void }) {
+  const trpc = useTRPC();
+  const router = useRouter();
+  const queryClient = useQueryClient();
+  const seconds = useSecondsUntil(step.nextAttemptAt);
+  const retryNow = useMutation(
+    trpc.runs.retryNow.mutationOptions({
+      onSuccess: async ({ runId }) => {
+        toast.success(`Retrying “${label}” now`);
+        await queryClient.invalidateQueries({ queryKey: trpc.runs.pathKey() });
+        router.push(`/runs/${runId}`);
+      },
+      onError: (error) => toast.error(error.message),
+    }),
+  );
+  return (
+    <div className="mt-4 flex flex-wrap items-start justify-between gap-4 rounded-lg border border-amber-200 bg-amber-50 px-4 py-3" data-testid="retrying-step" role="status">
+      <div className="space-y-1">
+        <p className="text-sm font-semibold text-amber-900">
+          Retrying “{label}”: attempt {step.attempts} of {step.maxAttempts ?? '?'} failed
+        </p>
+        {step.error && <p className="text-sm text-amber-900">{step.error.message}</p>}
+        <p className="text-xs text-amber-800">
+          {step.nextAttemptAt
+            ? seconds
+              ? `Next attempt at ${formatTime(step.nextAttemptAt)} (in ${seconds} s).`
+              : 'Next attempt due now.'
+            : 'No attempt left.'}{' '}
+          Fix the cause (a system down, a wrong setting) and retry now, or cancel the run.
+        </p>
+      </div>
+      <div className="flex gap-2">
+        <Button onClick={() => retryNow.mutate({ runId: step.runId })} disabled={retryNow.isPending}>
+          <FastForward size={15} aria-hidden="true" /> {retryNow.isPending ? 'Retrying…' : 'Retry now'}
+        </Button>
+        <Button variant="secondary" onClick={onCancel}>
+          <Square size={15} aria-hidden="true" /> Cancel
+        </Button>
+      </div>
+    </div>
+  );
+}
+
 function Fact({ label, children }: { label: string; children: React.ReactNode }) {
   return (
     <div>
@@ -294,7 +373,7 @@ function Fact({ label, children }: { label: string; children: React.ReactNode })
 export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'analyst' | 'admin' }) {
   const trpc = useTRPC();
   const query = useQuery(
-    trpc.runs.get.queryOptions({ runId }, { refetchInterval: (q) => (q.state.data && LIVE.has(q.state.data.run.status) ? 3000 : false) }),
+    trpc.runs.get.queryOptions({ runId }, { refetchInterval: (q) => (q.state.data && LIVE.has(q.state.data.run.status) ? 2000 : false) }),
   );
   const [picked, setPicked] = useState<string | null>(null);
   const [dialog, setDialog] = useState<'retry' | 'cancel' | null>(null);
@@ -306,6 +385,7 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
   const selected = picked ?? run.error?.nodeId ?? steps.find((s) => s.status === 'failed')?.nodeId ?? steps[0]?.nodeId ?? null;
   const step = steps.find((s) => s.nodeId === selected);
   const live = LIVE.has(run.status);
+  const retrying = live ? steps.find((s) => s.status === 'running') : undefined;
 
   return (
     <div className="space-y-6">
@@ -320,6 +400,7 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
                 {detail.flowName}
               </Link>
               <StatusBadge status={run.status} />
+              {run.outcome && <OutcomeBadge outcome={run.outcome} />}
             </h1>
             <p className="mt-1 font-mono text-xs text-slate-500">run {run.id}</p>
           </div>
@@ -329,7 +410,7 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
                 <ExternalLink size={15} aria-hidden="true" /> Temporal
               </a>
             )}
-            {live ? (
+            {retrying ? null : live ? (
               <Button variant="secondary" onClick={() => setDialog('cancel')}>
                 <Square size={15} aria-hidden="true" /> Cancel
               </Button>
@@ -379,6 +460,7 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
             )}
           </p>
         )}
+        {retrying && <RetryingStep step={retrying} label={labels[retrying.nodeId] ?? retrying.nodeId} onCancel={() => setDialog('cancel')} />}
         {run.error && (
           <div className="mt-4 rounded-lg border border-red-200 bg-red-50 px-4 py-3" data-testid="run-error">
             <p className="text-xs font-semibold tracking-wide text-red-700 uppercase">
@@ -386,6 +468,14 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
               {run.error.field ? ` · field ${run.error.field}` : ''}
             </p>
             <p className="mt-1 text-sm text-red-900">{run.error.message}</p>
+            {run.error.nodeId && run.status === 'failed' && (
+              <Link
+                href={`/runs?flow=${run.flowId}&status=failed&step=${encodeURIComponent(run.error.nodeId)}`}
+                className="mt-1 inline-block text-xs font-medium text-red-800 underline hover:text-red-950"
+              >
+                Every run that failed at this step
+              </Link>
+            )}
           </div>
         )}
       </div>

@@ -8,7 +8,7 @@ import dagre from '@dagrejs/dagre';
 import type { RunDetail } from '../../../_server/runs/run-queries';
 
 type Step = RunDetail['steps'][number];
-type RunNodeData = { label: string; type: string; step: Step | undefined; failedHere: boolean; selected: boolean };
+type RunNodeData = { label: string; type: string; step: Step | undefined; failedHere: boolean; selected: boolean; live: boolean };
 type RunNode = Node<RunNodeData, 'runNode'>;
 
 const CARD_WIDTH = 190;
@@ -58,7 +58,7 @@ function RunNodeCardImpl({ data }: NodeProps<RunNode>) {
       <p className="truncate text-sm font-semibold text-slate-900">{data.label}</p>
       <p className="truncate text-[11px] text-slate-500">{data.type}</p>
       <p className={clsx('mt-1 text-xs font-medium', status === 'failed' ? 'text-red-700' : status === 'succeeded' ? 'text-emerald-800' : 'text-slate-500')}>
-        {data.step ? (data.step.status === 'skipped' ? 'Not reached' : data.step.status === 'failed' ? `Failed${data.step.attempts > 1 ? ` after ${data.step.attempts} attempts` : ''}` : counts(data.step)) : data.failedHere ? 'Failed' : 'No step recorded'}
+        {data.step ? (data.step.status === 'skipped' ? 'Not reached' : data.step.status === 'failed' ? `Failed${data.step.attempts > 1 ? ` after ${data.step.attempts} attempts` : ''}` : data.step.status === 'running' ? `Retrying: attempt ${data.step.attempts} of ${data.step.maxAttempts ?? '?'} failed` : counts(data.step)) : data.failedHere ? 'Failed' : data.live ? 'Recorded when the run ends' : 'No step recorded'}
       </p>
       <Handle type="source" position={Position.Right} className="!h-2 !w-2 !bg-slate-400" isConnectable={false} />
     </div>
@@ -80,7 +80,7 @@ export function RunGraph({ detail, selected, onSelect }: { detail: RunDetail; se
         position: layout[n.id] ?? { x: i * 300, y: 0 },
         draggable: false,
         selectable: true,
-        data: { label: n.label, type: n.type, step: steps.find((s) => s.nodeId === n.id), failedHere: run.error?.nodeId === n.id, selected: selected === n.id },
+        data: { label: n.label, type: n.type, step: steps.find((s) => s.nodeId === n.id), failedHere: run.error?.nodeId === n.id, selected: selected === n.id, live: run.status === 'queued' || run.status === 'running' },
       })),
     [graph, layout, steps, run.error?.nodeId, selected],
   );
