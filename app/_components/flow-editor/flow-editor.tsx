@@ -1,6 +1,6 @@
 'use client';
 
-import { useSuspenseQuery } from '@tanstack/react-query';
+import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import dynamic from 'next/dynamic';
@@ -41,6 +41,12 @@ function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: Edi
     useEditor.getState().load(flow.draft as EditorDoc);
     setLoaded(true);
   }, [flowId]);
+
+  // The last test run (kept on the server) shows again after a reload, unless a new one ran meanwhile.
+  const lastTestRun = useQuery({ ...trpc.flows.lastTestRun.queryOptions({ flowId }), staleTime: Infinity });
+  useEffect(() => {
+    if (loaded && lastTestRun.data && useEditor.getState().testRun === null) useEditor.getState().setTestRun(lastTestRun.data);
+  }, [loaded, lastTestRun.data]);
 
   const { state, saveNow, revision, setRevision } = useAutosave(flowId, flow.draftRevision, loaded && !readOnly);
   const onSave = useCallback(() => void saveNow(), [saveNow]);
