@@ -101,7 +101,7 @@ function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: Edi
         <main className="min-w-0 flex-1 bg-slate-50">
           <Canvas readOnly={readOnly} />
         </main>
-        <SidePanel readOnly={readOnly} />
+        <SidePanel flowId={flowId} readOnly={readOnly} />
       </div>
       {dialog === 'test' && <TestRunDialog flowId={flowId} open onClose={onCloseDialog} />}
       {dialog === 'publish' && <PublishDialog flowId={flowId} open onClose={onCloseDialog} saveNow={saveNow} />}

@@ -12,6 +12,7 @@ import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS } from './node-meta';
 import { NodeSettingsForm } from './node-settings-form';
 import { CollapsedPanel, ResizeHandle, usePanelFrame } from './panel-frame';
 import { useEditor } from './store';
+import { WebhookCard } from './webhook-card';
 
 type Tab = 'configure' | 'output' | 'settings';
 
@@ -54,7 +55,7 @@ function ProblemList() {
 export { ProblemList };
 
 /** The right-hand panel: the selected step's form, test output and settings; or the flow's problems. */
-export function SidePanel({ readOnly }: { readOnly: boolean }) {
+export function SidePanel({ flowId, readOnly }: { flowId: string; readOnly: boolean }) {
   const selectedId = useEditor((s) => (s.selectedNodeIds.size === 1 ? [...s.selectedNodeIds][0] : undefined));
   const selectedCount = useEditor((s) => s.selectedNodeIds.size);
   const node = useEditor((s) => (selectedId ? s.doc.nodes.find((n) => n.id === selectedId) : undefined));
@@ -131,6 +132,7 @@ export function SidePanel({ readOnly }: { readOnly: boolean }) {
       <fieldset disabled={readOnly} className="min-h-0 min-w-0 flex-1 overflow-y-auto p-4" role="tabpanel">
         {tab === 'configure' && <ConfigForm node={node} def={def} />}
         {tab === 'configure' && node.type === 'core.poll-trigger' && <PollCursorCard />}
+        {tab === 'configure' && node.type === 'core.webhook-trigger' && <WebhookCard flowId={flowId} nodeId={node.id} />}
         {tab === 'output' && <NodeOutput nodeId={node.id} />}
         {tab === 'settings' && <NodeSettingsForm node={node} effectful={def.effect} />}
       </fieldset>
