@@ -1,7 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { describe, expect, it } from 'vitest';
 import { signatureMatches } from '../../../domain/inbox/verify-signature';
-import { curlExample } from './webhook-card';
+import { curlExample } from './webhook-curl';
 
 /** Runs the example in bash with `curl` replaced by a function that prints the header and body it was given. */
 function runExample(script: string, secret: string): { header: string; body: string } {
