@@ -78,8 +78,10 @@ describe('the flow editor', () => {
 
     await page.getByRole('button', { name: 'Create your first flow' }).waitFor();
     await page.screenshot({ path: screenshotPath('editor-01-empty-list') });
-    page.once('dialog', (d) => void d.accept('Contacts to CRM'));
     await page.getByRole('button', { name: 'New flow' }).click();
+    const naming = page.getByRole('dialog', { name: 'New flow' });
+    await naming.getByLabel('Flow name').fill('Contacts to CRM');
+    await naming.getByRole('button', { name: 'Create flow' }).click();
     await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
     flowUrl = page.url();
     await page.getByText('Start with a trigger').waitFor();

@@ -105,7 +105,7 @@ function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: Edi
       </div>
       {dialog === 'test' && <TestRunDialog flowId={flowId} open onClose={onCloseDialog} />}
       {dialog === 'publish' && <PublishDialog flowId={flowId} open onClose={onCloseDialog} saveNow={saveNow} />}
-      {dialog === 'versions' && <VersionsDialog flowId={flowId} open onClose={onCloseDialog} revision={() => revision.current} onRestored={setRevision} />}
+      {dialog === 'versions' && <VersionsDialog flowId={flowId} open readOnly={readOnly} onClose={onCloseDialog} revision={() => revision.current} onRestored={setRevision} />}
       {dialog === 'help' && <HelpDialog open onClose={onCloseDialog} />}
     </div>
   );
