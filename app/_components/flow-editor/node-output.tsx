@@ -2,7 +2,10 @@
 
 import JsonView from '@uiw/react-json-view';
 import { useState } from 'react';
+import { fieldLabelPath } from '../../../flows-engine/index';
+import { nodeRegistry } from '../../../nodes/registry';
 import { cellText, ItemsTable } from '../items-table';
+import { ProblemDetails } from '../problem-details';
 import { useEditor } from './store';
 
 function Items({ title, items, total }: { title: string; items: readonly Record<string, unknown>[]; total: number }) {
@@ -66,6 +69,8 @@ function WouldSendList({ requests, total }: { requests: WouldSend; total: number
 export function NodeOutput({ nodeId }: { nodeId: string }) {
   const trace = useEditor((s) => s.traceByNode[nodeId]);
   const hasRun = useEditor((s) => s.testRun !== null);
+  const node = useEditor((s) => s.nodeIndex[nodeId]);
+  const def = node ? nodeRegistry.get(node.type, node.typeVersion) : undefined;
   const ranAt = useEditor((s) => s.testRun?.ranAt);
   const wouldSend = useEditor((s) => s.testRun?.wouldSend?.[nodeId]);
   const wouldWrite = useEditor((s) => s.testRun?.wouldWrite[nodeId] ?? 0);
@@ -79,8 +84,10 @@ export function NodeOutput({ nodeId }: { nodeId: string }) {
       {ranAt && <p className="text-xs text-slate-500">From the test run of {new Date(ranAt).toLocaleString()}.</p>}
       {trace.error && (
         <div role="alert" className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-700">
-          <p className="font-medium">This step failed{trace.error.field ? ` at “${trace.error.field}”` : ''}</p>
+          <p className="font-medium">This step failed{trace.error.field ? ` at “${def ? fieldLabelPath(def.config, trace.error.field) : trace.error.field}”` : ''}</p>
           <p>{trace.error.message}</p>
+          <p className="mt-1 text-xs text-red-800">{trace.error.field ? 'Fix that setting on the Configure tab, then run the test again.' : 'Check this step’s settings and its input below, then run the test again.'}</p>
+          <ProblemDetails lines={[trace.error.field && `field: ${trace.error.field}`, `kind: ${trace.error.category}`]} />
         </div>
       )}
       {wouldSend && wouldSend.length > 0 && <WouldSendList requests={wouldSend} total={wouldWrite} />}

@@ -6,6 +6,7 @@ import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { nodeRegistry } from '../../../nodes/registry';
 import { PollCursorCard } from '../poll-cursor-card';
+import { ProblemDetails } from '../problem-details';
 import { ConfigForm } from './config-form';
 import { INPUT_CLASS } from './literal-input';
 import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS } from './node-meta';
@@ -32,12 +33,12 @@ function ProblemList() {
       {issues.map((issue, i) => {
         const node = issue.nodeId ? nodes.find((n) => n.id === issue.nodeId) : undefined;
         return (
-          <li key={i}>
+          <li key={i} className="px-2">
             <button
               type="button"
               disabled={!node}
               onClick={() => node && focusNode(node.id)}
-              className="flex w-full items-start gap-2 rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-50 disabled:cursor-default"
+              className="-mx-2 flex w-full items-start gap-2 rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-50 disabled:cursor-default"
             >
               <AlertTriangle size={14} className={clsx('mt-0.5 shrink-0', issue.severity === 'error' ? 'text-red-500' : 'text-amber-500')} aria-hidden="true" />
               <span>
@@ -45,6 +46,7 @@ function ProblemList() {
                 <span className="text-slate-600">{issue.message}</span>
               </span>
             </button>
+            <ProblemDetails lines={[`code: ${issue.code}`, issue.field && `field: ${issue.field}`, issue.position !== undefined && `at character ${issue.position}`]} />
           </li>
         );
       })}
