@@ -121,12 +121,17 @@ describe('a viewer', () => {
     const card = viewer.locator('.react-flow__node', { has: viewer.locator('[data-node-label="Has an email"]') });
     await card.waitFor();
     expect(await editingControls(viewer)).toEqual([]);
+    const trigger = viewer.locator('.react-flow__node', { has: viewer.locator('[data-node-label="Contact changed"]') });
     const before = (await card.boundingBox())!;
+    const triggerBefore = (await trigger.boundingBox())!;
     await viewer.mouse.move(before.x + 40, before.y + 20);
     await viewer.mouse.down();
     await viewer.mouse.move(before.x + 140, before.y + 120, { steps: 10 });
     await viewer.mouse.up();
     const after = (await card.boundingBox())!;
+    const triggerAfter = (await trigger.boundingBox())!;
+    // Neither the step moved (layout) nor the view panned under the pointer (the step looks dragged).
+    expect({ x: after.x - triggerAfter.x, y: after.y - triggerAfter.y }).toEqual({ x: before.x - triggerBefore.x, y: before.y - triggerBefore.y });
     expect({ x: after.x, y: after.y }).toEqual({ x: before.x, y: before.y });
 
     await card.click({ position: { x: 60, y: 20 } });

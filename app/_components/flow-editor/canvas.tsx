@@ -86,7 +86,7 @@ export function Canvas({ readOnly }: { readOnly: boolean }) {
   const hint = useEditor((s) => s.connectHint);
   const focusRequest = useEditor((s) => s.focusRequest);
   const compact = useStore(isZoomedOut);
-  const cardLayout = useMemo(() => ({ compact, direction }), [compact, direction]);
+  const cardLayout = useMemo(() => ({ compact, direction, readOnly }), [compact, direction, readOnly]);
   const { screenToFlowPosition, setCenter, getZoom, setViewport } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
 
