@@ -132,9 +132,10 @@ export function SidePanel({ flowId, readOnly }: { flowId: string; readOnly: bool
         </div>
       </div>
       <fieldset disabled={readOnly} className="min-h-0 min-w-0 flex-1 overflow-y-auto p-4" role="tabpanel">
+        {/* The address first: it is what a webhook trigger is for. */}
+        {tab === 'configure' && node.type === 'core.webhook-trigger' && <WebhookCard flowId={flowId} nodeId={node.id} />}
         {tab === 'configure' && <ConfigForm node={node} def={def} />}
         {tab === 'configure' && node.type === 'core.poll-trigger' && <PollCursorCard />}
-        {tab === 'configure' && node.type === 'core.webhook-trigger' && <WebhookCard flowId={flowId} nodeId={node.id} />}
         {tab === 'output' && <NodeOutput nodeId={node.id} />}
         {tab === 'settings' && <NodeSettingsForm node={node} effectful={def.effect} />}
       </fieldset>

@@ -35,7 +35,7 @@ export function WebhookCard({ flowId, nodeId }: { flowId: string; nodeId: string
   const url = path && typeof window !== 'undefined' ? `${window.location.origin}${path}` : null;
 
   return (
-    <section aria-label="Webhook address" className="mt-5 space-y-3 border-t border-slate-200 pt-4 text-sm">
+    <section aria-label="Webhook address" className="mb-5 space-y-3 border-b border-slate-200 pb-4 text-sm">
       <h3 className="text-sm font-semibold text-slate-900">Where to send events</h3>
       {url ? (
         <>
