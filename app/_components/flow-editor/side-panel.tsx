@@ -131,7 +131,12 @@ export function SidePanel({ flowId, readOnly }: { flowId: string; readOnly: bool
           ))}
         </div>
       </div>
-      <fieldset disabled={readOnly} className="min-h-0 min-w-0 flex-1 overflow-y-auto p-4" role="tabpanel">
+      <fieldset
+        disabled={readOnly}
+        // Viewers see settings, not the buttons that would change them (the output tab keeps its Table/JSON toggles).
+        className={clsx('min-h-0 min-w-0 flex-1 overflow-y-auto p-4', readOnly && tab !== 'output' && '[&_button]:hidden')}
+        role="tabpanel"
+      >
         {/* The address first: it is what a webhook trigger is for. */}
         {tab === 'configure' && node.type === 'core.webhook-trigger' && <WebhookCard flowId={flowId} nodeId={node.id} />}
         {tab === 'configure' && <ConfigForm node={node} def={def} />}
