@@ -57,6 +57,8 @@ export default defineConfig({
           include: ['tests/e2e/**/*.e2e.test.ts'],
           exclude: ignored,
           globalSetup: [...globalSetup, './tests/setup/e2e-build.ts'],
+          // Every e2e test fails on an uncaught page error or a console error (tests/support/browser.ts).
+          setupFiles: ['./tests/setup/browser-errors.ts'],
           fileParallelism: false,
           // After unit + integration, so the browser and the app do not compete with them for 2 cores.
           sequence: { groupOrder: 1 },

@@ -26,3 +26,5 @@ export * from './validate-draft';
 export * from './validate-publish';
 export * from './validate-config';
 export * from './export-import';
+export * from './field-path';
+export * from './field-labels';

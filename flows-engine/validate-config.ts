@@ -9,6 +9,7 @@ import { compileExpression } from './expressions';
 import { errorIssue, warningIssue, type Issue } from './issues';
 import { checkPayload } from './payload';
 import type { Flow, FlowNode } from './schema';
+import { fieldLabelPath } from './field-labels';
 import { fieldProblems } from './zod-issues';
 
 /** A connection as validation sees it (never its secrets). */
@@ -61,14 +62,14 @@ export function validateNodeConfig(c: NodeConfigCheck): Issue[] {
     for (const p of fieldProblems(parsed.error)) {
       const top = p.field.split(/[.[]/)[0] ?? '';
       if (exprFields.has(top)) continue;
-      issues.push(errorIssue('config.invalid', `${label(node)} › ${p.field || 'settings'}: ${p.message}`, { nodeId: node.id, field: p.field }));
+      issues.push(errorIssue('config.invalid', `${where(c, p.field)}: ${p.message}`, { nodeId: node.id, field: p.field }));
     }
     return issues;
   }
   const config = parsed.data;
   for (const e of def.itemExpressions?.(config) ?? []) issues.push(...checkExpression(c, e.source, e.field));
   for (const p of def.check?.(config) ?? []) {
-    issues.push(errorIssue('config.invalid', `${label(node)} › ${p.field}: ${p.message}`, { nodeId: node.id, field: p.field }));
+    issues.push(errorIssue('config.invalid', `${where(c, p.field)}: ${p.message}`, { nodeId: node.id, field: p.field }));
   }
   if (c.connections) issues.push(...checkConnections(c, config as Record<string, unknown>, exprFields));
   return issues;
@@ -79,7 +80,7 @@ function checkExpression(c: NodeConfigCheck, source: string, field: string): Iss
   const compiled = compileExpression(source);
   if (!compiled.ok) {
     const { message, position } = compiled.error;
-    return [errorIssue('expr.parse', `${label(node)} › ${field}: ${message} (at character ${position})`, { nodeId: node.id, field, position })];
+    return [errorIssue('expr.parse', `${where(c, field)}: ${message} (at character ${position})`, { nodeId: node.id, field, position })];
   }
   const issues: Issue[] = [];
   for (const ref of compiled.value.refs.nodeIds) {
@@ -89,14 +90,14 @@ function checkExpression(c: NodeConfigCheck, source: string, field: string): Iss
       errorIssue(
         'expr.not-upstream',
         target
-          ? `${label(node)} › ${field}: the expression reads "${label(target)}", which does not run before this step`
-          : `${label(node)} › ${field}: the expression reads a step that does not exist (${ref})`,
+          ? `${where(c, field)}: the expression reads "${label(target)}", which does not run before this step`
+          : `${where(c, field)}: the expression reads a step that does not exist (${ref})`,
         { nodeId: node.id, field },
       ),
     );
   }
   if (compiled.value.refs.dynamicNodes) {
-    issues.push(warningIssue('expr.dynamic-nodes', `${label(node)} › ${field}: $nodes is used without a step id, so it cannot be checked`, { nodeId: node.id, field }));
+    issues.push(warningIssue('expr.dynamic-nodes', `${where(c, field)}: $nodes is used without a step id, so it cannot be checked`, { nodeId: node.id, field }));
   }
   return issues;
 }
@@ -115,10 +116,10 @@ function checkConnections(c: NodeConfigCheck, config: Record<string, unknown>, e
     if (r.connectionId === undefined || r.connectionId === '') continue; // required-ness is the schema's job
     const conn = connections.find((x) => x.id === r.connectionId);
     if (!conn) {
-      issues.push(errorIssue('connection.missing', `${label(node)} › ${r.field}: the chosen connection no longer exists; pick another one`, { nodeId: node.id, field: r.field }));
+      issues.push(errorIssue('connection.missing', `${where(c, r.field)}: the chosen connection no longer exists; pick another one`, { nodeId: node.id, field: r.field }));
     } else if (r.kinds && !r.kinds.includes(conn.kind)) {
       issues.push(
-        errorIssue('connection.wrong-kind', `${label(node)} › ${r.field}: "${conn.name}" is a ${conn.kind} connection; this step needs one of: ${r.kinds.join(', ')}`, {
+        errorIssue('connection.wrong-kind', `${where(c, r.field)}: "${conn.name}" is a ${conn.kind} connection; this step needs one of: ${r.kinds.join(', ')}`, {
           nodeId: node.id,
           field: r.field,
         }),
@@ -130,4 +131,9 @@ function checkConnections(c: NodeConfigCheck, config: Record<string, unknown>, e
 
 function label(node: FlowNode): string {
   return node.label.trim() !== '' ? node.label : node.id;
+}
+
+/** "Step label › Field label › entry": where a problem is, in the words of the step's form. */
+function where(c: NodeConfigCheck, field: string): string {
+  return `${label(c.node)} › ${fieldLabelPath(c.def.config, field)}`;
 }

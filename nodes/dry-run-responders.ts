@@ -17,6 +17,7 @@ import type { EffectfulNodeType } from './registry';
 export const dryRunResponders = {
   'sync.lookup-external-id': ({ items }) => ({ found: [], notFound: [...items] }),
   'sync.save-external-id': ({ items }) => ({ main: [...items] }),
+  // Placeholder ids so later steps (Save external id) can run; what would be sent is in dry-run-requests.ts.
   'sync.upsert-record': ({ items }) => ({
     main: items.map((item: Item, i: number) => ({ json: { ...item.json, upserted: { externalId: `dry-run-${i + 1}`, created: true } } })),
   }),

@@ -29,6 +29,11 @@ export const flows = pgTable(
     webhookToken: text('webhook_token').notNull(),
     /** Runs of this flow record counts and errors only: no step samples, no trigger payload. */
     neverStoreItemData: boolean('never_store_item_data').notNull().default(false),
+    /**
+     * The editor's last test run of the draft (trace with bounded samples, see app/_server/flows/test-run.ts),
+     * so test results survive a reload. Not kept for flows that never store item data.
+     */
+    lastTestRun: jsonb('last_test_run').$type<unknown>(),
     createdBy: text('created_by').references(() => users.id, { onDelete: 'set null' }),
     updatedBy: text('updated_by').references(() => users.id, { onDelete: 'set null' }),
     createdAt: timestamp('created_at', { withTimezone: true }).notNull().defaultNow(),

@@ -11,3 +11,4 @@ export * from './record-lineage';
 export * from './run-stats';
 export * from './alerts';
 export * from './bulk-jobs';
+export * from './rejected-deliveries';

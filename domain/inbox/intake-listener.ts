@@ -14,6 +14,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { Db } from '../../db/client';
 import type { Logger } from '../platform/logger';
 import { acceptWebhook } from './accept-webhook';
+import { noteRefusal } from './rejected-deliveries';
 import { batchedHookStore, type HookStore } from './hook-store';
 import { describeFailure } from './intake-db';
 import { readNodeBodyWithLimit } from './read-body';
@@ -50,7 +51,9 @@ export function createIntakeListener(options: { db: Db; maxBodyBytes: number; lo
     const body = await readNodeBodyWithLimit(req, options.maxBodyBytes);
     if (!body.ok) {
       // The rest of the body is not read: close the connection rather than drain it.
-      send(res, tooLargeAnswer(options.maxBodyBytes), { connection: 'close' });
+      const answer = tooLargeAnswer(options.maxBodyBytes);
+      await noteRefusal(options.db, log, { token, status: answer.status, reason: `The body is larger than the limit of ${options.maxBodyBytes} bytes.`, bodyBytes: null });
+      send(res, answer, { connection: 'close' });
       return;
     }
     const header = (name: string) => {
@@ -59,6 +62,9 @@ export function createIntakeListener(options: { db: Db; maxBodyBytes: number; lo
     };
     const outcome = await acceptWebhook(options.db, { token, body: body.text, idempotencyKey: header('idempotency-key'), header }, store);
     logOutcome(log, outcome);
+    if (outcome.kind === 'rejected') {
+      await noteRefusal(options.db, log, { token, status: outcome.status, reason: outcome.message, bodyBytes: Buffer.byteLength(body.text) });
+    }
     send(res, answerFor(outcome));
   };
 

@@ -32,6 +32,8 @@ const TARGETS: Target[] = [
   },
   // Effect outputs kept for retries from the failed step, and large batches passed by reference.
   { table: 'item_batches', scope: (ws) => sql`workspace_id = ${ws}`, columns: [{ name: 'data', type: 'jsonb' }] },
+  // The editor's last test run of each flow's draft (trace samples).
+  { table: 'flows', scope: (ws) => sql`workspace_id = ${ws}`, columns: [{ name: 'last_test_run', type: 'jsonb' }] },
   { table: 'audit_log', scope: (ws) => sql`workspace_id = ${ws}`, columns: [{ name: 'details', type: 'jsonb' }] },
 ];
 

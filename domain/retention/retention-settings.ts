@@ -70,7 +70,8 @@ export async function setFlowItemData(db: Db, actor: Actor, input: z.infer<typeo
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(flows)
-      .set({ neverStoreItemData: input.neverStoreItemData })
+      // Turning item data off also forgets the editor's last test run (it holds sample items).
+      .set(input.neverStoreItemData ? { neverStoreItemData: true, lastTestRun: null } : { neverStoreItemData: false })
       .where(and(eq(flows.id, input.flowId), eq(flows.workspaceId, actor.workspaceId)))
       .returning({ id: flows.id, name: flows.name });
     if (!row) throw new NotFoundError('That flow');

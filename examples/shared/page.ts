@@ -117,7 +117,7 @@ document.addEventListener('click', async (ev) => {
 
 export function page(options: { title: string; subtitle: string; accent: string; editor: Html; live: Html }): string {
   return html`<!doctype html>
-<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
+<html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1"><link rel="icon" href="data:,">
 <title>${options.title}</title><style>${new Html(STYLES.replace('#2563eb', options.accent))}</style></head>
 <body><header><h1>${options.title}</h1><span>${options.subtitle}</span></header>
 <main>${options.editor}<div id="flash" role="alert"></div><div id="live" style="display:grid;gap:18px">${options.live}</div></main>

@@ -78,8 +78,10 @@ describe('the flow editor', () => {
 
     await page.getByRole('button', { name: 'Create your first flow' }).waitFor();
     await page.screenshot({ path: screenshotPath('editor-01-empty-list') });
-    page.once('dialog', (d) => void d.accept('Contacts to CRM'));
     await page.getByRole('button', { name: 'New flow' }).click();
+    const naming = page.getByRole('dialog', { name: 'New flow' });
+    await naming.getByLabel('Flow name').fill('Contacts to CRM');
+    await naming.getByRole('button', { name: 'Create flow' }).click();
     await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
     flowUrl = page.url();
     await page.getByText('Start with a trigger').waitFor();
@@ -180,6 +182,28 @@ describe('the flow editor', () => {
     await page.screenshot({ path: screenshotPath('editor-05-test-run') });
     await openStep('Upsert record');
     await page.getByRole('region', { name: 'Output' }).getByText('dry-run-1', { exact: false }).waitFor();
+  });
+
+  it('shows what the dry-run write would send, widens the panel for it, and keeps the test output across a reload', async () => {
+    const wouldSend = page.getByRole('region', { name: 'Would send' });
+    await wouldSend.getByText('Demo CRM ·', { exact: false }).waitFor();
+    await expect(wouldSend.getByTestId('would-send').count()).resolves.toBe(1);
+    await wouldSend.getByText('A new record: nothing to match').waitFor();
+    await expect(wouldSend.getByRole('row', { name: /name/ }).textContent()).resolves.toContain('Ada Lovelace');
+    const panel = page.getByTestId('side-panel');
+    const before = (await panel.boundingBox())!.width;
+    const grip = (await page.getByTestId('side-panel-resize').boundingBox())!;
+    await dragMouse({ x: grip.x + grip.width / 2, y: grip.y + 200 }, { x: grip.x - 300, y: grip.y + 200 });
+    await expect.poll(async () => (await panel.boundingBox())!.width).toBeGreaterThan(before + 250);
+    await page.screenshot({ path: screenshotPath('editor-05b-would-send-wide-panel') });
+
+    await page.locator('[data-testid="save-state"][data-state="saved"]').waitFor();
+    await page.reload();
+    await openStep('Upsert record');
+    await page.getByRole('tab', { name: 'Test output' }).click();
+    await page.getByText(/From the test run of/).waitFor();
+    await expect(page.getByRole('region', { name: 'Would send' }).getByRole('row', { name: /name/ }).textContent()).resolves.toContain('Ada Lovelace');
+    await expect(nodeCard('Filter').getByTestId('run-badge').textContent()).resolves.toBe('3 in → 2 kept · 1 dropped');
   });
 
   it('publishes, activates, and finds everything again after a reload', async () => {

@@ -2,7 +2,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { getFreePort } from '../../scripts/supervisor/ports';
 import { startApp, type RunningApp } from '../support/app-server';
-import { launchBrowser, screenshotPath } from '../support/browser';
+import { allowBrowserErrors, launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { completeSignUp } from '../support/sign-up';
 
@@ -85,6 +85,8 @@ describe('the platform, as a first user sees it', () => {
   });
 
   it('signs out, refuses a wrong password clearly, and signs back in', async () => {
+    // Provoked on purpose: the wrong password's 401, and the signed-out page's refused query.
+    allowBrowserErrors(/status of 401/);
     const page = await newPage();
     await page.goto(`${app.url}/sign-in`);
     await page.getByLabel('Email').fill('ada@example.com');

@@ -61,6 +61,8 @@ describe('two-way sync and privacy in the demo workspace', () => {
     await page.getByRole('link', { name: 'CRM → Helpdesk contacts' }).first().click();
     const upsert = page.locator('[data-testid="flow-node"][data-node-label="Write name and email to the helpdesk"]');
     // The whole flow fits a laptop canvas only zoomed out, where cards show their labels alone: zoom in on the card.
+    // (The canvas opens at a readable zoom from the trigger; fit the whole flow first to find the card.)
+    await page.locator('.react-flow__controls-fitview').click();
     await upsert.waitFor();
     const box = (await upsert.boundingBox())!;
     await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);

@@ -8,6 +8,32 @@ import { TextField } from '../../_components/text-field';
 import { authClient } from '../../_lib/auth-client';
 import { useTRPC } from '../../_lib/trpc/react';
 
+type Step = 'account' | 'workspace' | 'demo' | 'opening';
+const STEPS: { id: Step; label: string }[] = [
+  { id: 'account', label: 'Creating your account' },
+  { id: 'workspace', label: 'Creating your workspace' },
+  { id: 'demo', label: 'Preparing the demo systems' },
+  { id: 'opening', label: 'Opening Syncline' },
+];
+
+/** What sign-up is doing now, step by step, so the few seconds it takes never look stuck. */
+function SignUpProgress({ step }: { step: Step }) {
+  const at = STEPS.findIndex((s) => s.id === step);
+  return (
+    <ol role="status" aria-label="Sign-up progress" className="space-y-1 text-sm">
+      {STEPS.map((s, i) => (
+        <li key={s.id} className={i < at ? 'text-emerald-700' : i === at ? 'font-medium text-slate-900' : 'text-slate-400'}>
+          <span aria-hidden="true" className="mr-1.5 inline-block w-3">
+            {i < at ? '✓' : i === at ? '…' : '·'}
+          </span>
+          {s.label}
+          {i < at ? ' (done)' : ''}
+        </li>
+      ))}
+    </ol>
+  );
+}
+
 /**
  * Sign-up creates the account, signs in, and creates the user's first workspace (they become its admin);
  * when the demo systems run alongside, it also creates the demo workspace and lands there.
@@ -19,6 +45,7 @@ export function SignUpForm({ firstRun }: { firstRun: boolean }) {
   const ensureDemo = useMutation(trpc.demo.ensureWorkspace.mutationOptions());
   const [error, setError] = useState<string | null>(null);
   const [pending, setPending] = useState(false);
+  const [step, setStep] = useState<Step>('account');
 
   async function onSubmit(event: FormEvent<HTMLFormElement>) {
     event.preventDefault();
@@ -29,6 +56,7 @@ export function SignUpForm({ firstRun }: { firstRun: boolean }) {
       return;
     }
     setPending(true);
+    setStep('account');
     setError(null);
     const { error: failure } = await authClient.signUp.email({
       name: String(form.get('name')).trim(),
@@ -41,10 +69,13 @@ export function SignUpForm({ firstRun }: { firstRun: boolean }) {
       return;
     }
     try {
+      setStep('workspace');
       await createWorkspace.mutateAsync({ name: String(form.get('workspace')) });
+      setStep('demo');
       // With the demo systems running, land in the demo workspace (it becomes the current one).
       // Its failure must not block sign-up: the user's own workspace exists already.
       await ensureDemo.mutateAsync().catch(() => null);
+      setStep('opening');
       router.push('/flows');
       router.refresh();
     } catch {
@@ -80,6 +111,7 @@ export function SignUpForm({ firstRun }: { firstRun: boolean }) {
       <Button type="submit" className="w-full" disabled={pending}>
         {pending ? 'Creating…' : firstRun ? 'Create admin account' : 'Create account'}
       </Button>
+      {pending && <SignUpProgress step={step} />}
     </form>
   );
 }

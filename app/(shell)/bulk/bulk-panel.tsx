@@ -8,7 +8,9 @@ import { Dialog } from '../../_components/flow-editor/dialog';
 import { useTRPC } from '../../_lib/trpc/react';
 import { JobProgress } from './job-progress';
 
-const select = 'rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
+// A minimum width: an empty select would otherwise shrink to a sliver.
+const select = 'min-w-52 rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
+const NONE_YET = <option value="">None yet: add one under Connections</option>;
 const ACTIVE = ['running', 'paused', 'rolling-back'];
 
 export function BulkPanel({ canStart }: { canStart: boolean }) {
@@ -52,19 +54,19 @@ export function BulkPanel({ canStart }: { canStart: boolean }) {
             <label className="text-xs text-slate-600">
               Object
               <select aria-label="Object" className={`${select} mt-1 block`} value={object} onChange={(e) => setForm({ ...form, object: e.target.value })}>
-                {options.data?.objects.map((o) => <option key={o.key} value={o.key}>{o.label}</option>)}
+                {options.data?.objects.length ? options.data.objects.map((o) => <option key={o.key} value={o.key}>{o.label}</option>) : <option value="">{options.isLoading ? 'Loading…' : 'Nothing to load yet'}</option>}
               </select>
             </label>
             <label className="text-xs text-slate-600">
               From
               <select aria-label="Source connection" className={`${select} mt-1 block`} value={source} onChange={(e) => setForm({ ...form, sourceConnectionId: e.target.value })}>
-                {options.data?.sources.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+                {options.data?.sources.length ? options.data.sources.map((c) => <option key={c.id} value={c.id}>{c.name}</option>) : NONE_YET}
               </select>
             </label>
             <label className="text-xs text-slate-600">
               Into
               <select aria-label="Target connection" className={`${select} mt-1 block`} value={target} onChange={(e) => setForm({ ...form, targetConnectionId: e.target.value })}>
-                {options.data?.targets.map((c) => <option key={c.id} value={c.id}>{c.name}</option>)}
+                {options.data?.targets.length ? options.data.targets.map((c) => <option key={c.id} value={c.id}>{c.name}</option>) : NONE_YET}
               </select>
             </label>
             <Button disabled={!object || !source || !target || start.isPending} onClick={() => start.mutate({ object, sourceConnectionId: source, targetConnectionId: target })}>

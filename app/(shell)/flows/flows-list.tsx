@@ -13,6 +13,7 @@ import { EmptyState } from '../../_components/empty-state';
 import { PageHeader } from '../../_components/page-header';
 import type { FlowListRow } from '../../_server/flows/flow-queries';
 import { FlowRowActions } from './flow-row-actions';
+import { NewFlowDialog } from './new-flow-dialog';
 
 const STATUS_TONE = { active: 'bg-emerald-100 text-emerald-800', paused: 'bg-amber-100 text-amber-800', draft: 'bg-slate-100 text-slate-600' } as const;
 const RUN_TONE: Record<string, string> = { succeeded: 'text-emerald-700', failed: 'text-red-700', running: 'text-sky-700', queued: 'text-slate-600' };
@@ -32,6 +33,7 @@ export function FlowsList({ initial, role }: { initial: FlowListRow[]; role: 'vi
   const flows = useQuery({ ...trpc.flows.list.queryOptions(), initialData: initial });
   const canEdit = role !== 'viewer';
   const [query, setQuery] = useState('');
+  const [naming, setNaming] = useState(false);
   const file = useRef<HTMLInputElement>(null);
   const create = useMutation(trpc.flows.create.mutationOptions({ onSuccess: ({ id }) => router.push(`/flows/${id}`) }));
   const importFlow = useMutation(
@@ -49,10 +51,7 @@ export function FlowsList({ initial, role }: { initial: FlowListRow[]; role: 'vi
     return (flows.data ?? []).filter((f) => !q || `${f.name} ${f.triggerKind ?? ''} ${f.status}`.toLowerCase().includes(q));
   }, [flows.data, query]);
 
-  const newFlow = () => {
-    const name = window.prompt('Name the new flow', 'New flow');
-    if (name?.trim()) create.mutate({ name: name.trim() });
-  };
+  const newFlow = () => setNaming(true);
 
   const onFile = async (f: File | undefined) => {
     if (!f) return;
@@ -87,6 +86,7 @@ export function FlowsList({ initial, role }: { initial: FlowListRow[]; role: 'vi
 
   return (
     <>
+      {naming && <NewFlowDialog open pending={create.isPending} onCreate={(name) => create.mutate({ name })} onClose={() => setNaming(false)} />}
       <PageHeader
         title="Flows"
         description="A flow keeps two systems in sync: a trigger picks up a change, then filters, transforms and sync steps write it to the other side."

@@ -25,7 +25,8 @@ import { CardLayout, nodeTypes, type FlowCanvasNode } from './flow-node-card';
 import { flowDirection, type LayoutDirection } from './layout-direction';
 import { edgeTypes, type FlowCanvasEdge } from './flow-edge';
 import { canConnect } from './graph-ops';
-import { useEditor } from './store';
+import { openingViewport } from './opening-viewport';
+import { triggerOf, useEditor } from './store';
 import { useDnD } from './use-dnd';
 
 /** React Flow nodes from the store; unchanged nodes keep their object (see canvas-nodes.ts). */
@@ -65,7 +66,6 @@ function useCanvasEdges(): FlowCanvasEdge[] {
 // each copy notifies every node, handle and edge. A new object per render (as an inline
 // `defaultEdgeOptions` was) re-rendered all 400 edges of a big flow on every drag frame.
 const ERROR_EDGE = { tone: 'error' } as const;
-const FIT_VIEW_OPTIONS = { maxZoom: 1, padding: 0.2 };
 const PRO_OPTIONS = { hideAttribution: true };
 const DELETE_KEYS = ['Delete', 'Backspace'];
 const MULTI_SELECTION_KEYS = ['Shift', 'Meta', 'Control'];
@@ -86,9 +86,17 @@ export function Canvas({ readOnly }: { readOnly: boolean }) {
   const hint = useEditor((s) => s.connectHint);
   const focusRequest = useEditor((s) => s.focusRequest);
   const compact = useStore(isZoomedOut);
-  const cardLayout = useMemo(() => ({ compact, direction }), [compact, direction]);
-  const { screenToFlowPosition, setCenter, getZoom } = useReactFlow();
+  const cardLayout = useMemo(() => ({ compact, direction, readOnly }), [compact, direction, readOnly]);
+  const { screenToFlowPosition, setCenter, getZoom, setViewport } = useReactFlow();
   const wrapper = useRef<HTMLDivElement>(null);
+
+  // Open at a readable zoom, from the trigger (opening-viewport.ts), once React Flow is ready; later edits never move the view.
+  const onInit = useCallback(() => {
+    const rect = wrapper.current?.getBoundingClientRect();
+    const { doc } = useEditor.getState();
+    const viewport = rect && openingViewport({ layout: doc.layout, triggerId: triggerOf(doc)?.id, direction: flowDirection(doc.edges, doc.layout), width: rect.width, height: rect.height });
+    if (viewport) void setViewport(viewport);
+  }, [setViewport]);
   const { registerDropTarget } = useDnD();
   // The minimap covers part of a narrow canvas (laptop, both panels open): shown by default on wide screens only.
   const [showMap, setShowMap] = useState(false);
@@ -194,10 +202,9 @@ export function Canvas({ readOnly }: { readOnly: boolean }) {
           deleteKeyCode={readOnly ? null : DELETE_KEYS}
           multiSelectionKeyCode={MULTI_SELECTION_KEYS}
           selectionKeyCode="Shift"
-          fitView
-          fitViewOptions={FIT_VIEW_OPTIONS}
           minZoom={0.1}
           onlyRenderVisibleElements
+          onInit={onInit}
           proOptions={PRO_OPTIONS}
         >
           <Background gap={20} size={1} />

@@ -1,6 +1,6 @@
 'use client';
 
-import { useSuspenseQuery } from '@tanstack/react-query';
+import { useQuery, useSuspenseQuery } from '@tanstack/react-query';
 import type { inferRouterOutputs } from '@trpc/server';
 import { ReactFlowProvider, useReactFlow } from '@xyflow/react';
 import dynamic from 'next/dynamic';
@@ -41,6 +41,12 @@ function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: Edi
     useEditor.getState().load(flow.draft as EditorDoc);
     setLoaded(true);
   }, [flowId]);
+
+  // The last test run (kept on the server) shows again after a reload, unless a new one ran meanwhile.
+  const lastTestRun = useQuery({ ...trpc.flows.lastTestRun.queryOptions({ flowId }), staleTime: Infinity });
+  useEffect(() => {
+    if (loaded && lastTestRun.data && useEditor.getState().testRun === null) useEditor.getState().setTestRun(lastTestRun.data);
+  }, [loaded, lastTestRun.data]);
 
   const { state, saveNow, revision, setRevision } = useAutosave(flowId, flow.draftRevision, loaded && !readOnly);
   const onSave = useCallback(() => void saveNow(), [saveNow]);
@@ -95,11 +101,11 @@ function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: Edi
         <main className="min-w-0 flex-1 bg-slate-50">
           <Canvas readOnly={readOnly} />
         </main>
-        <SidePanel readOnly={readOnly} />
+        <SidePanel flowId={flowId} readOnly={readOnly} />
       </div>
       {dialog === 'test' && <TestRunDialog flowId={flowId} open onClose={onCloseDialog} />}
       {dialog === 'publish' && <PublishDialog flowId={flowId} open onClose={onCloseDialog} saveNow={saveNow} />}
-      {dialog === 'versions' && <VersionsDialog flowId={flowId} open onClose={onCloseDialog} revision={() => revision.current} onRestored={setRevision} />}
+      {dialog === 'versions' && <VersionsDialog flowId={flowId} open readOnly={readOnly} onClose={onCloseDialog} revision={() => revision.current} onRestored={setRevision} />}
       {dialog === 'help' && <HelpDialog open onClose={onCloseDialog} />}
     </div>
   );

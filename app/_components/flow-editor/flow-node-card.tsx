@@ -59,14 +59,15 @@ function problemOf(issues: readonly Issue[]): { severity: 'error' | 'warning'; t
  *   dragging cheaper;
  * - `direction`: the sides the ports are on (see layout-direction.ts).
  */
-export const CardLayout = createContext<{ compact: boolean; direction: LayoutDirection }>({ compact: false, direction: 'LR' });
+/** `readOnly`: cards neither move nor pan the view when dragged (viewers), so a step never seems to move. */
+export const CardLayout = createContext<{ compact: boolean; direction: LayoutDirection; readOnly: boolean }>({ compact: false, direction: 'LR', readOnly: false });
 
 /** The one node component: label, type icon, config summary, ports, problem and run badges. */
 function FlowNodeCardImpl({ data, selected }: NodeProps<FlowCanvasNode>) {
   // Narrow slices only: this card re-renders when ITS node, problems or test result change.
   const node = useEditor((s) => s.nodeIndex[data.nodeId]);
   const issues = useEditor((s) => s.issuesByNode[data.nodeId] ?? NO_ISSUES);
-  const { compact, direction } = useContext(CardLayout);
+  const { compact, direction, readOnly } = useContext(CardLayout);
   const problem = useMemo(() => problemOf(issues), [issues]);
   const def = nodeRegistry.get(data.type, data.typeVersion);
   if (!node) return null;
@@ -81,6 +82,7 @@ function FlowNodeCardImpl({ data, selected }: NodeProps<FlowCanvasNode>) {
       style={CARD_SIZE}
       className={clsx(
         'relative rounded-lg border',
+        readOnly && 'nopan cursor-default',
         compact ? (def ? GROUP_ACCENTS[def.group] : 'bg-slate-100') : 'bg-white px-3 py-2.5 shadow-sm',
         selected ? 'border-brand-600 ring-2 ring-brand-600/30' : 'border-slate-200 hover:border-slate-300',
         problem?.severity === 'error' && !selected && 'border-amber-400',

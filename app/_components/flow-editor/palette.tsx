@@ -1,13 +1,15 @@
 'use client';
 
-import { Search } from 'lucide-react';
+import { PanelLeftClose, Search } from 'lucide-react';
 import { useMemo, useState } from 'react';
 import type { NodeGroup } from '../../../flows-engine/index';
 import { nodeDefinitions } from '../../../nodes/registry';
 import { FALLBACK_ICON, GROUP_ACCENTS, GROUP_LABELS, NODE_ICONS } from './node-meta';
+import { CollapsedPanel, usePanelFrame } from './panel-frame';
 import { useDnD } from './use-dnd';
 
 const GROUP_ORDER: NodeGroup[] = ['trigger', 'logic', 'sync', 'action'];
+const PALETTE_SIZE = { width: 224, min: 224, max: 224, side: 'left' } as const;
 
 /** Node types grouped as in DESIGN.md; drag one onto the canvas, or focus it and press Enter. */
 export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
@@ -18,11 +20,14 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
     const match = (d: (typeof nodeDefinitions)[number]) => !q || `${d.title} ${d.description} ${d.type}`.toLowerCase().includes(q);
     return GROUP_ORDER.map((g) => ({ group: g, defs: nodeDefinitions.filter((d) => d.group === g && match(d)) })).filter((g) => g.defs.length > 0);
   }, [query]);
+  const frame = usePanelFrame('syncline.editor.palette', PALETTE_SIZE);
 
+  if (frame.collapsed) return <CollapsedPanel label="Steps" side="left" onExpand={frame.expand} />;
   return (
     <aside aria-label="Steps" className="flex w-56 shrink-0 flex-col border-r border-slate-200 bg-white">
       <div className="border-b border-slate-200 p-3">
-        <label className="relative block">
+        <div className="flex items-center gap-1">
+        <label className="relative block flex-1">
           <span className="sr-only">Search steps</span>
           <Search size={15} className="pointer-events-none absolute top-1/2 left-2.5 -translate-y-1/2 text-slate-400" aria-hidden="true" />
           <input
@@ -33,6 +38,10 @@ export function Palette({ onAdd }: { onAdd: (type: string) => void }) {
             className="w-full rounded-md border-0 py-1.5 pr-2 pl-8 text-sm ring-1 ring-slate-300 ring-inset focus:ring-2 focus:ring-brand-600"
           />
         </label>
+          <button type="button" aria-label="Hide the steps" title="Hide the steps" onClick={frame.collapse} className="rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700">
+            <PanelLeftClose size={16} aria-hidden="true" />
+          </button>
+        </div>
         <p className="mt-2 text-[11px] text-slate-500">Drag a step onto the canvas, or select it and press Enter.</p>
       </div>
       <div className="flex-1 space-y-4 overflow-y-auto p-3">

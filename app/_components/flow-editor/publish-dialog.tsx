@@ -26,7 +26,9 @@ export function PublishDialog({ flowId, open, onClose, saveNow }: { flowId: stri
 
   const submit = async () => {
     if (!(await saveNow())) return;
-    const result = await publish.mutateAsync({ flowId, note });
+    // A refusal is shown as a toast by the query client.
+    const result = await publish.mutateAsync({ flowId, note }).catch(() => null);
+    if (!result) return;
     if (!result.published) {
       setServerIssues(result.issues);
       return;
@@ -46,7 +48,8 @@ export function PublishDialog({ flowId, open, onClose, saveNow }: { flowId: stri
             <p className="text-sm font-medium text-red-700" role="alert">
               Fix {errors === 1 ? 'this problem' : `these ${errors} problems`} before publishing:
             </p>
-            <div onClickCapture={onClose}>
+            {/* Choosing a problem closes the dialog and shows its step; opening its details does not. */}
+            <div onClickCapture={(e) => (e.target as HTMLElement).closest('button') && onClose()}>
               <ProblemList />
             </div>
           </div>

@@ -1,18 +1,24 @@
 'use client';
 
 import clsx from 'clsx';
-import { AlertTriangle, X } from 'lucide-react';
+import { AlertTriangle, PanelRightClose, X } from 'lucide-react';
 import dynamic from 'next/dynamic';
 import { useState } from 'react';
 import { nodeRegistry } from '../../../nodes/registry';
 import { PollCursorCard } from '../poll-cursor-card';
+import { ProblemDetails } from '../problem-details';
 import { ConfigForm } from './config-form';
 import { INPUT_CLASS } from './literal-input';
 import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS } from './node-meta';
 import { NodeSettingsForm } from './node-settings-form';
+import { CollapsedPanel, ResizeHandle, usePanelFrame } from './panel-frame';
 import { useEditor } from './store';
+import { WebhookCard } from './webhook-card';
 
 type Tab = 'configure' | 'output' | 'settings';
+
+/** 320 px by default; wider by dragging its left edge (tables of test output). */
+const PANEL_SIZE = { width: 320, min: 280, max: 960, side: 'right' } as const;
 
 // The output tab's JSON viewer is loaded when first shown, not with the editor.
 const NodeOutput = dynamic(() => import('./node-output').then((m) => m.NodeOutput));
@@ -27,12 +33,12 @@ function ProblemList() {
       {issues.map((issue, i) => {
         const node = issue.nodeId ? nodes.find((n) => n.id === issue.nodeId) : undefined;
         return (
-          <li key={i}>
+          <li key={i} className="px-2">
             <button
               type="button"
               disabled={!node}
               onClick={() => node && focusNode(node.id)}
-              className="flex w-full items-start gap-2 rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-50 disabled:cursor-default"
+              className="-mx-2 flex w-full items-start gap-2 rounded-md px-2 py-1.5 text-left text-sm hover:bg-slate-50 disabled:cursor-default"
             >
               <AlertTriangle size={14} className={clsx('mt-0.5 shrink-0', issue.severity === 'error' ? 'text-red-500' : 'text-amber-500')} aria-hidden="true" />
               <span>
@@ -40,6 +46,7 @@ function ProblemList() {
                 <span className="text-slate-600">{issue.message}</span>
               </span>
             </button>
+            <ProblemDetails lines={[`code: ${issue.code}`, issue.field && `field: ${issue.field}`, issue.position !== undefined && `at character ${issue.position}`]} />
           </li>
         );
       })}
@@ -50,7 +57,7 @@ function ProblemList() {
 export { ProblemList };
 
 /** The right-hand panel: the selected step's form, test output and settings; or the flow's problems. */
-export function SidePanel({ readOnly }: { readOnly: boolean }) {
+export function SidePanel({ flowId, readOnly }: { flowId: string; readOnly: boolean }) {
   const selectedId = useEditor((s) => (s.selectedNodeIds.size === 1 ? [...s.selectedNodeIds][0] : undefined));
   const selectedCount = useEditor((s) => s.selectedNodeIds.size);
   const node = useEditor((s) => (selectedId ? s.doc.nodes.find((n) => n.id === selectedId) : undefined));
@@ -58,11 +65,23 @@ export function SidePanel({ readOnly }: { readOnly: boolean }) {
   const select = useEditor((s) => s.select);
   const [tab, setTab] = useState<Tab>('configure');
   const def = node ? nodeRegistry.get(node.type, node.typeVersion) : undefined;
+  const frame = usePanelFrame('syncline.editor.side-panel', PANEL_SIZE);
 
+  if (frame.collapsed) return <CollapsedPanel label={node ? 'Step settings' : 'Flow details'} side="right" onExpand={frame.expand} />;
+  const handle = <ResizeHandle label="Resize the panel" onPointerDown={frame.startResize} onStep={frame.resizeBy} />;
+  const collapseButton = (
+    <button type="button" aria-label="Hide the panel" title="Hide the panel" onClick={frame.collapse} className="rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700">
+      <PanelRightClose size={16} aria-hidden="true" />
+    </button>
+  );
   if (!node || !def) {
     return (
-      <aside aria-label="Flow details" className="w-80 shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4">
-        <h2 className="text-sm font-semibold text-slate-900">{selectedCount > 1 ? `${selectedCount} steps selected` : 'Flow check'}</h2>
+      <aside aria-label="Flow details" style={{ width: frame.width }} className="relative shrink-0 overflow-y-auto border-l border-slate-200 bg-white p-4">
+        {handle}
+        <div className="flex items-start justify-between gap-2">
+          <h2 className="text-sm font-semibold text-slate-900">{selectedCount > 1 ? `${selectedCount} steps selected` : 'Flow check'}</h2>
+          {collapseButton}
+        </div>
         <p className="mt-1 mb-3 text-xs text-slate-500">{selectedCount > 1 ? 'Press Delete to remove them, Ctrl+C to copy.' : 'Select a step to configure it. Problems that block publishing:'}</p>
         {selectedCount <= 1 && <ProblemList />}
       </aside>
@@ -75,7 +94,8 @@ export function SidePanel({ readOnly }: { readOnly: boolean }) {
     { id: 'settings', label: 'Settings' },
   ];
   return (
-    <aside aria-label="Step settings" className="flex w-80 shrink-0 flex-col border-l border-slate-200 bg-white" data-testid="side-panel">
+    <aside aria-label="Step settings" style={{ width: frame.width }} className="relative flex shrink-0 flex-col border-l border-slate-200 bg-white" data-testid="side-panel">
+      {handle}
       <div className="border-b border-slate-200 p-4 pb-0">
         <div className="flex items-start gap-2.5">
           <span className={clsx('flex h-8 w-8 shrink-0 items-center justify-center rounded-md', GROUP_ACCENTS[def.group])}>
@@ -90,6 +110,7 @@ export function SidePanel({ readOnly }: { readOnly: boolean }) {
               {def.title} · {def.description}
             </p>
           </div>
+          {collapseButton}
           <button type="button" aria-label="Close panel" onClick={() => select([])} className="rounded p-1 text-slate-400 hover:bg-slate-100 hover:text-slate-700">
             <X size={16} />
           </button>
@@ -110,7 +131,14 @@ export function SidePanel({ readOnly }: { readOnly: boolean }) {
           ))}
         </div>
       </div>
-      <fieldset disabled={readOnly} className="min-h-0 min-w-0 flex-1 overflow-y-auto p-4" role="tabpanel">
+      <fieldset
+        disabled={readOnly}
+        // Viewers see settings, not the buttons that would change them (the output tab keeps its Table/JSON toggles).
+        className={clsx('min-h-0 min-w-0 flex-1 overflow-y-auto p-4', readOnly && tab !== 'output' && '[&_button]:hidden')}
+        role="tabpanel"
+      >
+        {/* The address first: it is what a webhook trigger is for. */}
+        {tab === 'configure' && node.type === 'core.webhook-trigger' && <WebhookCard flowId={flowId} nodeId={node.id} />}
         {tab === 'configure' && <ConfigForm node={node} def={def} />}
         {tab === 'configure' && node.type === 'core.poll-trigger' && <PollCursorCard />}
         {tab === 'output' && <NodeOutput nodeId={node.id} />}

@@ -84,12 +84,14 @@ export function TestRunDialog({ flowId, open, onClose }: { flowId: string; open:
   const [mode, setMode] = useState<'dry' | 'real'>('dry');
   const [picked, setPicked] = useState<Sample | null>(null);
   const run = useMutation(trpc.flows.testRun.mutationOptions());
+  const queryClient = useQueryClient();
   const items = pinned ?? [];
 
   const start = async () => {
     const doc = useEditor.getState().doc;
     const result = await run.mutateAsync({ flowId, draft: doc, items, mode });
     useEditor.getState().setTestRun(result);
+    queryClient.setQueryData(trpc.flows.lastTestRun.queryKey({ flowId }), result);
     const failed = result.trace.find((t) => t.status === 'failed');
     if (result.status === 'failed' || failed) toast.error(`Test run failed${failed ? ` at “${doc.nodes.find((n) => n.id === failed.nodeId)?.label}”` : ''}: ${result.error?.message ?? failed?.error?.message ?? ''}`);
     else toast.success(`Test run finished in ${result.durationMs} ms${mode === 'dry' ? ' (dry run: nothing was written)' : ''}`);

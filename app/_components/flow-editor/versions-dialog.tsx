@@ -69,19 +69,37 @@ function DiffView({ flowId, from, to }: { flowId: string; from: Ref; to: Ref }) 
 }
 
 /** Version history (who / when / note), a comparison of any two, and restore as draft. */
-export function VersionsDialog({ flowId, open, onClose, revision, onRestored }: { flowId: string; open: boolean; onClose: () => void; revision: () => number; onRestored: (r: number) => void }) {
+export function VersionsDialog({
+  flowId,
+  open,
+  readOnly,
+  onClose,
+  revision,
+  onRestored,
+}: {
+  flowId: string;
+  open: boolean;
+  /** Viewers compare versions but cannot restore one. */
+  readOnly: boolean;
+  onClose: () => void;
+  revision: () => number;
+  onRestored: (r: number) => void;
+}) {
   const trpc = useTRPC();
   const queryClient = useQueryClient();
   const versions = useQuery({ ...trpc.flows.versions.queryOptions({ flowId }), enabled: open });
   const [compare, setCompare] = useState<{ from: Ref; to: Ref } | null>(null);
+  const [confirming, setConfirming] = useState<number | null>(null);
   const restore = useMutation(trpc.flows.restoreVersion.mutationOptions());
   const list = versions.data ?? [];
   const parse = (v: string): Ref => (v === 'draft' ? 'draft' : Number(v));
 
   const doRestore = async (version: number) => {
-    if (!window.confirm(`Replace the draft with version ${version}? Unpublished changes in the draft are lost (you can still find published versions here).`)) return;
+    setConfirming(null);
     const samples = useEditor.getState().doc.samples;
-    const result = await restore.mutateAsync({ flowId, version, baseRevision: revision() });
+    // A refusal (someone saved meanwhile, no right to) is shown as a toast by the query client.
+    const result = await restore.mutateAsync({ flowId, version, baseRevision: revision() }).catch(() => null);
+    if (!result) return;
     onRestored(result.revision);
     useEditor.getState().load({ ...(result.draft as EditorDoc), ...(samples ? { samples } : {}) });
     toast.success(`Version ${version} is the draft again`);
@@ -109,12 +127,25 @@ export function VersionsDialog({ flowId, open, onClose, revision, onRestored }: 
                 <Button variant="ghost" onClick={() => setCompare({ from: v.version, to: 'draft' })}>
                   Compare with draft
                 </Button>
-                <Button variant="secondary" onClick={() => void doRestore(v.version)} disabled={restore.isPending}>
-                  Restore as draft
-                </Button>
+                {!readOnly && (
+                  <Button variant="secondary" onClick={() => setConfirming(v.version)} disabled={restore.isPending}>
+                    Restore as draft
+                  </Button>
+                )}
               </li>
             ))}
           </ul>
+          {confirming !== null && (
+            <div role="alertdialog" aria-label={`Restore version ${confirming}`} className="flex flex-wrap items-center gap-3 rounded-md bg-amber-50 px-3 py-2 text-sm text-amber-900">
+              <p className="min-w-0 flex-1">
+                Replace the draft with version {confirming}? Unpublished changes in the draft are lost (published versions stay here).
+              </p>
+              <Button variant="secondary" onClick={() => setConfirming(null)}>
+                Keep the draft
+              </Button>
+              <Button onClick={() => void doRestore(confirming)}>Replace the draft</Button>
+            </div>
+          )}
           <div className="flex flex-wrap items-end gap-2">
             {(['from', 'to'] as const).map((side) => (
               <label key={side} className="text-xs text-slate-600">

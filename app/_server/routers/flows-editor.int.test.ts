@@ -65,6 +65,22 @@ describe('flows for the editor', () => {
     expect(result.wouldWrite.save).toBe(1);
   });
 
+  it('keeps the last test run of the draft for the next visit, but not for a flow that never stores item data', async () => {
+    const { id, draft } = await flowWithDraft('Kept test run');
+    const api = callerFor(handle.db, analyst, acme);
+    await expect(api.flows.lastTestRun({ flowId: id })).resolves.toBeNull();
+    const result = await api.flows.testRun({ flowId: id, draft, items: [{ id: '7', email: 'Kept@example.com' }], mode: 'dry' });
+    const kept = await callerFor(handle.db, viewer, acme).flows.lastTestRun({ flowId: id });
+    expect(kept).toEqual(result);
+    expect(kept?.trace.find((t) => t.nodeId === 'transform')?.outputSample.main?.[0]).toMatchObject({ email: 'kept@example.com' });
+
+    await api.retention.setFlowItemData({ flowId: id, neverStoreItemData: true });
+    await expect(api.flows.lastTestRun({ flowId: id })).resolves.toBeNull();
+    await api.flows.testRun({ flowId: id, draft, items: [{ id: '8', email: 'again@example.com' }], mode: 'dry' });
+    const [row] = await handle.db.select({ lastTestRun: flows.lastTestRun }).from(flows).where(eq(flows.id, id));
+    expect(row?.lastTestRun).toBeNull();
+  });
+
   it('refuses a test run to a viewer', async () => {
     const { id, draft } = await flowWithDraft('Viewer test');
     await expect(callerFor(handle.db, viewer, acme).flows.testRun({ flowId: id, draft, items: [], mode: 'dry' })).rejects.toMatchObject({ code: 'FORBIDDEN' });

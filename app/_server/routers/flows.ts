@@ -6,7 +6,7 @@ import { diffRevisions, listFlows, listVersions } from '../flows/flow-queries';
 import { getFlowRow, publishFlow, saveDraft, setFlowStatus } from '../flows/flow-service';
 import { revisionGraphs } from '../flows/revision-graphs';
 import { fetchPollSample, listSampleSources, loadPastSample } from '../flows/sample-data';
-import { TestRunInputSchema, testRunDraft } from '../flows/test-run';
+import { lastTestRun, TestRunInputSchema, testRunDraft } from '../flows/test-run';
 import { jsonObject } from '../trpc/inputs';
 import { analystProcedure, router, viewerProcedure } from '../trpc/procedures';
 
@@ -27,7 +27,8 @@ export const flowsRouter = router({
       .from(flowVersions)
       .where(eq(flowVersions.flowId, flow.id))
       .orderBy(asc(flowVersions.version));
-    const { webhookToken, ...rest } = flow;
+    // The last test run is read on its own (flows.lastTestRun): it can be large and the editor opens without it.
+    const { webhookToken, lastTestRun: _lastTestRun, ...rest } = flow;
     // Only analysts and admins may see the webhook's secret path.
     return { ...rest, webhookPath: ctx.workspace.role === 'viewer' ? null : `/api/hooks/${webhookToken}`, versions, role: ctx.workspace.role };
   }),
@@ -94,6 +95,9 @@ export const flowsRouter = router({
     .input(FlowIdSchema.extend({ draft: jsonObject('a flow draft') }))
     .mutation(({ ctx, input }) => fetchPollSample(ctx.db, actorOf(ctx), input)),
 
-  /** Runs the editor's draft on sample items, dry by default; returns the per-node trace. */
+  /** The draft's last test run (kept across reloads), or null. */
+  lastTestRun: viewerProcedure.input(FlowIdSchema).query(({ ctx, input }) => lastTestRun(ctx.db, ctx.workspace.id, input.flowId)),
+
+  /** Runs the editor's draft on sample items, dry by default; returns the per-node trace; keeps it as the last test run. */
   testRun: analystProcedure.input(TestRunInputSchema).mutation(({ ctx, input }) => testRunDraft(ctx.db, actorOf(ctx), input)),
 });

@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { listRejectedDeliveries } from '../../../domain/inbox/rejected-deliveries';
 import { getPollCursor, resetPollCursor } from '../flows/poll-cursor';
 import { adminProcedure, router, viewerProcedure } from '../trpc/procedures';
 
@@ -7,6 +8,11 @@ const FlowIdSchema = z.object({ flowId: z.uuid('That is not a flow id.') });
 export const triggersRouter = router({
   /** Where the flow's poll trigger stands: the last modified-at read and how many ids were seen at it. */
   pollCursor: viewerProcedure.input(FlowIdSchema).query(({ ctx, input }) => getPollCursor(ctx.db, ctx.workspace.id, input.flowId)),
+
+  /** Webhook deliveries the intake refused for this flow, newest first: reason, status and time (never the body). */
+  rejectedDeliveries: viewerProcedure
+    .input(FlowIdSchema)
+    .query(({ ctx, input }) => listRejectedDeliveries(ctx.db, { workspaceId: ctx.workspace.id, flowId: input.flowId })),
 
   /** Reset (since: null) or back-date the poll cursor: the next poll re-reads everything modified since then. */
   resetPollCursor: adminProcedure

@@ -114,6 +114,10 @@ export function RunGraph({ detail, selected, onSelect }: { detail: RunDetail; se
         onNodeClick={(_, node) => onSelect(node.id)}
         proOptions={{ hideAttribution: true }}
         minZoom={0.2}
+        // The wheel scrolls the page past the graph; Ctrl + wheel (or the buttons, or a pinch) zooms it.
+        zoomOnScroll={false}
+        preventScrolling={false}
+        zoomActivationKeyCode="Control"
       >
         <Background gap={16} size={1} />
         <Controls showInteractive={false} />

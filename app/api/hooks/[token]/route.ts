@@ -3,6 +3,7 @@ import { describeFailure, intakeDb } from '../../../../domain/inbox/intake-db';
 import { readBodyWithLimit } from '../../../../domain/inbox/read-body';
 import { answerFor, logOutcome, tooLargeAnswer, unexpectedAnswer, type WebhookAnswer } from '../../../../domain/inbox/webhook-answer';
 import { env } from '../../../../domain/platform/env';
+import { noteRefusal } from '../../../../domain/inbox/rejected-deliveries';
 import { logger } from '../../../../domain/platform/logger';
 
 export const dynamic = 'force-dynamic';
@@ -23,7 +24,11 @@ export async function POST(req: Request, { params }: { params: Promise<{ token: 
   try {
     const { token } = await params;
     const body = await readBodyWithLimit(req, MAX_BODY_BYTES);
-    if (!body.ok) return respond(tooLargeAnswer(MAX_BODY_BYTES));
+    if (!body.ok) {
+      const answer = tooLargeAnswer(MAX_BODY_BYTES);
+      await noteRefusal(intakeDb().db, log, { token, status: answer.status, reason: `The body is larger than the limit of ${MAX_BODY_BYTES} bytes.`, bodyBytes: null });
+      return respond(answer);
+    }
     const outcome = await acceptWebhook(intakeDb().db, {
       token,
       body: body.text,
@@ -31,6 +36,9 @@ export async function POST(req: Request, { params }: { params: Promise<{ token: 
       header: (name) => req.headers.get(name),
     });
     logOutcome(log, outcome);
+    if (outcome.kind === 'rejected') {
+      await noteRefusal(intakeDb().db, log, { token, status: outcome.status, reason: outcome.message, bodyBytes: Buffer.byteLength(body.text) });
+    }
     return respond(answerFor(outcome));
   } catch (error) {
     // Never Next's error page, never the error (postgres.js errors carry the payload) in the log.

@@ -1,0 +1,163 @@
+/**
+ * A viewer finds no control they cannot use, on every page: the admin builds the workspace (a
+ * published webhook flow with a run and a refused delivery, the viewer added under Settings), then the
+ * viewer signs in and walks every page of the sidebar, the flow editor (read-only canvas, no
+ * restore) and a run. Also: the admin's webhook trigger panel (URL, curl, refused deliveries), and the
+ * browser error watch every e2e test relies on (tests/support/browser.ts).
+ */
+import type { Browser, Page } from 'playwright-core';
+import postgres from 'postgres';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb, type DbHandle } from '../../db/client';
+import { startApp, type RunningApp } from '../support/app-server';
+import { launchBrowser, screenshotPath, takeBrowserErrors } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { contactIntakeFlow, createPublishedFlow } from '../support/flows';
+import { signUpAdmin } from '../support/sign-up';
+
+let database: TestDatabase;
+let handle: DbHandle;
+let app: RunningApp;
+let browser: Browser;
+let admin: Page;
+let viewer: Page;
+let flow: { flowId: string; token: string };
+
+const VIEWER = { name: 'Vic Viewer', email: 'vic@example.com', password: 'viewer password 1' };
+
+/** Buttons, links and fields that change things only analysts or admins may change. */
+const EDITING_CONTROLS =
+  /^(New flow|Create your first flow|Import|Duplicate|Archive|Delete|Publish|Publish flow|Test run|Activate|Pause|Resume|Restore as draft|Tidy up|Undo|Redo|Add (condition|mapping|member|rule|channel)|New (connection|rule|channel)|Create (rule|channel|connection)|Start load|Full re-sync|Roll back|Retire|Rotate secret|Test connection|Anonymise|Save|Reset the cursor|Re-sync since)\b/i;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  handle = openDb(database.url, { max: 2 });
+  app = await startApp({ databaseUrl: database.url });
+  browser = await launchBrowser();
+  admin = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  viewer = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  admin.setDefaultTimeout(15_000);
+  viewer.setDefaultTimeout(15_000);
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await handle?.close();
+  await database?.drop();
+});
+
+/** Every visible, enabled control on the page whose name says it edits something. */
+async function editingControls(page: Page): Promise<string[]> {
+  const found: string[] = [];
+  for (const role of ['button', 'link', 'menuitem'] as const) {
+    for (const control of await page.getByRole(role).all()) {
+      if (!(await control.isVisible()) || !(await control.isEnabled())) continue;
+      const name = ((await control.getAttribute('aria-label')) ?? (await control.innerText())).trim();
+      if (EDITING_CONTROLS.test(name)) found.push(`${role} “${name}”`);
+    }
+  }
+  return found;
+}
+
+const post = (token: string, body: string) => fetch(`${app.url}/api/hooks/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
+
+describe('the browser error watch', () => {
+  it('catches an uncaught error in a page', async () => {
+    await admin.goto(`${app.url}/sign-in`);
+    await admin.evaluate(() => setTimeout(() => {
+      throw new Error('deliberate test error');
+    }));
+    await expect.poll(() => takeBrowserErrors().join('\n')).toContain('deliberate test error');
+  });
+});
+
+describe('a viewer', () => {
+  it('is added by the admin, who also has a webhook flow with a run and a refused delivery', async () => {
+    await signUpAdmin(admin, app.url, { name: 'Ada Admin', email: 'ada@example.com', workspace: 'Acme' });
+    const sql = postgres(database.url, { max: 1 });
+    const [ws] = await sql<{ workspace_id: string; user_id: string }[]>`select m.workspace_id, m.user_id from memberships m join "user" u on u.id = m.user_id where u.email = 'ada@example.com'`;
+    await sql.end();
+    flow = await createPublishedFlow(handle.db, { workspaceId: ws!.workspace_id, userId: ws!.user_id }, contactIntakeFlow());
+    expect((await post(flow.token, '{"id":"1","email":"grace@example.com"}')).status).toBe(202);
+    expect((await post(flow.token, '{"id": "2", "email": ')).status).toBe(400);
+
+    await admin.goto(`${app.url}/settings`);
+    await admin.getByLabel('Name', { exact: true }).fill(VIEWER.name);
+    await admin.getByLabel('Email', { exact: true }).fill(VIEWER.email);
+    await admin.getByLabel('Initial password').fill(VIEWER.password);
+    await admin.getByLabel('Role', { exact: true }).selectOption('viewer');
+    await admin.getByRole('button', { name: 'Add member' }).click();
+    await admin.getByRole('cell', { name: VIEWER.email }).waitFor();
+  });
+
+  it('(the admin) sees the webhook URL, a ready curl and the refused delivery on the trigger panel', async () => {
+    await admin.goto(`${app.url}/flows/${flow.flowId}`);
+    await admin.locator('.react-flow__node', { has: admin.locator('[data-node-label="Contact changed"]') }).click({ position: { x: 60, y: 20 } });
+    const card = admin.getByRole('region', { name: 'Webhook address' });
+    await expect(card.getByTestId('webhook-url').textContent()).resolves.toBe(`${app.url}/api/hooks/${flow.token}`);
+    await expect(card.getByTestId('webhook-curl').textContent()).resolves.toContain(`curl -X POST '${app.url}/api/hooks/${flow.token}'`);
+    await card.getByRole('button', { name: 'Copy the webhook URL' }).waitFor();
+    await card.getByRole('list', { name: 'Refused deliveries' }).getByText(/HTTP 400: The body is not valid JSON/).waitFor();
+    await admin.screenshot({ path: screenshotPath('viewer-00-admin-trigger-panel') });
+  });
+
+  it('signs in and finds no editing control on any page of the sidebar', async () => {
+    await viewer.goto(`${app.url}/sign-in`);
+    await viewer.getByLabel('Email').fill(VIEWER.email);
+    await viewer.getByLabel('Password').fill(VIEWER.password);
+    await viewer.getByRole('button', { name: 'Sign in' }).click();
+    await viewer.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+    for (const path of ['/dashboard', '/flows', '/runs', '/lineage', '/connections', '/mappings', '/alerts', '/bulk', '/settings', '/learn']) {
+      await viewer.goto(`${app.url}${path}`);
+      await viewer.waitForLoadState('networkidle');
+      await viewer.screenshot({ path: screenshotPath(`viewer-page${path.replace(/\//g, '-')}`), fullPage: true });
+      expect({ path, controls: await editingControls(viewer) }).toEqual({ path, controls: [] });
+    }
+  });
+
+  it('reads a flow without being able to change it: no editing control, no restore, steps cannot be dragged', async () => {
+    await viewer.goto(`${app.url}/flows/${flow.flowId}`);
+    const card = viewer.locator('.react-flow__node', { has: viewer.locator('[data-node-label="Has an email"]') });
+    await card.waitFor();
+    expect(await editingControls(viewer)).toEqual([]);
+    const trigger = viewer.locator('.react-flow__node', { has: viewer.locator('[data-node-label="Contact changed"]') });
+    const before = (await card.boundingBox())!;
+    const triggerBefore = (await trigger.boundingBox())!;
+    await viewer.mouse.move(before.x + 40, before.y + 20);
+    await viewer.mouse.down();
+    await viewer.mouse.move(before.x + 140, before.y + 120, { steps: 10 });
+    await viewer.mouse.up();
+    const after = (await card.boundingBox())!;
+    const triggerAfter = (await trigger.boundingBox())!;
+    // Neither the step moved (layout) nor the view panned under the pointer (the step looks dragged).
+    expect({ x: after.x - triggerAfter.x, y: after.y - triggerAfter.y }).toEqual({ x: before.x - triggerBefore.x, y: before.y - triggerBefore.y });
+    expect({ x: after.x, y: after.y }).toEqual({ x: before.x, y: before.y });
+
+    await card.click({ position: { x: 60, y: 20 } });
+    const panel = viewer.getByTestId('side-panel');
+    await panel.waitFor();
+    await expect(panel.locator('input:enabled:not([readonly]), select:enabled, textarea:enabled').count()).resolves.toBe(0);
+    expect(await editingControls(viewer)).toEqual([]);
+    await viewer.screenshot({ path: screenshotPath('viewer-flow-read-only') });
+
+    await viewer.getByRole('button', { name: 'Versions' }).click();
+    const history = viewer.getByRole('dialog', { name: 'Version history' });
+    await history.getByText('v1').waitFor();
+    await expect(history.getByRole('button', { name: 'Restore as draft' }).count()).resolves.toBe(0);
+    await history.getByRole('button', { name: 'Compare with draft' }).click();
+    await viewer.screenshot({ path: screenshotPath('viewer-versions') });
+    await viewer.keyboard.press('Escape');
+  });
+
+  it('opens a run of the flow without editing controls', async () => {
+    await viewer.goto(`${app.url}/runs`);
+    const runLink = viewer.locator('a[href^="/runs/"]').first();
+    await runLink.waitFor({ timeout: 60_000 });
+    await runLink.click();
+    await viewer.waitForURL(/\/runs\/[0-9a-f-]{36}/);
+    await viewer.waitForLoadState('networkidle');
+    await viewer.screenshot({ path: screenshotPath('viewer-run'), fullPage: true });
+    expect(await editingControls(viewer)).toEqual([]);
+  });
+});
