@@ -73,7 +73,7 @@ describe('the browser error watch', () => {
 });
 
 describe('a viewer', () => {
-  it('is added by the admin, who also has a webhook flow with a run and a refused delivery', async () => {
+  it("joins by the admin's invitation, as viewer; the admin also has a webhook flow with a run and a refused delivery", async () => {
     await signUpAdmin(admin, app.url, { name: 'Ada Admin', email: 'ada@example.com', workspace: 'Acme' });
     const sql = postgres(database.url, { max: 1 });
     const [ws] = await sql<{ workspace_id: string; user_id: string }[]>`select m.workspace_id, m.user_id from memberships m join "user" u on u.id = m.user_id where u.email = 'ada@example.com'`;
@@ -83,12 +83,23 @@ describe('a viewer', () => {
     expect((await post(flow.token, '{"id": "2", "email": ')).status).toBe(400);
 
     await admin.goto(`${app.url}/settings`);
-    await admin.getByLabel('Name', { exact: true }).fill(VIEWER.name);
     await admin.getByLabel('Email', { exact: true }).fill(VIEWER.email);
-    await admin.getByLabel('Initial password').fill(VIEWER.password);
     await admin.getByLabel('Role', { exact: true }).selectOption('viewer');
-    await admin.getByRole('button', { name: 'Add member' }).click();
-    await admin.getByRole('cell', { name: VIEWER.email }).waitFor();
+    await admin.getByRole('button', { name: 'Invite' }).click();
+    const link = await admin.getByLabel('Invitation link').inputValue();
+
+    // The viewer opens the link, signs up with the invited address and accepts in the app.
+    await viewer.goto(link);
+    await viewer.getByRole('link', { name: 'Create an account' }).click();
+    await viewer.waitForURL(`${app.url}/sign-up`);
+    await viewer.getByLabel('Your name').fill(VIEWER.name);
+    await viewer.getByLabel('Work email').fill(VIEWER.email);
+    await viewer.getByLabel('Password').fill(VIEWER.password);
+    await viewer.getByLabel('Workspace name').fill('Vic’s sandbox');
+    await viewer.getByRole('button', { name: 'Create account' }).click();
+    await viewer.waitForURL(`${app.url}/flows`);
+    await viewer.getByRole('region', { name: 'Invitations' }).getByRole('button', { name: 'Accept' }).click();
+    await viewer.waitForFunction(() => document.querySelector('[data-testid="current-role"]')?.textContent === 'viewer');
   });
 
   it('(the admin) sees the webhook URL, a ready curl and the refused delivery on the trigger panel', async () => {
@@ -102,12 +113,7 @@ describe('a viewer', () => {
     await admin.screenshot({ path: screenshotPath('viewer-00-admin-trigger-panel') });
   });
 
-  it('signs in and finds no editing control on any page of the sidebar', async () => {
-    await viewer.goto(`${app.url}/sign-in`);
-    await viewer.getByLabel('Email').fill(VIEWER.email);
-    await viewer.getByLabel('Password').fill(VIEWER.password);
-    await viewer.getByRole('button', { name: 'Sign in' }).click();
-    await viewer.waitForURL((url) => !url.pathname.startsWith('/sign-in'));
+  it('finds no editing control on any page of the sidebar', async () => {
     for (const path of ['/dashboard', '/flows', '/runs', '/lineage', '/connections', '/mappings', '/alerts', '/bulk', '/settings', '/learn']) {
       await viewer.goto(`${app.url}${path}`);
       await viewer.waitForLoadState('networkidle');
