@@ -4,6 +4,7 @@
  * connection's schema becomes the `search_path`, so queries name tables without a schema.
  */
 import postgres from 'postgres';
+import { TransientError, UserError } from '../../flows-engine/index';
 import type { PostgresSettings } from './kinds';
 import type { ResolvedConnection } from './resolve';
 
@@ -58,4 +59,22 @@ export function explainPostgresError(error: unknown): string {
     default:
       return `The database answered with an error: ${err.message}${err.code ? ` (${err.code})` : ''}`;
   }
+}
+
+const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
+/** Serialization failures, deadlocks, lock and statement timeouts, too many connections, admin shutdown, network. */
+const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03', '57014', '53300', '57P01', 'ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT']);
+
+/** A table or column name from a flow's settings, refused unless it is a plain identifier (never quoted into SQL). */
+export function postgresIdent(name: string, field: string): string {
+  if (!IDENT.test(name)) throw new UserError(`"${name}" is not a usable PostgreSQL name (letters, digits, underscore).`, { field });
+  return name;
+}
+
+/** A database error as the engine's retry classes: transient (retried) or a user error (not retried). */
+export function classifyPostgresError(error: unknown): Error {
+  if (error instanceof UserError || error instanceof TransientError) return error;
+  const code = (error as { code?: string }).code ?? '';
+  const message = explainPostgresError(error);
+  return TRANSIENT_CODES.has(code) || code.startsWith('08') ? new TransientError(message) : new UserError(message);
 }

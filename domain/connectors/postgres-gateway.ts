@@ -10,25 +10,10 @@
  * Anonymisation writes NULL, or `anonymised` where the column is NOT NULL.
  */
 import type postgres from 'postgres';
-import { TransientError, UserError } from '../../flows-engine/index';
 import type { RecordGateway, UpsertRecordResult } from '../../nodes/effect-deps';
-import { explainPostgresError, poolFor } from '../connections/postgres-pool';
+import { classifyPostgresError as classify, poolFor, postgresIdent as ident } from '../connections/postgres-pool';
 import type { ResolvedConnection } from '../connections/resolve';
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03', '57014', '53300', '57P01', 'ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT']);
-
-function ident(name: string, field: string): string {
-  if (!IDENT.test(name)) throw new UserError(`"${name}" is not a usable PostgreSQL name (letters, digits, underscore).`, { field });
-  return name;
-}
-
-function classify(error: unknown): Error {
-  if (error instanceof UserError || error instanceof TransientError) return error;
-  const code = (error as { code?: string }).code ?? '';
-  const message = explainPostgresError(error);
-  return TRANSIENT_CODES.has(code) || code.startsWith('08') ? new TransientError(message) : new UserError(message);
-}
 
 async function inTransaction<T>(connection: ResolvedConnection, work: (sql: postgres.TransactionSql) => Promise<T>): Promise<T> {
   try {

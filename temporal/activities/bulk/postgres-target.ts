@@ -6,26 +6,11 @@
  * columns of the object pairs are text), the row's `updated_by` is the integration identity.
  */
 import type postgres from 'postgres';
-import { TransientError, UserError } from '../../../flows-engine/index';
-import { explainPostgresError, poolFor } from '../../../domain/connections/postgres-pool';
+import { classifyPostgresError as classify, poolFor, postgresIdent as ident } from '../../../domain/connections/postgres-pool';
 import type { ResolvedConnection } from '../../../domain/connections/resolve';
 import type { BulkTarget, TargetRow } from './target';
 
-const IDENT = /^[A-Za-z_][A-Za-z0-9_]{0,62}$/;
-const TRANSIENT_CODES = new Set(['40001', '40P01', '55P03', '57014', '53300', '57P01', 'ECONNREFUSED', 'ECONNRESET', 'CONNECT_TIMEOUT']);
 const UNIQUE_VIOLATION = '23505';
-
-function ident(name: string, field: string): string {
-  if (!IDENT.test(name)) throw new UserError(`"${name}" is not a usable PostgreSQL name (letters, digits, underscore).`, { field });
-  return name;
-}
-
-function classify(error: unknown): Error {
-  if (error instanceof UserError || error instanceof TransientError) return error;
-  const code = (error as { code?: string }).code ?? '';
-  const message = explainPostgresError(error);
-  return TRANSIENT_CODES.has(code) || code.startsWith('08') ? new TransientError(message) : new UserError(message);
-}
 
 export function postgresTarget(connection: ResolvedConnection, options: { table: string; naturalKey: string; identityColumn: string }): BulkTarget {
   const sql: postgres.Sql = poolFor(connection);
