@@ -11,6 +11,8 @@ RUN GOBIN=/out go install go.temporal.io/server/cmd/server@v1.29.1 go.temporal.i
 FROM node:20-bookworm-slim AS build
 WORKDIR /app
 COPY package.json package-lock.json ./
+# patch-package applies patches/ after the install (see docs/performance.md)
+COPY patches ./patches
 RUN npm ci --no-audit --no-fund
 COPY . .
 ENV NEXT_TELEMETRY_DISABLED=1
