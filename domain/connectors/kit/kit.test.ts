@@ -23,6 +23,20 @@ describe('connector kit: templates and paths', () => {
     expect(readAll(body, 'details.*[].description')).toEqual(['taken']);
     expect(readAll(body, 'missing.path')).toEqual([]);
   });
+
+  it('reads a key that holds a dot when the dot is escaped (OData annotations)', () => {
+    expect(readAll({ '@odata.nextLink': 'https://org.test/next', '@odata': { nextLink: 'wrong' } }, '@odata\\.nextLink')).toEqual(['https://org.test/next']);
+    expect(readAll([{ fields: ['Email'] }, { fields: ['Phone'] }], '[].fields[]')).toEqual(['Email', 'Phone']);
+  });
+
+  it('escapes values for the query language or URL segment they land in, and refuses a field name that is not one', () => {
+    const values = { field: 'Email', value: "o'hara\\x@example.com" };
+    expect(renderText("SELECT Id FROM Contact WHERE {{field|name}} = '{{value|soqlString}}'", values)).toBe("SELECT Id FROM Contact WHERE Email = 'o\\'hara\\\\x@example.com'");
+    expect(renderText("contacts({{field|name}}='{{value|odataString|urlSegment}}')", values)).toBe("contacts(Email='o''hara%5Cx%40example.com')");
+    expect(renderJson('{{value|urlSegment}}', { value: 'a/b c' })).toBe('a%2Fb%20c');
+    expect(() => renderText('{{field|name}}', { field: "Email = 'x' OR Id" })).toThrow('is not a field name');
+    expect(() => renderText('{{value|nope}}', { value: 'x' })).toThrow('unknown template filter');
+  });
 });
 
 describe('connector kit: paging and rate limits', () => {
