@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings, secretNeed } from '../../connections/kinds';
+import { connectorCatalog } from './catalog';
 import { defineConnector } from './define-connector';
 import { nextLink, nextPosition, pageRequest } from './paging';
 import { retryAfterSeconds } from './requester';
@@ -82,6 +83,15 @@ describe('connector kit: declarations and connection settings', () => {
     expect(parseSettings('connector', { connector: 'zendesk', params: { subdomain: 'Not A Domain', email: 'a@b.c' } })).toMatchObject({ ok: false, message: expect.stringContaining('params.subdomain') });
     expect(parseSettings('connector', { connector: 'nosuch' })).toEqual({ ok: false, message: 'settings.connector: “nosuch” is not a system Syncline knows.' });
     expect(parseSettings('connector', { connector: 'hubspot', authMethod: 'password' })).toMatchObject({ ok: false, message: expect.stringContaining('privateApp or oauth') });
+  });
+
+  it('lets a parameter with a default stay empty, and checks the others against their patterns', () => {
+    const dataverse = { environmentUrl: 'https://contoso.crm.dynamics.com', tenantId: 'contoso.onmicrosoft.com', clientId: 'app-1' };
+    expect(parseSettings('connector', { connector: 'dataverse', params: dataverse })).toMatchObject({ ok: true });
+    expect(connectorCatalog().find((c) => c.id === 'dataverse')!.params.find((p) => p.name === 'authorityHost')).toMatchObject({ optional: true });
+    expect(parseSettings('connector', { connector: 'dataverse', params: { ...dataverse, environmentUrl: 'https://evil.example' } })).toMatchObject({ ok: false, message: expect.stringContaining('params.environmentUrl') });
+    expect(parseSettings('connector', { connector: 'dataverse', params: { ...dataverse, alternateKeys: 'emailaddress1|.*' } })).toMatchObject({ ok: false, message: expect.stringContaining('params.alternateKeys') });
+    expect(parseSettings('connector', { connector: 'salesforce', params: {} })).toEqual({ ok: false, message: 'settings.params.clientId: enter the “Connected app consumer key”.' });
   });
 
   it('names the secret after the declared sign-in method', () => {
