@@ -31,11 +31,12 @@ interface Attribute {
   AttributeType: string;
   IsValidForUpdate: boolean;
   DisplayName: { UserLocalizedLabel: { Label: string } };
+  RequiredLevel: { Value: 'None' | 'SystemRequired' | 'ApplicationRequired' | 'Recommended' };
   MaxLength?: number;
 }
 
-const attribute = (name: string, type: string, label: string, writable = true, maxLength?: number): Attribute => ({
-  LogicalName: name, AttributeType: type, IsValidForUpdate: writable, DisplayName: { UserLocalizedLabel: { Label: label } }, ...(maxLength ? { MaxLength: maxLength } : {}),
+const attribute = (name: string, type: string, label: string, writable = true, maxLength?: number, required: Attribute['RequiredLevel']['Value'] = 'None'): Attribute => ({
+  LogicalName: name, AttributeType: type, IsValidForUpdate: writable, DisplayName: { UserLocalizedLabel: { Label: label } }, RequiredLevel: { Value: required }, ...(maxLength ? { MaxLength: maxLength } : {}),
 });
 
 export type DataverseContact = Record<string, unknown> & { contactid: string; modifiedon: string; _modifiedby_value: string };
@@ -107,9 +108,9 @@ function parseFilter(text: string): Comparison[] | null {
 
 export async function startDataverseFake(options: { tenantId: string; client: { id: string; secret: string }; alternateKeys?: string[] }): Promise<DataverseFake> {
   const attributes: Attribute[] = [
-    attribute('contactid', 'Uniqueidentifier', 'Contact', false),
+    attribute('contactid', 'Uniqueidentifier', 'Contact', false, undefined, 'SystemRequired'),
     attribute('firstname', 'String', 'First Name', true, 50),
-    attribute('lastname', 'String', 'Last Name', true, 50),
+    attribute('lastname', 'String', 'Last Name', true, 50, 'ApplicationRequired'),
     attribute('emailaddress1', 'String', 'Email', true, 100),
     attribute('telephone1', 'String', 'Business Phone', true, 50),
     attribute('mobilephone', 'String', 'Mobile Phone', true, 50),
@@ -119,6 +120,7 @@ export async function startDataverseFake(options: { tenantId: string; client: { 
     attribute('modifiedby', 'Lookup', 'Modified By', false),
     attribute('new_loyaltytier', 'Picklist', 'Loyalty Tier'),
     attribute('new_legacycode', 'String', 'Legacy Code', true, 20),
+    attribute('new_region', 'Picklist', 'Region', true, undefined, 'ApplicationRequired'),
   ];
   const alternateKeys = options.alternateKeys ?? ['emailaddress1'];
   const contacts = new Map<string, DataverseContact>();

@@ -41,11 +41,12 @@ interface FieldSchema {
   createable: boolean;
   updateable: boolean;
   externalId: boolean;
+  defaultedOnCreate: boolean;
   custom: boolean;
 }
 
 const field = (name: string, label: string, type: string, flags: Partial<FieldSchema> = {}): FieldSchema => ({
-  name, label, type, nillable: true, createable: true, updateable: true, externalId: false, custom: name.endsWith('__c'), ...flags,
+  name, label, type, nillable: true, createable: true, updateable: true, externalId: false, defaultedOnCreate: false, custom: name.endsWith('__c'), ...flags,
 });
 const readOnly = { nillable: false, createable: false, updateable: false };
 
@@ -105,6 +106,7 @@ export async function startSalesforceFake(options: { oauthClient: { id: string; 
     field('Loyalty_Tier__c', 'Loyalty Tier', 'picklist'),
     field('External_Key__c', 'External Key', 'string', { externalId: true }),
     field('Legacy_Code__c', 'Legacy Code', 'string'),
+    field('Region__c', 'Region', 'picklist', { nillable: false, defaultedOnCreate: true }),
   ];
   const contacts = new Map<string, SalesforceContact>();
   const deleted = new Set<string>();

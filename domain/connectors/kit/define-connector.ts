@@ -40,6 +40,11 @@ export interface DiscoverDeclaration {
   readonly typeMap?: Readonly<Record<string, FieldType>>;
   /** Path of a boolean that says the field is read-only. */
   readonly readOnly?: string;
+  /**
+   * A create needs the field when every path here holds one of its values (Salesforce: not nillable,
+   * createable, not defaulted on create; Dataverse: `RequiredLevel.Value` SystemRequired or ApplicationRequired).
+   */
+  readonly requiredWhen?: Readonly<Record<string, readonly (string | boolean)[]>>;
   /** Path of a boolean that says the field can be written (Salesforce `updateable`, Dataverse `IsValidForUpdate`); its opposite is read-only. */
   readonly writable?: string;
   /**

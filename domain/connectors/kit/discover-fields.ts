@@ -36,6 +36,8 @@ export async function fieldsOf(object: DeclaredObject, options: { refresh?: bool
         ...(typeof label === 'string' ? { label } : {}),
         type: (discover.typeMap?.[typeName] ?? known?.type ?? 'string') satisfies FieldType,
         readOnly,
+        // The system's word wins over the static declaration; a field the system sets is never required of a write.
+        ...(discover.requiredWhen ? { required: !readOnly && Object.entries(discover.requiredWhen).every(([path, accepted]) => accepted.includes(readOne(raw, path) as string | boolean)) } : {}),
       },
     ];
   });

@@ -75,12 +75,13 @@ export const dataverse = defineConnector({
           { name: '_modifiedby_value', type: 'string', label: 'Modified By', readOnly: true },
         ],
         discover: {
-          request: { path: `${API}/EntityDefinitions(LogicalName='contact')/Attributes`, query: { $select: 'LogicalName,AttributeType,DisplayName,IsValidForUpdate' } },
+          request: { path: `${API}/EntityDefinitions(LogicalName='contact')/Attributes`, query: { $select: 'LogicalName,AttributeType,DisplayName,IsValidForUpdate,RequiredLevel' } },
           records: 'value',
           name: 'LogicalName',
           label: 'DisplayName.UserLocalizedLabel.Label',
           type: 'AttributeType',
           writable: 'IsValidForUpdate',
+          requiredWhen: { 'RequiredLevel.Value': ['SystemRequired', 'ApplicationRequired'] },
           typeMap: {
             String: 'string', Memo: 'string', Lookup: 'string', Customer: 'string', Owner: 'string', Uniqueidentifier: 'string', EntityName: 'string',
             Integer: 'number', BigInt: 'number', Decimal: 'number', Double: 'number', Money: 'number',

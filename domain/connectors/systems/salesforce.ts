@@ -77,6 +77,7 @@ export const salesforce = defineConnector({
           label: 'label',
           type: 'type',
           writable: 'updateable',
+          requiredWhen: { nillable: [false], createable: [true], defaultedOnCreate: [false] },
           select: true,
           typeMap: {
             string: 'string', textarea: 'string', url: 'string', id: 'string', reference: 'string', multipicklist: 'string',
