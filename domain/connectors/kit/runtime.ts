@@ -53,6 +53,11 @@ function idOf(object: DeclaredObject, record: unknown, action: string): string {
   return idText(object, (record as Record<string, unknown> | null)?.[object.declaration.idField], action);
 }
 
+/** The id of the record a write made or changed: at `idPath` of the answer, else the record's id field. */
+function writtenId(object: DeclaredObject, body: unknown, idPath: string | undefined, action: string): string {
+  return idPath ? idText(object, readOne(body, idPath), action) : idOf(object, unwrap(object.declaration, body), action);
+}
+
 function idText(object: DeclaredObject, id: unknown, action: string): string {
   if (typeof id === 'string' || typeof id === 'number') return String(id);
   throw new UserError(`${object.requester.declaration.label} · ${object.declaration.label}: the answer to ${action} has no “${object.declaration.idField}” (the id field).`, { field: object.declaration.idField });
@@ -71,7 +76,10 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** Ids of the records whose `field` equals `value` (checked again on the answer: a system may match loosely). */
 export async function findDeclaredIds(object: DeclaredObject, field: string, value: string): Promise<string[]> {
   const op = operation(object, 'findBy', 'searched by a field');
-  const answer = await object.requester.send({ template: op, values: { ...object.requester.values, field, value, fieldNames: await fieldNames(object) }, purpose: purpose(object, `finding by “${field}”`) });
+  const names = await fieldNames(object);
+  const answer = await sendNaming(object, names, () =>
+    object.requester.send({ template: op, values: { ...object.requester.values, field, value, fieldNames: names }, purpose: purpose(object, `finding by “${field}”`) }),
+  );
   return recordsAt(answer.body, op.records)
     .map((raw) => recordView(object.declaration, raw))
     .filter((record) => sameValue(record[field], value))
@@ -133,8 +141,7 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
         if (!targetId && hasKey && nativeUpsert && keyFields?.test(natural.field)) {
           // The system matches on its own key, in one request (Salesforce external ids, Dataverse alternate keys).
           const answer = await object.requester.send({ template: nativeUpsert, values: { ...values, field: natural.field, value: String(natural.value) }, body: writeBody(object, record.fields, false), purpose: purpose(object, `upsert by “${natural.field}”`) });
-          const id = nativeUpsert.idPath ? readOne(answer.body, nativeUpsert.idPath) : unwrap(object.declaration, answer.body);
-          return { externalId: nativeUpsert.idPath ? idText(object, id, 'upsert') : idOf(object, id, 'upsert'), created: answer.status === 201 };
+          return { externalId: writtenId(object, answer.body, nativeUpsert.idPath, 'upsert'), created: answer.status === 201 };
         }
         // No value, no match: an empty filter could match every record.
         if (!targetId && hasKey) {
@@ -147,8 +154,7 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
         }
         const create = operation(object, 'create', 'created');
         const answer = await object.requester.send({ template: create, values, body: writeBody(object, record.fields, true), purpose: purpose(object, 'create') });
-        const idPath = create.idPath;
-        return { externalId: idPath ? idText(object, readOne(answer.body, idPath), 'create') : idOf(object, unwrap(object.declaration, answer.body), 'create'), created: true };
+        return { externalId: writtenId(object, answer.body, create.idPath, 'create'), created: true };
       };
       // Records that match on the same natural key go one after the other (the second must find
       // the first); the others run in parallel up to the connection's declared concurrency.
@@ -181,7 +187,9 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
       const found = new Map<string, Record<string, unknown>>();
       const names = await fieldNames(object);
       await eachInParallel(externalIds, async (id) => {
-        const answer = await object.requester.send({ template: object.declaration.get, values: { ...object.requester.values, id, fieldNames: names }, purpose: purpose(object, 'read'), accept: [404] });
+        const answer = await sendNaming(object, names, () =>
+          object.requester.send({ template: object.declaration.get, values: { ...object.requester.values, id, fieldNames: names }, purpose: purpose(object, 'read'), accept: [404] }),
+        );
         if (answer.status !== 404) found.set(id, recordView(object.declaration, unwrap(object.declaration, answer.body)));
       });
       return found;
