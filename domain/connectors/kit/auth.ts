@@ -69,10 +69,11 @@ async function cachedToken(connection: ResolvedConnection, auth: Extract<AuthDec
   return token;
 }
 
-function grantOf(connection: ResolvedConnection, auth: Extract<AuthDeclaration, { tokenUrl: string }>, connectorLabel: string): URLSearchParams {
+function grantOf(connection: ResolvedConnection, auth: Extract<AuthDeclaration, { tokenUrl: string }>, connectorLabel: string, values: TemplateValues): URLSearchParams {
   if (auth.type === 'oauth2ClientCredentials') {
     const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    if (auth.scopes?.length) form.set('scope', auth.scopes.join(' '));
+    // Scopes may name the account (Dataverse: `{{baseUrl}}/.default`).
+    if (auth.scopes?.length) form.set('scope', renderText(auth.scopes.join(' '), values));
     return form;
   }
   let stored: { refreshToken?: unknown };
@@ -97,7 +98,7 @@ function clientSecretOf(connection: ResolvedConnection, auth: Extract<AuthDeclar
 
 async function fetchToken(connection: ResolvedConnection, auth: Extract<AuthDeclaration, { tokenUrl: string }>, values: TemplateValues, connectorLabel: string): Promise<CachedToken> {
   const clientId = String((values.params as Record<string, string> | undefined)?.[auth.clientIdParam] ?? '');
-  const form = grantOf(connection, auth, connectorLabel);
+  const form = grantOf(connection, auth, connectorLabel, values);
   const clientSecret = clientSecretOf(connection, auth);
   const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
   if (auth.clientAuth === 'body') {

@@ -20,7 +20,7 @@ export function connectorCatalog(): ConnectorSummary[] {
     id: c.id,
     label: c.label,
     docs: c.docs,
-    params: Object.entries(c.params ?? {}).map(([name, p]) => ({ name, label: p.label, optional: p.optional ?? false, ...(p.help ? { help: p.help } : {}), ...(p.example ? { example: p.example } : {}) })),
+    params: Object.entries(c.params ?? {}).map(([name, p]) => ({ name, label: p.label, optional: (p.optional ?? false) || p.default !== undefined, ...(p.help ? { help: p.help } : {}), ...(p.example ? { example: p.example } : {}) })),
     auth: Object.entries(c.auth).map(([id, a]) => ({ id, label: 'label' in a ? a.label : 'None', type: a.type })),
     objects: Object.entries(c.objects).map(([name, o]) => ({ name, label: o.label, idField: o.idField, modifiedAtField: o.modifiedAtField, fields: o.fields.static })),
   }));

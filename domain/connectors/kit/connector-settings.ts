@@ -27,7 +27,7 @@ export const ConnectorSettingsSchema = z
     }
     for (const [name, param] of Object.entries(declaration.params ?? {})) {
       const value = settings.params[name] ?? '';
-      if (!value && !param.optional) ctx.addIssue({ code: 'custom', path: ['params', name], message: `params.${name}: enter the “${param.label}”.` });
+      if (!value && !param.optional && param.default === undefined) ctx.addIssue({ code: 'custom', path: ['params', name], message: `params.${name}: enter the “${param.label}”.` });
       else if (value && param.pattern && !new RegExp(`^(?:${param.pattern})$`).test(value)) {
         ctx.addIssue({ code: 'custom', path: ['params', name], message: `params.${name}: “${value}” is not a valid “${param.label}”${param.example ? ` (e.g. ${param.example})` : ''}.` });
       }

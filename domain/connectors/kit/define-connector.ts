@@ -8,7 +8,8 @@
  * Templates: strings may hold `{{name}}` placeholders, filled per request from
  * `params.<name>` (per-account parameters), `secret` and `baseUrl` (in auth only), `id`, `field`, `value`, `since`, `limit` and
  * `fieldNames`. A string that is exactly one placeholder takes the value as is (a number stays a
- * number, `fieldNames` stays a list), so JSON bodies keep their types.
+ * number, `fieldNames` stays a list), so JSON bodies keep their types. Filters after a bar escape a
+ * value for the language it lands in (`{{value|soqlString}}`, `{{field|name}}`; see templates.ts).
  */
 
 /** The types a field can have (shown in pickers; `datetime` values are ISO 8601 text). */
@@ -39,6 +40,18 @@ export interface DiscoverDeclaration {
   readonly typeMap?: Readonly<Record<string, FieldType>>;
   /** Path of a boolean that says the field is read-only. */
   readonly readOnly?: string;
+  /**
+   * A create needs the field when every path here holds one of its values (Salesforce: not nillable,
+   * createable, not defaulted on create; Dataverse: `RequiredLevel.Value` SystemRequired or ApplicationRequired).
+   */
+  readonly requiredWhen?: Readonly<Record<string, readonly (string | boolean)[]>>;
+  /** Path of a boolean that says the field can be written (Salesforce `updateable`, Dataverse `IsValidForUpdate`); its opposite is read-only. */
+  readonly writable?: string;
+  /**
+   * Listings, reads and lookups ask for the discovered fields by name too (`{{fieldNames}}`): for a
+   * system with no "every field" (SOQL has no `SELECT *`), so custom fields reach flows.
+   */
+  readonly select?: boolean;
 }
 
 /** A request relative to the connector's base URL. */
@@ -50,6 +63,8 @@ export interface RequestTemplate {
   readonly query?: Readonly<Record<string, string>>;
   /** JSON body template. */
   readonly body?: unknown;
+  /** Request headers (templates; `Prefer: odata.maxpagesize={{limit}}`), kept for next-page URLs too. */
+  readonly headers?: Readonly<Record<string, string>>;
 }
 
 /** Flags in the answer that say the listing ended, besides a missing token or URL. */
@@ -123,8 +138,16 @@ export interface ObjectDeclaration {
   /** Records modified since `{{since}}`, oldest first (poll triggers). */
   readonly changes: ChangesDeclaration;
   readonly get: RequestTemplate;
-  readonly create?: RequestTemplate;
+  /** `idPath`: where the new record's id is in the answer when it is not the record (Salesforce: `id`). */
+  readonly create?: RequestTemplate & { readonly idPath?: string };
   readonly update?: RequestTemplate;
+  /**
+   * The system's own upsert keyed on a field (Salesforce external id fields, Dataverse alternate keys):
+   * `{{field}}` and `{{value}}` name the key. Used for a write that matches by a field whose name
+   * matches `keyFields` (a regular expression, placeholders filled first); other matches go through
+   * `findBy`. The answer's status says what happened: 201 created, anything else updated.
+   */
+  readonly upsert?: RequestTemplate & { readonly keyFields: string; readonly idPath?: string };
   /** What "delete" does in the system; `soft` when the record stays retrievable (archived, deactivated). */
   readonly delete?: RequestTemplate & { readonly effect: 'hard' | 'soft' };
   /** A permanent delete; `afterDelete`: the system only removes a record that was deleted first (Zendesk). */
@@ -172,6 +195,8 @@ export interface ParamDeclaration {
   /** A regular expression source the value must match entirely. */
   readonly pattern?: string;
   readonly optional?: boolean;
+  /** Used when the connection leaves the parameter empty (a sign-in host another cloud or a test replaces). */
+  readonly default?: string;
 }
 
 /** How the system says "slow down" and which failures are worth retrying. */
@@ -182,6 +207,8 @@ export interface RateLimitDeclaration {
   readonly transientStatuses?: readonly number[];
   /** A `Retry-After` longer than this (seconds) is left to the step's retry policy instead of waited out here. */
   readonly maxWaitSeconds?: number;
+  /** Refusals retried like a 429 because of a code in their body (Salesforce: 403 `REQUEST_LIMIT_EXCEEDED`). */
+  readonly transientCodes?: { readonly path: string; readonly values: readonly string[] };
 }
 
 /** Where an error answer explains itself (paths; `[]` walks a list, `@keys` takes an object's keys, `*` its values). */
@@ -190,6 +217,8 @@ export interface ErrorDeclaration {
   /** The fields the error is about. */
   readonly fields?: string;
   readonly details?: string;
+  /** A regular expression whose first matching group names the field in a message that has no field list (Dataverse). */
+  readonly fieldInMessage?: string;
 }
 
 export interface ConnectorDeclaration {
@@ -200,6 +229,8 @@ export interface ConnectorDeclaration {
   readonly docs: readonly string[];
   /** Template; e.g. `https://{{params.subdomain}}.zendesk.com`. */
   readonly baseUrl: string;
+  /** Headers of every request (`OData-Version: 4.0`). */
+  readonly headers?: Readonly<Record<string, string>>;
   readonly params?: Readonly<Record<string, ParamDeclaration>>;
   /** The sign-in methods the system offers; the first is the default. */
   readonly auth: Readonly<Record<string, AuthDeclaration>>;

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { parseSettings, secretNeed } from '../../connections/kinds';
+import { connectorCatalog } from './catalog';
 import { defineConnector } from './define-connector';
 import { nextLink, nextPosition, pageRequest } from './paging';
 import { retryAfterSeconds } from './requester';
@@ -22,6 +23,20 @@ describe('connector kit: templates and paths', () => {
     expect(readAll(body, 'details.@keys')).toEqual(['email']);
     expect(readAll(body, 'details.*[].description')).toEqual(['taken']);
     expect(readAll(body, 'missing.path')).toEqual([]);
+  });
+
+  it('reads a key that holds a dot when the dot is escaped (OData annotations)', () => {
+    expect(readAll({ '@odata.nextLink': 'https://org.test/next', '@odata': { nextLink: 'wrong' } }, '@odata\\.nextLink')).toEqual(['https://org.test/next']);
+    expect(readAll([{ fields: ['Email'] }, { fields: ['Phone'] }], '[].fields[]')).toEqual(['Email', 'Phone']);
+  });
+
+  it('escapes values for the query language or URL segment they land in, and refuses a field name that is not one', () => {
+    const values = { field: 'Email', value: "o'hara\\x@example.com" };
+    expect(renderText("SELECT Id FROM Contact WHERE {{field|name}} = '{{value|soqlString}}'", values)).toBe("SELECT Id FROM Contact WHERE Email = 'o\\'hara\\\\x@example.com'");
+    expect(renderText("contacts({{field|name}}='{{value|odataString|urlSegment}}')", values)).toBe("contacts(Email='o''hara%5Cx%40example.com')");
+    expect(renderJson('{{value|urlSegment}}', { value: 'a/b c' })).toBe('a%2Fb%20c');
+    expect(() => renderText('{{field|name}}', { field: "Email = 'x' OR Id" })).toThrow('is not a field name');
+    expect(() => renderText('{{value|nope}}', { value: 'x' })).toThrow('unknown template filter');
   });
 });
 
@@ -68,6 +83,15 @@ describe('connector kit: declarations and connection settings', () => {
     expect(parseSettings('connector', { connector: 'zendesk', params: { subdomain: 'Not A Domain', email: 'a@b.c' } })).toMatchObject({ ok: false, message: expect.stringContaining('params.subdomain') });
     expect(parseSettings('connector', { connector: 'nosuch' })).toEqual({ ok: false, message: 'settings.connector: “nosuch” is not a system Syncline knows.' });
     expect(parseSettings('connector', { connector: 'hubspot', authMethod: 'password' })).toMatchObject({ ok: false, message: expect.stringContaining('privateApp or oauth') });
+  });
+
+  it('lets a parameter with a default stay empty, and checks the others against their patterns', () => {
+    const dataverse = { environmentUrl: 'https://contoso.crm.dynamics.com', tenantId: 'contoso.onmicrosoft.com', clientId: 'app-1' };
+    expect(parseSettings('connector', { connector: 'dataverse', params: dataverse })).toMatchObject({ ok: true });
+    expect(connectorCatalog().find((c) => c.id === 'dataverse')!.params.find((p) => p.name === 'authorityHost')).toMatchObject({ optional: true });
+    expect(parseSettings('connector', { connector: 'dataverse', params: { ...dataverse, environmentUrl: 'https://evil.example' } })).toMatchObject({ ok: false, message: expect.stringContaining('params.environmentUrl') });
+    expect(parseSettings('connector', { connector: 'dataverse', params: { ...dataverse, alternateKeys: 'emailaddress1|.*' } })).toMatchObject({ ok: false, message: expect.stringContaining('params.alternateKeys') });
+    expect(parseSettings('connector', { connector: 'salesforce', params: {} })).toEqual({ ok: false, message: 'settings.params.clientId: enter the “Connected app consumer key”.' });
   });
 
   it('names the secret after the declared sign-in method', () => {

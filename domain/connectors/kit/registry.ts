@@ -4,11 +4,13 @@
  * test or a plugin): nothing else has to change for it to be usable.
  */
 import type { ConnectorDeclaration } from './define-connector';
+import { dataverse } from '../systems/dataverse';
 import { freshdesk } from '../systems/freshdesk';
 import { hubspot } from '../systems/hubspot';
+import { salesforce } from '../systems/salesforce';
 import { zendesk } from '../systems/zendesk';
 
-const catalog = new Map<string, ConnectorDeclaration>([hubspot, zendesk, freshdesk].map((c) => [c.id, c]));
+const catalog = new Map<string, ConnectorDeclaration>([hubspot, zendesk, freshdesk, salesforce, dataverse].map((c) => [c.id, c]));
 
 export function findConnector(id: string): ConnectorDeclaration | undefined {
   return catalog.get(id);

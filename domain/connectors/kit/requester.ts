@@ -76,15 +76,24 @@ export function createRequester(connection: ResolvedConnection): Requester {
   const settings = connection.settings as ConnectorSettings;
   const declaration = declarationOf(settings);
   const auth = authOf(settings);
-  const values: TemplateValues = { params: settings.params };
+  const defaults = Object.fromEntries(Object.entries(declaration.params ?? {}).flatMap(([name, p]) => (p.default !== undefined ? [[name, p.default]] : [])));
+  const params = { ...defaults, ...Object.fromEntries(Object.entries(settings.params).filter(([, v]) => v !== '')) };
+  const values: TemplateValues = { params };
   // `{{baseUrl}}` in a token URL follows a connection's own base URL (a sandbox, a fake).
   const signingValues: TemplateValues = { ...values, secret: connection.secret ?? '', baseUrl: (settings.baseUrl || renderText(declaration.baseUrl, values)).replace(/\/$/, '') };
   const transient = new Set(declaration.rateLimit.transientStatuses ?? DEFAULT_TRANSIENT);
   const maxWaitS = declaration.rateLimit.maxWaitSeconds ?? DEFAULT_MAX_WAIT_S;
   const label = declaration.label;
 
+  // The account's own URL from the token endpoint (Salesforce's instance_url) wins: the connection's
+  // base URL is then where it signs in (a sandbox's login host, a fake), not where its data lives.
   function baseOf(instanceUrl: string | undefined): string {
-    return settings.baseUrl || instanceUrl || renderText(declaration.baseUrl, values);
+    return instanceUrl || settings.baseUrl || renderText(declaration.baseUrl, values);
+  }
+
+  function headersOf(request: ConnectorRequest): Record<string, string> {
+    const all = { ...declaration.headers, ...request.template.headers };
+    return Object.fromEntries(Object.entries(all).map(([name, value]) => [name.toLowerCase(), renderText(value, request.values)]));
   }
 
   function urlOf(request: ConnectorRequest, base: string, authQuery: Record<string, string>): string {
@@ -107,7 +116,7 @@ export function createRequester(connection: ResolvedConnection): Requester {
     const signed = await signRequest(connection, auth, signingValues, label);
     const url = urlOf(request, baseOf(signed.instanceUrl), signed.query);
     try {
-      const response = await sendHttp({ method, url, headers: signed.headers, body, allowPrivateNetwork: connection.allowPrivateNetwork, timeoutMs: 30_000 });
+      const response = await sendHttp({ method, url, headers: { ...headersOf(request), ...signed.headers }, body, allowPrivateNetwork: connection.allowPrivateNetwork, timeoutMs: 30_000 });
       return { ...response, url };
     } catch (error) {
       throw classify(error);
@@ -134,10 +143,11 @@ export function createRequester(connection: ResolvedConnection): Requester {
             forgetConnectorToken(connection);
             continue;
           }
-          if (status === 429 || transient.has(status)) {
+          const limited = status === 429 || isTransientCode(response.body);
+          if (limited || transient.has(status)) {
             const waitS = retryAfterSeconds(response.headers['retry-after']) ?? Math.min(2 ** attempt, maxWaitS);
             if (attempt >= MAX_ATTEMPTS || waitS > maxWaitS) throw new TransientError(describe(request, response, `${explainStatus(status)} Asked to wait ${waitS} s.`).message);
-            if (status === 429) pausedUntil.set(connection.id, Math.max(pausedUntil.get(connection.id) ?? 0, Date.now() + waitS * 1000));
+            if (limited) pausedUntil.set(connection.id, Math.max(pausedUntil.get(connection.id) ?? 0, Date.now() + waitS * 1000));
             else await sleep(waitS * 1000);
             continue;
           }
@@ -149,11 +159,18 @@ export function createRequester(connection: ResolvedConnection): Requester {
     },
   };
 
+  function isTransientCode(body: unknown): boolean {
+    const codes = declaration.rateLimit.transientCodes;
+    return !!codes && readAll(body, codes.path).some((code) => typeof code === 'string' && codes.values.includes(code));
+  }
+
   /** The system's refusal in an analyst's words: connector, object, action, field, the system's message. */
   function describe(request: ConnectorRequest, response: HttpResponse, prefix?: string): UserError {
     const errors = declaration.errors ?? {};
     const message = errors.message ? readAll(response.body, errors.message).filter((v) => typeof v === 'string').join('; ') : '';
-    const fields = errors.fields ? [...new Set(readAll(response.body, errors.fields).flatMap((v) => (Array.isArray(v) ? v : [v])).map(String))] : [];
+    const listed = errors.fields ? readAll(response.body, errors.fields).flatMap((v) => (Array.isArray(v) ? v : [v])).map(String) : [];
+    const named = errors.fieldInMessage && message ? new RegExp(errors.fieldInMessage).exec(message)?.slice(1).find(Boolean) : undefined;
+    const fields = [...new Set([...listed, ...(named ? [named] : [])])];
     const details = errors.details ? readAll(response.body, errors.details).filter((v) => typeof v === 'string').join('; ') : '';
     const fallback = !message && typeof response.body === 'object' && response.body ? JSON.stringify(response.body).slice(0, 300) : '';
     const text = [

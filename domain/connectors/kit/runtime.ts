@@ -8,25 +8,13 @@ import type { RecordGateway, UpsertRecordResult } from '../../../nodes/effect-de
 import type { ResolvedConnection } from '../../connections/resolve';
 import { UNORDERED_READ_LIMIT, type ChangesDeclaration, type ListDeclaration, type ObjectDeclaration, type RequestTemplate } from './define-connector';
 import { forgetConnectorToken } from './auth';
+import { declaredObject, type DeclaredObject } from './declared-object';
+import { fieldsOf } from './discover-fields';
 import { nextPosition, pageRequest, parsePosition } from './paging';
-import { createRequester, type Requester } from './requester';
-import { readOne } from './templates';
+import { createRequester } from './requester';
+import { readOne, renderText } from './templates';
 
-export interface DeclaredObject {
-  readonly requester: Requester;
-  readonly name: string;
-  readonly declaration: ObjectDeclaration;
-}
-
-/** The connection's declared object named `objectType`, or a UserError listing the ones it has. */
-export function declaredObject(connection: ResolvedConnection, objectType: string): DeclaredObject {
-  const requester = createRequester(connection);
-  const declaration = requester.declaration.objects[objectType];
-  if (!declaration) {
-    throw new UserError(`${requester.declaration.label} has no object “${objectType}”: choose one of ${Object.keys(requester.declaration.objects).join(', ')}.`, { field: 'objectType' });
-  }
-  return { requester, name: objectType, declaration };
-}
+export { declaredObject, type DeclaredObject } from './declared-object';
 
 function purpose(object: DeclaredObject, action: string) {
   return { object: object.declaration.label, action };
@@ -62,7 +50,15 @@ function writeBody(object: DeclaredObject, fields: Readonly<Record<string, unkno
 }
 
 function idOf(object: DeclaredObject, record: unknown, action: string): string {
-  const id = (record as Record<string, unknown> | null)?.[object.declaration.idField];
+  return idText(object, (record as Record<string, unknown> | null)?.[object.declaration.idField], action);
+}
+
+/** The id of the record a write made or changed: at `idPath` of the answer, else the record's id field. */
+function writtenId(object: DeclaredObject, body: unknown, idPath: string | undefined, action: string): string {
+  return idPath ? idText(object, readOne(body, idPath), action) : idOf(object, unwrap(object.declaration, body), action);
+}
+
+function idText(object: DeclaredObject, id: unknown, action: string): string {
   if (typeof id === 'string' || typeof id === 'number') return String(id);
   throw new UserError(`${object.requester.declaration.label} · ${object.declaration.label}: the answer to ${action} has no “${object.declaration.idField}” (the id field).`, { field: object.declaration.idField });
 }
@@ -80,7 +76,10 @@ function sameValue(a: unknown, b: unknown): boolean {
 /** Ids of the records whose `field` equals `value` (checked again on the answer: a system may match loosely). */
 export async function findDeclaredIds(object: DeclaredObject, field: string, value: string): Promise<string[]> {
   const op = operation(object, 'findBy', 'searched by a field');
-  const answer = await object.requester.send({ template: op, values: { ...object.requester.values, field, value, fieldNames: fieldNames(object) }, purpose: purpose(object, `finding by “${field}”`) });
+  const names = await fieldNames(object);
+  const answer = await sendNaming(object, names, () =>
+    object.requester.send({ template: op, values: { ...object.requester.values, field, value, fieldNames: names }, purpose: purpose(object, `finding by “${field}”`) }),
+  );
   return recordsAt(answer.body, op.records)
     .map((raw) => recordView(object.declaration, raw))
     .filter((record) => sameValue(record[field], value))
@@ -93,8 +92,33 @@ function recordsAt(body: unknown, path: string): unknown[] {
   return Array.isArray(list) ? list : [];
 }
 
-function fieldNames(object: DeclaredObject): string[] {
-  return object.declaration.fields.static.map((f) => f.name);
+/** The fields a request asks for by name: the static ones, and the discovered ones when the object says `select`. */
+async function fieldNames(object: DeclaredObject): Promise<string[]> {
+  const { static: statics, discover } = object.declaration.fields;
+  return (discover?.select ? await fieldsOf(object) : statics).map((f) => f.name);
+}
+
+/**
+ * A refusal that names no field, of a request that named fields the object discovers: when one of
+ * them is gone from a fresh field list (deleted or renamed in the system since the flow was
+ * published), that is the analyst's answer, located on the field. Otherwise the refusal as it was.
+ */
+async function explainVanishedField(object: DeclaredObject, sent: readonly string[], error: unknown): Promise<unknown> {
+  if (!(error instanceof UserError) || error.location.field || !object.declaration.fields.discover) return error;
+  const known = new Set((await fieldsOf(object, { refresh: true })).map((f) => f.name.toLowerCase()));
+  const gone = sent.find((name) => !known.has(name.toLowerCase()));
+  if (!gone) return error;
+  const system = object.requester.declaration.label;
+  return new UserError(`${system} · ${object.declaration.label}: the field “${gone}” no longer exists in ${system} (deleted or renamed since the flow was published). Refresh the fields and map the step again.`, { field: gone });
+}
+
+/** Sends a request whose failure may come from a field that no longer exists. */
+async function sendNaming<T>(object: DeclaredObject, sent: readonly string[], work: () => Promise<T>): Promise<T> {
+  try {
+    return await work();
+  } catch (error) {
+    throw await explainVanishedField(object, sent, error);
+  }
 }
 
 /** Runs `work` over items with the connection's concurrency (the requester enforces the limit). */
@@ -108,11 +132,19 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
     async upsertMany({ connectionId, objectType, records }) {
       const object = await objectOf(connectionId, objectType);
       const values = object.requester.values;
+      const nativeUpsert = object.declaration.upsert;
+      const keyFields = nativeUpsert ? new RegExp(`^(?:${renderText(nativeUpsert.keyFields, values)})$`) : null;
       const upsertOne = async (record: (typeof records)[number]): Promise<UpsertRecordResult> => {
         let targetId = record.externalId;
         const natural = record.naturalKey;
+        const hasKey = natural && natural.value !== null && natural.value !== undefined && natural.value !== '';
+        if (!targetId && hasKey && nativeUpsert && keyFields?.test(natural.field)) {
+          // The system matches on its own key, in one request (Salesforce external ids, Dataverse alternate keys).
+          const answer = await object.requester.send({ template: nativeUpsert, values: { ...values, field: natural.field, value: String(natural.value) }, body: writeBody(object, record.fields, false), purpose: purpose(object, `upsert by “${natural.field}”`) });
+          return { externalId: writtenId(object, answer.body, nativeUpsert.idPath, 'upsert'), created: answer.status === 201 };
+        }
         // No value, no match: an empty filter could match every record.
-        if (!targetId && natural && natural.value !== null && natural.value !== undefined && natural.value !== '') {
+        if (!targetId && hasKey) {
           targetId = (await findDeclaredIds(object, natural.field, String(natural.value)))[0];
         }
         if (targetId) {
@@ -122,7 +154,7 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
         }
         const create = operation(object, 'create', 'created');
         const answer = await object.requester.send({ template: create, values, body: writeBody(object, record.fields, true), purpose: purpose(object, 'create') });
-        return { externalId: idOf(object, unwrap(object.declaration, answer.body), 'create'), created: true };
+        return { externalId: writtenId(object, answer.body, create.idPath, 'create'), created: true };
       };
       // Records that match on the same natural key go one after the other (the second must find
       // the first); the others run in parallel up to the connection's declared concurrency.
@@ -133,7 +165,7 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
       });
       const results: UpsertRecordResult[] = new Array(records.length);
       await eachInParallel([...groups.values()], async (indexes) => {
-        for (const index of indexes) results[index] = await upsertOne(records[index]!);
+        for (const index of indexes) results[index] = await sendNaming(object, Object.keys(records[index]!.fields), () => upsertOne(records[index]!));
       });
       return results;
     },
@@ -153,8 +185,11 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
     async readMany({ connectionId, objectType, externalIds }) {
       const object = await objectOf(connectionId, objectType);
       const found = new Map<string, Record<string, unknown>>();
+      const names = await fieldNames(object);
       await eachInParallel(externalIds, async (id) => {
-        const answer = await object.requester.send({ template: object.declaration.get, values: { ...object.requester.values, id, fieldNames: fieldNames(object) }, purpose: purpose(object, 'read'), accept: [404] });
+        const answer = await sendNaming(object, names, () =>
+          object.requester.send({ template: object.declaration.get, values: { ...object.requester.values, id, fieldNames: names }, purpose: purpose(object, 'read'), accept: [404] }),
+        );
         if (answer.status !== 404) found.set(id, recordView(object.declaration, unwrap(object.declaration, answer.body)));
       });
       return found;
@@ -219,14 +254,17 @@ export async function readDeclaredPage(
   const limit = Math.min(request.limit, list.maxPageSize);
   const position = parsePosition(request.position);
   const page = pageRequest(list, position);
+  const names = await fieldNames(object);
   const values = {
     ...object.requester.values,
     limit,
-    fieldNames: fieldNames(object),
+    fieldNames: names,
     ...(request.changesOnly ? { since: formatSince(request.since, object.declaration.changes.sinceFormat) } : {}),
     ...(page.cursor !== undefined ? { cursor: page.cursor } : {}),
   };
-  const answer = await object.requester.send({ template: page.template, values, ...(page.url ? { url: page.url } : {}), purpose: purpose(object, request.changesOnly ? 'listing changes' : 'listing records') });
+  const answer = await sendNaming(object, names, () =>
+    object.requester.send({ template: page.template, values, ...(page.url ? { url: page.url } : {}), purpose: purpose(object, request.changesOnly ? 'listing changes' : 'listing records') }),
+  );
   const list_ = list.records === '' ? answer.body : readOne(answer.body, list.records);
   if (!Array.isArray(list_)) {
     throw new UserError(`${object.requester.declaration.label} · ${object.declaration.label}: the answer has no record list at “${list.records}”.`, { field: 'objectType' });
