@@ -29,7 +29,7 @@ async function vmOptionsOfOneCall(): Promise<vm.RunningScriptOptions | undefined
       isolateExecutionTimeoutMs: 5000,
       workflowBundle: { sourceMap: '' },
       registeredActivityNames: new Set<string>(),
-    }) as typeof ReusableVMWorkflowCreator.prototype;
+    }) as unknown as typeof ReusableVMWorkflowCreator.prototype;
     await creator.createWorkflow({ info: { runId: 'run-1' } });
   } finally {
     spy.mockRestore();
