@@ -20,15 +20,15 @@ export function signsInWithOAuth(catalog: readonly ConnectorSummary[] | undefine
 
 /** The sign-in's state in a few words: connected, reconnect needed, or not connected yet. */
 export function SignInBadge({ signIn }: { signIn: SignInView | null }) {
-  if (!signIn) return <span data-testid="sign-in-status" className="rounded bg-amber-100 px-2 py-0.5 text-amber-900">not connected</span>;
+  if (!signIn) return <span data-testid="sign-in-status" className="rounded bg-amber-100 px-2 py-0.5 whitespace-nowrap text-amber-900">not connected</span>;
   if (signIn.status === 'reconnect_needed') {
     return (
-      <span data-testid="sign-in-status" title={signIn.reason ?? undefined} className="rounded bg-red-100 px-2 py-0.5 text-red-800">
+      <span data-testid="sign-in-status" title={signIn.reason ?? undefined} className="rounded bg-red-100 px-2 py-0.5 whitespace-nowrap text-red-800">
         Reconnect needed
       </span>
     );
   }
-  return <span data-testid="sign-in-status" className="rounded bg-emerald-100 px-2 py-0.5 text-emerald-800">Connected</span>;
+  return <span data-testid="sign-in-status" className="rounded bg-emerald-100 px-2 py-0.5 whitespace-nowrap text-emerald-800">Connected</span>;
 }
 
 /** Connect / Reconnect: opens the system's own sign-in page (the browser comes back to the Connections page). */
@@ -51,7 +51,7 @@ export function SignInSection({ signIn, saved, redirectUrl, busy, onConnect }: {
         </span>
         {saved ? <ConnectButton signIn={signIn} busy={busy} onConnect={onConnect} /> : <span className="text-xs text-slate-500">Create the connection, then Connect.</span>}
       </div>
-      {signIn?.status === 'reconnect_needed' && signIn.reason && <p className="text-red-700">{signIn.reason}</p>}
+      {signIn?.status === 'reconnect_needed' && signIn.reason && <p className="text-red-700">Why: {signIn.reason}.</p>}
       {redirectUrl && (
         <p className="text-xs text-slate-500">
           Redirect URL to register with your OAuth app: <code className="rounded bg-white px-1 py-0.5 text-slate-700 ring-1 ring-slate-200">{redirectUrl}</code>
