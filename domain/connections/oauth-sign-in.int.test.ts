@@ -98,6 +98,7 @@ const readContact = (connectionId: string, id: string) => createConnectors(h.han
 describe('Connect (OAuth2 authorization code + PKCE) against a real authorization server', () => {
   it('signs in with S256 PKCE and a one-time state, stores the tokens encrypted, and the API accepts the access token', async () => {
     const id = await hubspotConnection('HubSpot (signed in)');
+    await expect(readContact(id, '1')).rejects.toThrow('HubSpot connection “HubSpot (signed in)” is not connected yet: an admin clicks Connect on the Connections page.');
     const { authorizeUrl } = await startSignIn(h.handle.db, actor, { connectionId: id, redirectUri: REDIRECT });
     const asked = new URL(authorizeUrl).searchParams;
     expect(asked.get('code_challenge_method')).toBe('S256');

@@ -156,9 +156,12 @@ async function refreshGrant(
   now: () => number,
   current: { refreshToken: string; instanceUrl?: string } | null,
 ): Promise<{ write?: GrantWrite; result: GrantTokens | UserError }> {
-  if (!current?.refreshToken) {
-    const reason = current ? 'its access token expired and the provider gave no refresh token' : 'it is not signed in yet (use Connect)';
-    return { ...(current ? { write: { status: 'reconnect_needed', reason } as const } : {}), result: reconnectNeeded(connectorLabel, connection, reason) };
+  if (!current) {
+    return { result: new UserError(`${connectorLabel} connection “${connection.name}” is not connected yet: an admin clicks Connect on the Connections page.`, { field: 'connectionId' }) };
+  }
+  if (!current.refreshToken) {
+    const reason = 'its access token expired and the provider gave no refresh token';
+    return { write: { status: 'reconnect_needed', reason }, result: reconnectNeeded(connectorLabel, connection, reason) };
   }
   const started = now();
   try {
