@@ -21,7 +21,7 @@ function Health({ ok, at, error }: { ok: boolean | null; at: Date | null; error:
   return (
     <span title={error ?? undefined} className={ok ? 'text-emerald-700' : 'text-red-700'}>
       {ok ? 'healthy' : 'failing'} · {at.toLocaleString()}
-      {!ok && error && <span className="block max-w-xs truncate text-xs">{error}</span>}
+      {!ok && error && <span className="block max-w-56 truncate text-xs">{error}</span>}
     </span>
   );
 }
