@@ -10,6 +10,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../platform/err
 import { checkSecret, isPostgresKind, parseSettings, redactDatabaseUrl, secretNeed, type ConnectionSettings } from './kinds';
 import type { CreateConnectionInput, UpdateConnectionInput } from './schemas';
 import { encryptSecret, keyRingFromEnv } from './secret-box';
+import { dropGrant, signInStatuses, type SignInStatus } from './oauth-grants';
 import { flowsUsingConnection } from './usage';
 
 export interface Actor {
@@ -22,14 +23,16 @@ type Row = typeof connections.$inferSelect;
 /** Days before `credentialExpiresAt` from which the UI warns. */
 export const EXPIRY_WARNING_DAYS = 14;
 
-/** Everything an admin may see about a connection: never the secret, only whether it is set. */
-export function adminView(row: Row) {
+/** Everything an admin may see about a connection: never the secret, only whether it is set; never a token, only the sign-in's status. */
+export function adminView(row: Row, signIn: SignInStatus | null = null) {
   const { secretCiphertext, config, ...rest } = row;
   const expiresInDays = row.credentialExpiresAt ? Math.floor((row.credentialExpiresAt.getTime() - Date.now()) / 86_400_000) : null;
   return {
     ...rest,
     settings: config,
     secretSet: secretCiphertext !== null,
+    /** OAuth sign-in ("Connect"): null until connected. */
+    signIn,
     expiry: expiresInDays === null ? ('none' as const) : expiresInDays < 0 ? ('expired' as const) : expiresInDays <= EXPIRY_WARNING_DAYS ? ('soon' as const) : ('ok' as const),
     expiresInDays,
   };
@@ -39,7 +42,10 @@ export type ConnectionAdminView = ReturnType<typeof adminView>;
 /** The list, shaped by role: admins everything (minus secrets), analysts what node pickers need, viewers names. */
 export async function listConnections(db: Db, workspaceId: string, role: Role) {
   const rows = await db.select().from(connections).where(eq(connections.workspaceId, workspaceId)).orderBy(asc(connections.name));
-  if (role === 'admin') return { role, connections: rows.map(adminView) };
+  if (role === 'admin') {
+    const signIns = await signInStatuses(db, workspaceId);
+    return { role, connections: rows.map((row) => adminView(row, signIns.get(row.id) ?? null)) };
+  }
   if (role === 'analyst') {
     return { role, connections: rows.map((r) => ({ id: r.id, name: r.name, kind: r.kind, integrationIdentity: r.integrationIdentity })) };
   }
@@ -56,6 +62,21 @@ function settingsOrThrow(kind: Row['kind'], settings: unknown): ConnectionSettin
   const parsed = parseSettings(kind, settings);
   if (!parsed.ok) throw new InvalidInputError(parsed.message, 'settings');
   return parsed.value;
+}
+
+/** The admin's view of one connection, with its sign-in status. */
+export async function connectionView(db: Db, workspaceId: string, id: string) {
+  const row = await getConnectionRow(db, workspaceId, id);
+  return adminView(row, (await signInStatuses(db, workspaceId)).get(id) ?? null);
+}
+
+/** A refresh token typed into a secret (JSON `{ clientSecret, refreshToken }`) replaces the stored sign-in. */
+function carriesRefreshToken(secret: string | undefined): boolean {
+  try {
+    return typeof (JSON.parse(secret ?? '') as { refreshToken?: unknown }).refreshToken === 'string';
+  } catch {
+    return false;
+  }
 }
 
 /** Validates and encrypts a secret; for PostgreSQL also derives the redacted URL shown in the UI. */
@@ -139,6 +160,7 @@ export async function updateConnection(db: Db, actor: Actor, input: UpdateConnec
         .where(and(eq(connections.id, input.id), eq(connections.workspaceId, actor.workspaceId)))
         .returning();
       if (!row) throw new NotFoundError('That connection');
+      if (secret && carriesRefreshToken(input.secret)) await dropGrant(tx, { workspaceId: actor.workspaceId, connectionId: row.id });
       await audit(tx, actor, secret ? 'connection.updated+secret-replaced' : 'connection.updated', row.id, { name: row.name, changed });
       return adminView(row);
     }),
@@ -162,6 +184,7 @@ export async function rotateConnectionSecret(db: Db, actor: Actor, input: { id: 
       .where(and(eq(connections.id, input.id), eq(connections.workspaceId, actor.workspaceId)))
       .returning();
     if (!row) throw new NotFoundError('That connection');
+    if (carriesRefreshToken(input.secret)) await dropGrant(tx, { workspaceId: actor.workspaceId, connectionId: row.id });
     await audit(tx, actor, 'connection.secret-rotated', row.id, { name: row.name });
     return adminView(row);
   });

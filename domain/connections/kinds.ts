@@ -9,6 +9,7 @@
 import { z } from 'zod';
 import { CONNECTION_KIND_VALUES, type ConnectionKindValue } from '../../db/schema';
 import { authOf, ConnectorSettingsSchema, type ConnectorSettings } from '../connectors/kit/connector-settings';
+import { clientFromEnvironment } from '../connectors/kit/oauth-app';
 
 export const ConnectionKindSchema = z.enum(CONNECTION_KIND_VALUES, { error: 'kind: choose REST API, PostgreSQL, webhook, a known system or a demo system.' });
 
@@ -88,7 +89,10 @@ export function secretNeed(kind: ConnectionKindValue, settings: ConnectionSettin
   if (kind === 'webhook') return { needed: true, label: 'Shared HMAC secret' };
   if (isConnectorKind(kind)) {
     const declared = authOf(settings as ConnectorSettings);
-    return declared.type === 'none' ? { needed: false, label: 'Secret' } : { needed: true, label: declared.label };
+    if (declared.type === 'none') return { needed: false, label: 'Secret' };
+    // OAuth sign-in: the secret is the OAuth app's client secret, unless the installation's own app signs in.
+    if (declared.type === 'oauth2AuthorizationCode') return { needed: !clientFromEnvironment(declared), label: 'Client secret' };
+    return { needed: true, label: declared.label };
   }
   const auth = (settings as RestSettings).auth;
   switch (auth.type) {

@@ -7,6 +7,7 @@ import { and, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { connections, type ConnectionKindValue } from '../../db/schema';
 import { parseSettings, type ConnectionSettings } from './kinds';
+import { grantStoreFor, type GrantStore } from './oauth-grants';
 import { decryptSecret, keyRingFromEnv, type KeyRing } from './secret-box';
 
 export interface ResolvedConnection {
@@ -19,6 +20,8 @@ export interface ResolvedConnection {
   readonly allowPrivateNetwork: boolean;
   /** Changes whenever the secret does: part of cache keys (OAuth2 tokens, database pools). */
   readonly secretVersion: string;
+  /** The connection's OAuth2 grant ("Connect"), read and refreshed under a lock by the signing code. */
+  readonly grants: GrantStore;
 }
 
 export class ConnectionMissingError extends Error {}
@@ -47,5 +50,6 @@ export async function resolveConnection(
     secret: row.secretCiphertext ? decryptSecret(row.secretCiphertext, ring) : null,
     allowPrivateNetwork: row.allowPrivateNetwork,
     secretVersion: `${row.id}:${row.secretUpdatedAt?.getTime() ?? 0}:${row.updatedAt.getTime()}`,
+    grants: grantStoreFor(db, { workspaceId: row.workspaceId, connectionId: row.id }, ring),
   };
 }

@@ -7,6 +7,8 @@
  *   https://developers.hubspot.com/docs/api/usage-details             429 body { status, message, errorType: RATE_LIMIT, policyName }
  *   https://developers.hubspot.com/docs/faq/api-error-responses       error body { status, message, category, correlationId, errors[].context }
  *   https://developers.hubspot.com/docs/api/oauth-quickstart-guide    POST /oauth/v1/token, grant_type=refresh_token, client_id/secret in the form
+ *   https://developers.hubspot.com/docs/api/oauth/tokens              an OAuth access token is validated by its issuer: here,
+ *                                                                     optionally, a real OAuth server's introspection (RFC 7662)
  * Records: `{ id, properties, createdAt, updatedAt, archived }`, property values as text, lastmodifieddate ISO 8601.
  */
 import { randomUUID } from 'node:crypto';
@@ -56,7 +58,12 @@ const error = (status: number, category: string, message: string, errors?: unkno
   body: { status: 'error', message, correlationId: randomUUID(), category, ...(errors ? { errors } : {}) },
 });
 
-export async function startHubSpotFake(options: { token: string; oauthClient?: { id: string; secret: string } }): Promise<HubSpotFake> {
+export async function startHubSpotFake(options: {
+  token: string;
+  oauthClient?: { id: string; secret: string };
+  /** Asks an OAuth authorization server whether an unknown bearer token is active (tests/fakes/oauth-provider.ts). */
+  introspect?: (token: string) => Promise<boolean>;
+}): Promise<HubSpotFake> {
   const contacts = new Map<string, HubSpotContact>();
   const tokens = new Set([options.token]);
   const refreshTokens = new Set<string>();
@@ -139,10 +146,11 @@ export async function startHubSpotFake(options: { token: string; oauthClient?: {
     return { status: 200, body: { token_type: 'bearer', access_token: access, refresh_token: form.get('refresh_token'), expires_in: 1800 } };
   }
 
-  const api = await startFakeApi((exchange) => {
+  const api = await startFakeApi(async (exchange) => {
     const { method, url } = exchange;
     if (method === 'POST' && url.pathname === '/oauth/v1/token') return token(exchange);
-    if (!tokens.has(String(exchange.headers.authorization ?? '').replace(/^Bearer /, ''))) {
+    const bearer = String(exchange.headers.authorization ?? '').replace(/^Bearer /, '');
+    if (!tokens.has(bearer) && !(bearer && options.introspect && (await options.introspect(bearer)))) {
       return error(401, 'INVALID_AUTHENTICATION', 'Authentication credentials not found. This API supports OAuth 2.0 authentication.');
     }
     if (method === 'GET' && url.pathname === '/crm/v3/properties/contacts') {

@@ -4,6 +4,7 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../_components/button';
 import { TextField } from '../../_components/text-field';
 import type { ConnectorSummary } from '../../../domain/connectors/kit/catalog';
+import { SignInSection, signsInWithOAuth, type SignInView } from './sign-in-status';
 
 export type Kind = 'connector' | 'rest' | 'postgres' | 'webhook' | 'demo-crm' | 'demo-helpdesk';
 type AuthType = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2';
@@ -32,9 +33,11 @@ export interface ConnectionDraft {
   allowPrivateNetwork: boolean;
   settings: Record<string, unknown>;
   secretSet: boolean;
+  /** OAuth sign-in ("Connect") of a saved connection; null until connected. */
+  signIn?: SignInView | null;
 }
 
-export interface ConnectionSubmit extends Omit<ConnectionDraft, 'secretSet' | 'id'> {
+export interface ConnectionSubmit extends Omit<ConnectionDraft, 'secretSet' | 'id' | 'signIn'> {
   secret?: string;
 }
 
@@ -49,7 +52,7 @@ function initialSettings(kind: Kind, catalog: readonly ConnectorSummary[]): Reco
 }
 const select = 'block w-full rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
 
-export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCancel }: {
+export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCancel, signInRedirectUrl, connecting = false, onConnect }: {
   initial: ConnectionDraft;
   /** The declared connectors (kind `connector`). */
   catalog: readonly ConnectorSummary[];
@@ -57,6 +60,10 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
   error?: string;
   onSubmit: (v: ConnectionSubmit) => void;
   onCancel: () => void;
+  /** OAuth sign-in: the callback URL to register with the provider, and "Connect" for a saved connection. */
+  signInRedirectUrl?: string;
+  connecting?: boolean;
+  onConnect?: (id: string) => void;
 }) {
   const [v, setV] = useState(initial);
   const [secret, setSecret] = useState('');
@@ -68,12 +75,13 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
   const system = v.kind === 'connector' ? catalog.find((c) => c.id === v.settings.connector) : undefined;
   const systemAuth = system?.auth.find((a) => a.id === v.settings.authMethod) ?? system?.auth[0];
   const params = (v.settings.params ?? {}) as Record<string, string>;
-  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'webhook' ? 'Shared HMAC secret' : v.kind === 'connector' ? (systemAuth?.type === 'none' ? '' : (systemAuth?.label ?? 'Secret')) : SECRET_LABEL[auth.type];
+  const oauth = signsInWithOAuth(catalog, v.kind, v.settings);
+  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'webhook' ? 'Shared HMAC secret' : oauth ? 'Client secret' : v.kind === 'connector' ? (systemAuth?.type === 'none' ? '' : (systemAuth?.label ?? 'Secret')) : SECRET_LABEL[auth.type];
   const fieldError = (field: string) => (error?.includes(`${field}:`) ? error : undefined);
 
   const submit = (e: FormEvent) => {
     e.preventDefault();
-    const { secretSet: _s, id: _id, ...rest } = v;
+    const { secretSet: _s, id: _id, signIn: _signIn, ...rest } = v;
     onSubmit({ ...rest, ...(replacing && secret ? { secret } : {}) });
   };
 
@@ -138,6 +146,12 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
               onChange={(e) => setSettings({ params: { ...params, [p.name]: e.target.value } })} error={fieldError(`params.${p.name}`)} />
           ))}
           <TextField label="Other base URL" hint="Only for a sandbox or a proxy; empty uses the system’s own address" value={String(v.settings.baseUrl ?? '')} onChange={(e) => setSettings({ baseUrl: e.target.value })} error={fieldError('baseUrl')} />
+          {oauth && (
+            <>
+              <TextField label="Other sign-in page" hint="Only for a sandbox or a test server; empty uses the system’s own" value={String(v.settings.authorizeUrl ?? '')} onChange={(e) => setSettings({ authorizeUrl: e.target.value })} error={fieldError('authorizeUrl')} />
+              <TextField label="Other token URL" hint="Only for a sandbox or a test server; empty uses the system’s own" value={String(v.settings.tokenUrl ?? '')} onChange={(e) => setSettings({ tokenUrl: e.target.value })} error={fieldError('tokenUrl')} />
+            </>
+          )}
         </div>
       )}
       {isPg(v.kind) && <TextField label="Schema" value={String(v.settings.schema ?? 'public')} onChange={(e) => setSettings({ schema: e.target.value })} error={fieldError('schema')} />}
@@ -154,6 +168,11 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
             </div>
           )}
         </div>
+      )}
+
+      {oauth && (
+        <SignInSection signIn={initial.signIn ?? null} saved={Boolean(initial.id)} redirectUrl={signInRedirectUrl} busy={connecting}
+          onConnect={() => initial.id && onConnect?.(initial.id)} />
       )}
 
       <div className="grid gap-4 sm:grid-cols-2">

@@ -2,12 +2,14 @@
 
 import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { AlertTriangle, Plug } from 'lucide-react';
-import { useState } from 'react';
+import { usePathname, useRouter, useSearchParams } from 'next/navigation';
+import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '../../_components/button';
 import { EmptyState } from '../../_components/empty-state';
 import { useTRPC } from '../../_lib/trpc/react';
 import { ConnectionForm, KIND_LABELS, type ConnectionDraft, type ConnectionSubmit, type Kind } from './connection-form';
+import { ConnectButton, SignInBadge, signsInWithOAuth } from './sign-in-status';
 
 const NEW: ConnectionDraft = {
   kind: 'rest', name: '', integrationIdentity: '', owner: '', description: '', scopes: [], credentialExpiresAt: null,
@@ -19,7 +21,7 @@ function Health({ ok, at, error }: { ok: boolean | null; at: Date | null; error:
   return (
     <span title={error ?? undefined} className={ok ? 'text-emerald-700' : 'text-red-700'}>
       {ok ? 'healthy' : 'failing'} · {at.toLocaleString()}
-      {!ok && error && <span className="block max-w-md truncate text-xs">{error}</span>}
+      {!ok && error && <span className="block max-w-56 truncate text-xs">{error}</span>}
     </span>
   );
 }
@@ -50,6 +52,21 @@ export function ConnectionsPanel() {
       },
     }),
   );
+  // Connect / Reconnect: the browser goes to the system's sign-in page and comes back to ?connected= or ?signInError=.
+  const signIn = useMutation(trpc.connections.startSignIn.mutationOptions({ onSuccess: ({ authorizeUrl }) => window.location.assign(authorizeUrl), onError: (e) => toast.error(e.message) }));
+  const redirectUrl = useQuery({ ...trpc.connections.signInRedirectUrl.queryOptions(), enabled: list.data?.role === 'admin' });
+  const params = useSearchParams();
+  const router = useRouter();
+  const pathname = usePathname();
+  const [signInError, setSignInError] = useState<string>();
+  const connectedId = params.get('connected');
+  const returnedError = params.get('signInError');
+  useEffect(() => {
+    if (!connectedId && !returnedError) return;
+    if (connectedId) toast.success('Signed in: the connection is connected.');
+    setSignInError(returnedError ?? undefined);
+    router.replace(pathname);
+  }, [connectedId, returnedError, router, pathname]);
   const retire = useMutation(trpc.connections.retire.mutationOptions({ onSuccess: done('Connection retired'), onError: (e) => toast.error(e.message) }));
 
   if (!list.data) return <p className="text-sm text-slate-500">Loading…</p>;
@@ -65,8 +82,25 @@ export function ConnectionsPanel() {
   const expiring = data.connections.filter((c) => c.expiry === 'soon' || c.expiry === 'expired');
   const submit = (value: ConnectionSubmit) => (editing?.id ? update.mutate({ ...value, id: editing.id }) : create.mutate(value));
 
+  const needReconnect = data.connections.filter((c) => c.signIn?.status === 'reconnect_needed');
+
   return (
     <div className="space-y-6">
+      {signInError && (
+        <div role="alert" className="rounded-lg bg-red-50 p-4 text-sm text-red-800 ring-1 ring-red-200">
+          {signInError}
+        </div>
+      )}
+      {needReconnect.length > 0 && (
+        <div role="alert" className="flex gap-3 rounded-lg bg-red-50 p-4 text-sm text-red-900 ring-1 ring-red-200">
+          <AlertTriangle className="size-5 shrink-0" aria-hidden />
+          <div>
+            {needReconnect.map((c) => (
+              <p key={c.id}><strong>{c.name}</strong> needs to be reconnected: {c.signIn?.reason ?? 'its sign-in was revoked'}. Runs that use it fail until an admin clicks Reconnect.</p>
+            ))}
+          </div>
+        </div>
+      )}
       {expiring.length > 0 && (
         <div role="alert" className="flex gap-3 rounded-lg bg-amber-50 p-4 text-sm text-amber-900 ring-1 ring-amber-200">
           <AlertTriangle className="size-5 shrink-0" aria-hidden />
@@ -82,7 +116,8 @@ export function ConnectionsPanel() {
       {editing ? (
         <section className="rounded-xl bg-white p-6 shadow-sm ring-1 ring-slate-200">
           <h2 className="mb-4 text-base font-semibold">{editing.id ? `Edit ${editing.name}` : 'New connection'}</h2>
-          <ConnectionForm initial={editing} catalog={catalog.data ?? []} busy={create.isPending || update.isPending} error={formError} onSubmit={submit} onCancel={() => { setEditing(null); setFormError(undefined); }} />
+          <ConnectionForm initial={editing} catalog={catalog.data ?? []} busy={create.isPending || update.isPending} error={formError} onSubmit={submit} onCancel={() => { setEditing(null); setFormError(undefined); }}
+            signInRedirectUrl={redirectUrl.data} connecting={signIn.isPending} onConnect={(id) => signIn.mutate({ id })} />
         </section>
       ) : (
         <div className="flex justify-end">
@@ -102,9 +137,13 @@ export function ConnectionsPanel() {
                 <td className="px-4 py-3 font-medium text-slate-900">{c.name}<span className="block text-xs font-normal text-slate-500">{c.description}</span></td>
                 <td className="px-4 py-3">{c.kind === 'connector' ? (catalog.data?.find((s) => s.id === c.settings.connector)?.label ?? 'Known system') : KIND_LABELS[c.kind as Kind]}</td>
                 <td className="px-4 py-3 font-mono text-xs">{c.integrationIdentity || '—'}</td>
-                <td className="px-4 py-3">{c.secretSet ? <span className="rounded bg-emerald-100 px-2 py-0.5 text-emerald-800">set</span> : <span className="text-slate-400">none</span>}</td>
+                <td className="px-4 py-3">
+                  {c.secretSet ? <span className="rounded bg-emerald-100 px-2 py-0.5 text-emerald-800">set</span> : <span className="text-slate-400">none</span>}
+                  {signsInWithOAuth(catalog.data, c.kind, c.settings) && <span className="mt-1 block"><SignInBadge signIn={c.signIn} /></span>}
+                </td>
                 <td className="px-4 py-3"><Health ok={c.lastCheckOk} at={c.lastCheckedAt} error={c.lastCheckError} /></td>
                 <td className="space-x-1 px-4 py-3 text-right whitespace-nowrap">
+                  {signsInWithOAuth(catalog.data, c.kind, c.settings) && <ConnectButton signIn={c.signIn} busy={signIn.isPending} onConnect={() => signIn.mutate({ id: c.id })} />}
                   <Button variant="secondary" disabled={test.isPending} onClick={() => test.mutate({ id: c.id })}>Test</Button>
                   <Button variant="ghost" onClick={() => { setFormError(undefined); setEditing({ ...c, kind: c.kind as Kind, settings: c.settings }); }}>Edit</Button>
                   <Button variant="ghost" onClick={() => { if (window.confirm(`Retire ${c.name}? Its mappings are deleted too.`)) retire.mutate({ id: c.id }); }}>Retire</Button>

@@ -1,13 +1,22 @@
 /**
- * Signs a declared connector's requests. OAuth2 access tokens (client credentials, or refresh
- * tokens of an authorization-code grant) are cached per connection and secret version in this
- * process only (a token is a secret: never stored, never logged), refreshed a fifth of their
- * lifetime early, and forgotten after a 401 so the next attempt gets a fresh one.
+ * Signs a declared connector's requests. OAuth2 access tokens are refreshed a fifth of their lifetime
+ * early (at most five minutes) and fetched again once after a 401.
+ *
+ * - Client credentials: tokens are cached per connection and secret version in this process only.
+ * - Authorization code ("Connect"): the grant is stored encrypted (`connections/oauth-grants.ts`);
+ *   this process keeps the access token in memory too. A refresh runs under the grant's lock and
+ *   writes the new tokens (a rotated refresh token included) before they are used, so another worker
+ *   or a restart carries on with them. `invalid_grant` marks the connection "reconnect needed" and
+ *   fails the step with a UserError naming it. The tokens are only sent to the token endpoint and the
+ *   API base URL the grant was obtained for: if the connection's settings now name other addresses,
+ *   nothing is sent and the connection must be reconnected.
+ * A token is a secret: never logged, never returned to the browser, never put in workflow history.
  */
 import { UserError } from '../../../flows-engine/index';
-import { HttpFailure, explainStatus, sendHttp } from '../../connections/http-client';
+import type { GrantTokens, GrantWrite, StoredGrant } from '../../connections/oauth-grants';
 import type { ResolvedConnection } from '../../connections/resolve';
 import type { AuthDeclaration } from './define-connector';
+import { endpointsOf, GrantRevokedError, refreshAtOf, requestToken, storedSecretOf, type AuthorizationCodeAuth, type OAuthEndpoints, type TokenAuth } from './oauth-client';
 import { renderText, type TemplateValues } from './templates';
 
 export interface SignedParts {
@@ -21,16 +30,32 @@ interface CachedToken {
   readonly accessToken: string;
   readonly refreshAt: number;
   readonly instanceUrl?: string;
+  /** Authorization code: the addresses the grant is bound to. */
+  readonly endpoints?: Pick<OAuthEndpoints, 'tokenUrl' | 'resourceBaseUrl'>;
 }
 
+/** Keyed by secret version (client credentials) or connection id (authorization code). */
 const tokens = new Map<string, CachedToken>();
 const inflight = new Map<string, Promise<CachedToken>>();
+/** Access tokens an API refused (401) per connection: a refresh must not hand them out again. */
+const rejected = new Map<string, string>();
 
+const cacheKey = (connection: ResolvedConnection, auth: TokenAuth) => (auth.type === 'oauth2AuthorizationCode' ? `grant:${connection.id}` : connection.secretVersion);
+
+/** Forgets this process's cached token ("Test connection" proves the credentials work now). */
 export function forgetConnectorToken(connection: ResolvedConnection): void {
   tokens.delete(connection.secretVersion);
+  tokens.delete(`grant:${connection.id}`);
 }
 
-export async function signRequest(connection: ResolvedConnection, auth: AuthDeclaration, values: TemplateValues, connectorLabel: string): Promise<SignedParts> {
+/** The API refused the token (401): the next request gets a fresh one, never this one again. */
+export function rejectConnectorToken(connection: ResolvedConnection): void {
+  const cached = tokens.get(`grant:${connection.id}`);
+  if (cached) rejected.set(connection.id, cached.accessToken);
+  forgetConnectorToken(connection);
+}
+
+export async function signRequest(connection: ResolvedConnection, auth: AuthDeclaration, values: TemplateValues, connectorLabel: string, now: () => number = Date.now): Promise<SignedParts> {
   const secret = connection.secret ?? '';
   switch (auth.type) {
     case 'none':
@@ -45,7 +70,7 @@ export async function signRequest(connection: ResolvedConnection, auth: AuthDecl
     }
     case 'oauth2ClientCredentials':
     case 'oauth2AuthorizationCode': {
-      const token = await cachedToken(connection, auth, values, connectorLabel);
+      const token = await cachedToken(connection, auth, values, connectorLabel, now);
       return { headers: { authorization: `Bearer ${token.accessToken}` }, query: {}, ...(token.instanceUrl ? { instanceUrl: token.instanceUrl } : {}) };
     }
     default: {
@@ -55,13 +80,19 @@ export async function signRequest(connection: ResolvedConnection, auth: AuthDecl
   }
 }
 
-async function cachedToken(connection: ResolvedConnection, auth: Extract<AuthDeclaration, { tokenUrl: string }>, values: TemplateValues, connectorLabel: string): Promise<CachedToken> {
-  const key = connection.secretVersion;
+async function cachedToken(connection: ResolvedConnection, auth: TokenAuth, values: TemplateValues, connectorLabel: string, now: () => number): Promise<CachedToken> {
+  const key = cacheKey(connection, auth);
+  const endpoints = endpointsOf(connection, auth, values);
   const cached = tokens.get(key);
-  if (cached && Date.now() < cached.refreshAt) return cached;
+  const sameAddresses = !cached?.endpoints || (cached.endpoints.tokenUrl === endpoints.tokenUrl && cached.endpoints.resourceBaseUrl === endpoints.resourceBaseUrl);
+  if (cached && sameAddresses && now() < cached.refreshAt) return cached;
   let pending = inflight.get(key);
   if (!pending) {
-    pending = fetchToken(connection, auth, values, connectorLabel).finally(() => inflight.delete(key));
+    pending = (
+      auth.type === 'oauth2AuthorizationCode'
+        ? grantToken(connection, auth, values, endpoints, connectorLabel, now)
+        : clientCredentialsToken(connection, auth, values, endpoints, connectorLabel, now)
+    ).finally(() => inflight.delete(key));
     inflight.set(key, pending);
   }
   const token = await pending;
@@ -69,63 +100,89 @@ async function cachedToken(connection: ResolvedConnection, auth: Extract<AuthDec
   return token;
 }
 
-function grantOf(connection: ResolvedConnection, auth: Extract<AuthDeclaration, { tokenUrl: string }>, connectorLabel: string, values: TemplateValues): URLSearchParams {
-  if (auth.type === 'oauth2ClientCredentials') {
-    const form = new URLSearchParams({ grant_type: 'client_credentials' });
-    // Scopes may name the account (Dataverse: `{{baseUrl}}/.default`).
-    if (auth.scopes?.length) form.set('scope', renderText(auth.scopes.join(' '), values));
-    return form;
-  }
-  let stored: { refreshToken?: unknown };
-  try {
-    stored = JSON.parse(connection.secret ?? '') as { refreshToken?: unknown };
-  } catch {
-    throw new UserError(`${connectorLabel} connection “${connection.name}” is not signed in yet: connect it again.`, { field: 'connectionId' });
-  }
-  if (typeof stored.refreshToken !== 'string') throw new UserError(`${connectorLabel} connection “${connection.name}” has no refresh token: connect it again.`, { field: 'connectionId' });
-  return new URLSearchParams({ grant_type: 'refresh_token', refresh_token: stored.refreshToken });
-}
-
-function clientSecretOf(connection: ResolvedConnection, auth: Extract<AuthDeclaration, { tokenUrl: string }>): string {
-  if (auth.type === 'oauth2ClientCredentials') return connection.secret ?? '';
-  try {
-    const stored = JSON.parse(connection.secret ?? '') as { clientSecret?: unknown };
-    return typeof stored.clientSecret === 'string' ? stored.clientSecret : '';
-  } catch {
-    return '';
-  }
-}
-
-async function fetchToken(connection: ResolvedConnection, auth: Extract<AuthDeclaration, { tokenUrl: string }>, values: TemplateValues, connectorLabel: string): Promise<CachedToken> {
-  const clientId = String((values.params as Record<string, string> | undefined)?.[auth.clientIdParam] ?? '');
-  const form = grantOf(connection, auth, connectorLabel, values);
-  const clientSecret = clientSecretOf(connection, auth);
-  const headers: Record<string, string> = { 'content-type': 'application/x-www-form-urlencoded' };
-  if (auth.clientAuth === 'body') {
-    form.set('client_id', clientId);
-    form.set('client_secret', clientSecret);
-  } else headers.authorization = `Basic ${Buffer.from(`${encodeURIComponent(clientId)}:${encodeURIComponent(clientSecret)}`).toString('base64')}`;
-  const started = Date.now();
-  const response = await sendHttp({
-    method: 'POST',
-    url: renderText(auth.tokenUrl, values),
-    headers,
-    body: form,
-    allowPrivateNetwork: connection.allowPrivateNetwork,
-    timeoutMs: 15_000,
+async function clientCredentialsToken(connection: ResolvedConnection, auth: TokenAuth, values: TemplateValues, endpoints: OAuthEndpoints, connectorLabel: string, now: () => number): Promise<CachedToken> {
+  const form = new URLSearchParams({ grant_type: 'client_credentials' });
+  // Scopes may name the account (Dataverse: `{{baseUrl}}/.default`).
+  if (auth.scopes?.length) form.set('scope', renderText(auth.scopes.join(' '), values));
+  const started = now();
+  const answer = await requestToken(connection, auth, { tokenUrl: endpoints.tokenUrl, values, form, connectorLabel }).catch((error: unknown) => {
+    throw error instanceof GrantRevokedError ? new UserError(`${connectorLabel}: the token endpoint refused the connection's credentials: ${error.message}.`, { field: 'connectionId' }) : error;
   });
-  const body = response.body as Record<string, unknown> | null;
-  if (response.status < 200 || response.status >= 300 || typeof body?.access_token !== 'string') {
-    const detail = typeof body?.error === 'string' ? ` (${body.error})` : '';
-    // invalid_grant: the refresh token was revoked or expired; only signing in again helps.
-    if (body?.error === 'invalid_grant') throw new UserError(`${connectorLabel} connection “${connection.name}” needs to be reconnected: the sign-in was revoked or expired${detail}.`, { field: 'connectionId' });
-    throw new HttpFailure(`${connectorLabel}: the token endpoint refused the connection's credentials: ${explainStatus(response.status)}${detail}`, response.status >= 500);
-  }
-  const lifetimeMs = (typeof body.expires_in === 'number' && body.expires_in > 0 ? body.expires_in : 3600) * 1000;
-  const instanceUrl = auth.type === 'oauth2AuthorizationCode' && auth.instanceUrlPath ? body[auth.instanceUrlPath] : undefined;
+  return { accessToken: answer.accessToken, refreshAt: refreshAtOf(started, started + answer.expiresIn * 1000), ...(answer.instanceUrl ? { instanceUrl: answer.instanceUrl } : {}) };
+}
+
+/** "<label> connection “<name>” needs to be reconnected: <why>." — the words runs and the Connections page show. */
+export function reconnectNeeded(connectorLabel: string, connection: { readonly name: string }, why: string): UserError {
+  return new UserError(`${connectorLabel} connection “${connection.name}” needs to be reconnected: ${why}. An admin reconnects it on the Connections page.`, { field: 'connectionId' });
+}
+
+/**
+ * The access token of the connection's stored grant: the stored one while it is fresh and not refused,
+ * else a refresh with the stored refresh token (or, before any "Connect", one typed into the secret).
+ */
+async function grantToken(connection: ResolvedConnection, auth: AuthorizationCodeAuth, values: TemplateValues, endpoints: OAuthEndpoints, connectorLabel: string, now: () => number): Promise<CachedToken> {
+  const outcome = await connection.grants.locked(async (grant): Promise<{ write?: GrantWrite; result: GrantTokens | UserError }> => {
+    if (grant?.status === 'reconnect_needed') return { result: reconnectNeeded(connectorLabel, connection, grant.reason ?? 'its sign-in was revoked') };
+    if (grant?.tokens && (grant.tokenUrl !== endpoints.tokenUrl || grant.resourceBaseUrl !== endpoints.resourceBaseUrl)) {
+      const reason = 'its sign-in or API address changed since it was connected, and its tokens are only sent to the addresses they were issued for';
+      return { write: { status: 'reconnect_needed', reason }, result: reconnectNeeded(connectorLabel, connection, reason) };
+    }
+    const stored = grant?.tokens ?? null;
+    if (stored && stored.accessToken !== rejected.get(connection.id) && now() < refreshAtOf(stored.obtainedAt, stored.expiresAt)) return { result: stored };
+    return refreshGrant(connection, auth, values, endpoints, connectorLabel, now, stored ?? legacyGrant(connection, grant));
+  });
+  if (outcome instanceof UserError) throw outcome;
+  rejected.delete(connection.id);
   return {
-    accessToken: body.access_token,
-    refreshAt: started + lifetimeMs - Math.min(lifetimeMs / 5, 5 * 60_000),
-    ...(typeof instanceUrl === 'string' ? { instanceUrl } : {}),
+    accessToken: outcome.accessToken,
+    refreshAt: refreshAtOf(outcome.obtainedAt, outcome.expiresAt),
+    endpoints: { tokenUrl: endpoints.tokenUrl, resourceBaseUrl: endpoints.resourceBaseUrl },
+    ...(outcome.instanceUrl ? { instanceUrl: outcome.instanceUrl } : {}),
   };
+}
+
+/** A refresh token typed into the connection's secret, used while no "Connect" stored a grant. */
+function legacyGrant(connection: ResolvedConnection, grant: StoredGrant | null): { refreshToken: string } | null {
+  if (grant) return null;
+  const { refreshToken } = storedSecretOf(connection);
+  return refreshToken ? { refreshToken } : null;
+}
+
+async function refreshGrant(
+  connection: ResolvedConnection,
+  auth: AuthorizationCodeAuth,
+  values: TemplateValues,
+  endpoints: OAuthEndpoints,
+  connectorLabel: string,
+  now: () => number,
+  current: { refreshToken: string; instanceUrl?: string } | null,
+): Promise<{ write?: GrantWrite; result: GrantTokens | UserError }> {
+  if (!current) {
+    return { result: new UserError(`${connectorLabel} connection “${connection.name}” is not connected yet: an admin clicks Connect on the Connections page.`, { field: 'connectionId' }) };
+  }
+  if (!current.refreshToken) {
+    const reason = 'its access token expired and the provider gave no refresh token';
+    return { write: { status: 'reconnect_needed', reason }, result: reconnectNeeded(connectorLabel, connection, reason) };
+  }
+  const started = now();
+  try {
+    const answer = await requestToken(connection, auth, {
+      tokenUrl: endpoints.tokenUrl,
+      values,
+      form: new URLSearchParams({ grant_type: 'refresh_token', refresh_token: current.refreshToken }),
+      connectorLabel,
+    });
+    const tokens: GrantTokens = {
+      accessToken: answer.accessToken,
+      // RFC 6749 §6: a new refresh token replaces the old one, which the provider may now refuse.
+      refreshToken: answer.refreshToken ?? current.refreshToken,
+      obtainedAt: started,
+      expiresAt: started + answer.expiresIn * 1000,
+      ...((answer.instanceUrl ?? current.instanceUrl) ? { instanceUrl: answer.instanceUrl ?? current.instanceUrl } : {}),
+    };
+    return { write: { status: 'connected', tokens, tokenUrl: endpoints.tokenUrl, resourceBaseUrl: endpoints.resourceBaseUrl }, result: tokens };
+  } catch (error) {
+    if (!(error instanceof GrantRevokedError)) throw error;
+    return { write: { status: 'reconnect_needed', reason: error.message }, result: reconnectNeeded(connectorLabel, connection, error.message) };
+  }
 }

@@ -15,6 +15,9 @@ export const ConnectorSettingsSchema = z
     authMethod: z.string().trim().default(''),
     params: z.record(z.string(), z.string().trim()).default({}),
     baseUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'baseUrl: a URL starting with http:// or https://, or empty for the system’s own.' })]).default(''),
+    /** OAuth sign-in: other authorize and token endpoints (a sandbox, a test server); empty: the system's own. */
+    authorizeUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'authorizeUrl: a URL starting with http:// or https://, or empty for the system’s own.' })]).default(''),
+    tokenUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'tokenUrl: a URL starting with http:// or https://, or empty for the system’s own.' })]).default(''),
   })
   .superRefine((settings, ctx) => {
     const declaration = findConnector(settings.connector);

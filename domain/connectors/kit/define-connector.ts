@@ -166,8 +166,9 @@ export type AuthDeclaration =
   /** The secret is the client secret; the client id is a parameter. */
   | ({ readonly type: 'oauth2ClientCredentials'; readonly label: string; readonly tokenUrl: string; readonly scopes?: readonly string[] } & OAuthClient)
   /**
-   * Authorization code with PKCE, then refresh tokens. The sign-in (authorize page, callback) is a
-   * later piece; the runtime already refreshes: the secret is JSON `{ clientSecret, refreshToken }`.
+   * Authorization code with PKCE (S256), then refresh tokens. "Connect" opens `authorizeUrl`; the
+   * callback stores the tokens encrypted (see kit/oauth-sign-in.ts). The secret is the client secret
+   * (or JSON `{ clientSecret, refreshToken }` to use a refresh token obtained elsewhere).
    * `instanceUrlPath`: where the token answer names the account's own base URL (Salesforce).
    */
   | ({
@@ -186,6 +187,11 @@ export interface OAuthClient {
   readonly clientIdParam: string;
   /** `basic`: an Authorization header (RFC 6749's preference); `body`: client_id and client_secret in the form (HubSpot). */
   readonly clientAuth: 'basic' | 'body';
+  /**
+   * Environment variables holding the client id and secret of the installation's own OAuth app: when
+   * both are set, admins connect without entering them.
+   */
+  readonly clientFromEnvironment?: { readonly clientId: string; readonly clientSecret: string };
 }
 
 export interface ParamDeclaration {

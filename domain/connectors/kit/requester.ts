@@ -10,9 +10,10 @@ import type { HttpResponse } from '../../../nodes/effect-deps';
 import { explainStatus, sendHttp } from '../../connections/http-client';
 import type { ResolvedConnection } from '../../connections/resolve';
 import { classify, joinUrl } from '../http-connector';
-import { forgetConnectorToken, signRequest } from './auth';
+import { rejectConnectorToken, signRequest } from './auth';
 import { authOf, declarationOf, type ConnectorSettings } from './connector-settings';
 import type { ConnectorDeclaration, RequestTemplate } from './define-connector';
+import { signingValuesOf } from './oauth-client';
 import { readAll, readOne, renderJson, renderText, type TemplateValues } from './templates';
 
 const DEFAULT_TRANSIENT = [408, 500, 502, 503, 504];
@@ -80,7 +81,7 @@ export function createRequester(connection: ResolvedConnection): Requester {
   const params = { ...defaults, ...Object.fromEntries(Object.entries(settings.params).filter(([, v]) => v !== '')) };
   const values: TemplateValues = { params };
   // `{{baseUrl}}` in a token URL follows a connection's own base URL (a sandbox, a fake).
-  const signingValues: TemplateValues = { ...values, secret: connection.secret ?? '', baseUrl: (settings.baseUrl || renderText(declaration.baseUrl, values)).replace(/\/$/, '') };
+  const signingValues = signingValuesOf(connection);
   const transient = new Set(declaration.rateLimit.transientStatuses ?? DEFAULT_TRANSIENT);
   const maxWaitS = declaration.rateLimit.maxWaitSeconds ?? DEFAULT_MAX_WAIT_S;
   const label = declaration.label;
@@ -140,7 +141,7 @@ export function createRequester(connection: ResolvedConnection): Requester {
           if ((status >= 200 && status < 300) || request.accept?.includes(status)) return response;
           if (status === 401 && auth.type.startsWith('oauth2') && !refreshedToken) {
             refreshedToken = true; // an expired or revoked access token: one fresh token, once
-            forgetConnectorToken(connection);
+            rejectConnectorToken(connection);
             continue;
           }
           const limited = status === 429 || isTransientCode(response.body);

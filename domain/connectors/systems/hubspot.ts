@@ -29,6 +29,8 @@ export const hubspot = defineConnector({
       tokenUrl: '{{baseUrl}}/oauth/v1/token',
       clientIdParam: 'clientId',
       clientAuth: 'body',
+      // The installation's own HubSpot app, when set: admins then connect without entering a client id and secret.
+      clientFromEnvironment: { clientId: 'SYNCLINE_HUBSPOT_CLIENT_ID', clientSecret: 'SYNCLINE_HUBSPOT_CLIENT_SECRET' },
       scopes: ['crm.objects.contacts.read', 'crm.objects.contacts.write', 'crm.schemas.contacts.read'],
       pkce: true,
     },
