@@ -1,0 +1,188 @@
+/**
+ * Every page of the app, as the admin of a fresh installation with the demo (the real demo CRM and helpdesk,
+ * the production build, a worker and Temporal): dashboard, flows, a flow editor, runs, a run, connections,
+ * mappings, alerts, bulk, lineage, settings, learn, onboarding and the tour. A page fails the test on an
+ * uncaught error or a console error (tests/setup/browser-errors.ts), on a browser pop-up, and here also on
+ * any request answered 4xx/5xx (the favicon included). Each page is saved as a 1440×900 screenshot, to be
+ * looked at. Then the destructive actions: each asks in the app's own dialog (what will happen, a Cancel
+ * that has the focus, Escape closes), never with the browser's confirm().
+ */
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
+import { startDemoHelpdesk, type DemoHelpdesk } from '../../examples/demo-helpdesk/service';
+import { createDemoDatabases } from '../../examples/shared/test-databases';
+import { startApp, type RunningApp } from '../support/app-server';
+import { launchBrowser, screenshotPath } from '../support/browser';
+import { createTestDatabase, type TestDatabase } from '../support/database';
+import { eventually } from '../support/processes';
+import { signUpAdmin } from '../support/sign-up';
+
+const SYNC_KEY = 'every-page-integration-key';
+const ALICE_KEY = 'every-page-alice-key';
+
+let database: TestDatabase;
+let demoDbs: Awaited<ReturnType<typeof createDemoDatabases>>;
+let crm: DemoCrm;
+let helpdesk: DemoHelpdesk;
+let app: RunningApp;
+let browser: Browser;
+let page: Page;
+/** Requests of the app answered with an error status, or not answered at all. */
+const failedRequests: string[] = [];
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  demoDbs = await createDemoDatabases();
+  crm = await startDemoCrm({ databaseUrl: demoDbs.crmUrl, port: 0, apiKeys: new Map([[SYNC_KEY, 'svc-sync'], [ALICE_KEY, 'alice']]), log: () => {} });
+  helpdesk = await startDemoHelpdesk({ databaseUrl: demoDbs.helpdeskUrl, port: 0 });
+  app = await startApp({
+    databaseUrl: database.url,
+    env: { DEMO_CRM_URL: crm.url, DEMO_CRM_API_KEY: SYNC_KEY, DEMO_HELPDESK_URL: helpdesk.url, DEMO_HELPDESK_DATABASE_URL: demoDbs.helpdeskUrl },
+  });
+  browser = await launchBrowser();
+  page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  page.setDefaultTimeout(20_000);
+  page.on('response', (response) => {
+    if (response.status() >= 400) failedRequests.push(`${response.status()} ${response.request().method()} ${response.url()} (on ${page.url()})`);
+  });
+  page.on('requestfailed', (request) => {
+    // A navigation or a prefetch that the next navigation cancels is not a failure of the app.
+    if (request.failure()?.errorText !== 'net::ERR_ABORTED') failedRequests.push(`${request.failure()?.errorText} ${request.method()} ${request.url()} (on ${page.url()})`);
+  });
+});
+
+afterAll(async () => {
+  await browser?.close();
+  await app?.stop();
+  await crm?.stop();
+  await helpdesk?.stop();
+  await demoDbs?.drop();
+  await database?.drop();
+});
+
+/** Opens a page of the app, waits until it has settled and saves its screenshot. */
+async function visit(path: string, name: string): Promise<void> {
+  await page.goto(`${app.url}${path}`);
+  await settle(name);
+}
+
+async function settle(name: string): Promise<void> {
+  await page.waitForLoadState('networkidle');
+  await expect(page.getByText('Loading…').count(), `${name} finished loading`).resolves.toBe(0);
+  await page.screenshot({ path: screenshotPath(`every-page-${name}`) });
+}
+
+/** The app's confirmation dialog of a destructive action: named, Cancel focused, Escape closes it. */
+async function confirmDialog(title: string): Promise<ReturnType<Page['getByRole']>> {
+  const dialog = page.getByRole('dialog', { name: title });
+  await dialog.waitFor();
+  await expect(dialog.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement), `${title}: Cancel has the focus`).resolves.toBe(true);
+  return dialog;
+}
+
+async function escapeCloses(title: string): Promise<void> {
+  await page.keyboard.press('Escape');
+  await page.getByRole('dialog', { name: title }).waitFor({ state: 'hidden' });
+}
+
+describe('every page', () => {
+  it('shows every page of the app without an error, a failed request or a browser pop-up', async () => {
+    await signUpAdmin(page, app.url, { name: 'Ada Admin', email: 'ada@example.com', workspace: 'Acme' });
+    // The tour opens on the first visit of the demo workspace.
+    await page.getByTestId('tour').getByRole('heading', { name: 'Your two sample flows' }).waitFor();
+    await settle('tour');
+    await page.getByTestId('tour').getByRole('button', { name: 'End the tour' }).click();
+
+    // A change in the demo CRM, so that there is a run, a mapping and a record to trace.
+    const created = await fetch(`${crm.url}/api/contacts`, {
+      method: 'POST',
+      headers: { authorization: `Bearer ${ALICE_KEY}`, 'content-type': 'application/json' },
+      body: JSON.stringify({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', phone: '+1 555 0100' }),
+    });
+    expect(created.status).toBe(201);
+
+    await visit('/flows', 'flows');
+    await page.getByRole('link', { name: 'CRM → Helpdesk contacts' }).first().click();
+    await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
+    await page.locator('.react-flow__node').first().waitFor();
+    await settle('flow-editor');
+    await page.locator('.react-flow__node').first().click();
+    await settle('flow-editor-step-panel');
+
+    await visit('/runs', 'runs');
+    const run = page.getByTestId('run-row').filter({ hasText: 'CRM → Helpdesk contacts' }).filter({ hasText: /succeeded/i });
+    await eventually(async () => ((await run.count()) > 0 ? true : (await page.reload(), undefined)), 'the succeeded run on the Runs page');
+    await settle('runs');
+    await run.first().getByRole('link').first().click();
+    await page.waitForURL(/\/runs\/[0-9a-f-]{36}$/);
+    await settle('run-detail');
+
+    await visit('/dashboard', 'dashboard');
+    await visit('/connections', 'connections');
+    await visit('/mappings', 'mappings');
+    await visit('/alerts', 'alerts');
+    await visit('/bulk', 'bulk');
+    await visit('/lineage', 'lineage');
+    await page.getByLabel(/record id/i).first().fill('grace@example.com');
+    await page.keyboard.press('Enter');
+    await settle('lineage-search');
+    await visit('/settings', 'settings');
+    await visit('/learn', 'learn');
+    await visit('/onboarding', 'onboarding');
+
+    expect(failedRequests).toEqual([]);
+  }, 300_000);
+
+  it('asks before every destructive action in its own dialog', async () => {
+    // Archive a flow that has run: said in words, Escape and Cancel leave it alone.
+    await visit('/flows', 'flows-before-archive');
+    const demoRow = page.getByRole('row', { name: /CRM → Helpdesk contacts/ }).filter({ hasNotText: '(copy)' });
+    await demoRow.getByLabel(/Actions for/).click();
+    await demoRow.getByRole('button', { name: 'Archive' }).click();
+    const archive = await confirmDialog('Archive this flow?');
+    await expect(archive.textContent()).resolves.toMatch(/stops running .* run history is kept/);
+    await page.screenshot({ path: screenshotPath('every-page-confirm-archive-flow') });
+    await escapeCloses('Archive this flow?');
+    await expect(demoRow.count()).resolves.toBe(1);
+
+    // A copy that never ran is deleted for good, after the dialog's own button.
+    await demoRow.getByLabel(/Actions for/).click();
+    await demoRow.getByRole('button', { name: 'Duplicate' }).click();
+    const copy = page.getByRole('row', { name: /CRM → Helpdesk contacts \(copy\)/ });
+    await copy.waitFor();
+    await copy.getByLabel(/Actions for/).click();
+    await copy.getByRole('button', { name: 'Delete' }).click();
+    const del = await confirmDialog('Delete this flow?');
+    await del.getByRole('button', { name: 'Delete flow' }).click();
+    await copy.waitFor({ state: 'detached' });
+
+    // Retire a connection: the dialog says what goes with it; cancelled here (the sample flows use it).
+    await visit('/connections', 'connections-before-retire');
+    await page.getByRole('button', { name: 'Retire' }).first().click();
+    const retire = await confirmDialog('Retire this connection?');
+    await expect(retire.textContent()).resolves.toMatch(/record mappings/);
+    await page.screenshot({ path: screenshotPath('every-page-confirm-retire-connection') });
+    await retire.getByRole('button', { name: 'Cancel' }).click();
+    await retire.waitFor({ state: 'hidden' });
+
+    // Delete a mapping: cancelled.
+    await visit('/mappings', 'mappings-before-delete');
+    await page.getByRole('row').filter({ has: page.getByRole('button', { name: 'Delete' }) }).first().getByRole('button', { name: 'Delete' }).click();
+    await confirmDialog('Delete this mapping?');
+    await page.screenshot({ path: screenshotPath('every-page-confirm-delete-mapping') });
+    await escapeCloses('Delete this mapping?');
+
+    // Delete the default alert rule, for real.
+    await visit('/alerts', 'alerts-before-delete');
+    const rules = page.getByRole('region', { name: 'Rules', exact: true });
+    const rulesBefore = await rules.getByRole('row').count();
+    await rules.getByRole('button', { name: 'Delete' }).first().click();
+    const rule = await confirmDialog('Delete this alert rule?');
+    await page.screenshot({ path: screenshotPath('every-page-confirm-delete-rule') });
+    await rule.getByRole('button', { name: 'Delete rule' }).click();
+    await expect.poll(() => rules.getByRole('row').count()).toBeLessThan(rulesBefore);
+
+    expect(failedRequests).toEqual([]);
+  }, 300_000);
+});
