@@ -69,7 +69,7 @@ async function visit(path: string, name: string): Promise<void> {
 
 async function settle(name: string): Promise<void> {
   await page.waitForLoadState('networkidle');
-  await expect(page.getByText('Loading…').count(), `${name} finished loading`).resolves.toBe(0);
+  await expect.poll(() => page.getByText(/^Loading\b.*…$/).count(), { message: `${name} finished loading`, timeout: 20_000 }).toBe(0);
   await page.screenshot({ path: screenshotPath(`every-page-${name}`) });
 }
 
@@ -101,6 +101,7 @@ describe('every page', () => {
       body: JSON.stringify({ firstName: 'Grace', lastName: 'Hopper', email: 'grace@example.com', phone: '+1 555 0100' }),
     });
     expect(created.status).toBe(201);
+    const contact = (await created.json()) as { id: string };
 
     await visit('/flows', 'flows');
     await page.getByRole('link', { name: 'CRM → Helpdesk contacts' }).first().click();
@@ -124,12 +125,26 @@ describe('every page', () => {
     await visit('/alerts', 'alerts');
     await visit('/bulk', 'bulk');
     await visit('/lineage', 'lineage');
-    await page.getByLabel(/record id/i).first().fill('grace@example.com');
-    await page.keyboard.press('Enter');
+    await page.getByLabel('Record id').fill(contact.id);
+    await page.getByRole('button', { name: 'Find runs' }).click();
+    await page.getByRole('region', { name: 'Known as' }).waitFor();
     await settle('lineage-search');
     await visit('/settings', 'settings');
     await visit('/learn', 'learn');
+
+    // Onboarding: another workspace, empty, where the Bulk page has nothing to choose from yet.
     await visit('/onboarding', 'onboarding');
+    await page.getByLabel('Workspace name').fill('Empty corner');
+    await page.getByRole('button', { name: 'Create workspace' }).click();
+    await page.waitForURL(`${app.url}/flows`);
+    await settle('flows-empty-workspace');
+    await visit('/bulk', 'bulk-empty-workspace');
+    for (const name of ['Object', 'Source connection', 'Target connection']) {
+      const select = page.getByLabel(name, { exact: true });
+      expect((await select.boundingBox())!.width, `${name} keeps its width`).toBeGreaterThan(150);
+      await expect(select.evaluate((el: HTMLSelectElement) => el.selectedOptions[0]?.text), `${name} says why it is empty`).resolves.toMatch(/\w{4,}/);
+    }
+    await visit('/dashboard', 'dashboard-empty-workspace');
 
     expect(failedRequests).toEqual([]);
   }, 300_000);
