@@ -9,37 +9,25 @@
  */
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
-import { startDemoHelpdesk, type DemoHelpdesk } from '../../examples/demo-helpdesk/service';
-import { createDemoDatabases } from '../../examples/shared/test-databases';
-import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startDemoInstallation, type DemoInstallation } from '../support/demo-installation';
 import { eventually } from '../support/processes';
 import { signUpAdmin } from '../support/sign-up';
 
 const SYNC_KEY = 'every-page-integration-key';
 const ALICE_KEY = 'every-page-alice-key';
 
-let database: TestDatabase;
-let demoDbs: Awaited<ReturnType<typeof createDemoDatabases>>;
-let crm: DemoCrm;
-let helpdesk: DemoHelpdesk;
-let app: RunningApp;
+let demo: DemoInstallation;
+let app: DemoInstallation['app'];
+let crm: DemoInstallation['crm'];
 let browser: Browser;
 let page: Page;
 /** Requests of the app answered with an error status, or not answered at all. */
 const failedRequests: string[] = [];
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demoDbs = await createDemoDatabases();
-  crm = await startDemoCrm({ databaseUrl: demoDbs.crmUrl, port: 0, apiKeys: new Map([[SYNC_KEY, 'svc-sync'], [ALICE_KEY, 'alice']]), log: () => {} });
-  helpdesk = await startDemoHelpdesk({ databaseUrl: demoDbs.helpdeskUrl, port: 0 });
-  app = await startApp({
-    databaseUrl: database.url,
-    env: { DEMO_CRM_URL: crm.url, DEMO_CRM_API_KEY: SYNC_KEY, DEMO_HELPDESK_URL: helpdesk.url, DEMO_HELPDESK_DATABASE_URL: demoDbs.helpdeskUrl },
-  });
+  demo = await startDemoInstallation({ syncKey: SYNC_KEY, personKey: ALICE_KEY });
+  ({ app, crm } = demo);
   browser = await launchBrowser();
   page = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
   page.setDefaultTimeout(20_000);
@@ -54,11 +42,7 @@ beforeAll(async () => {
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await crm?.stop();
-  await helpdesk?.stop();
-  await demoDbs?.drop();
-  await database?.drop();
+  await demo?.stop();
 });
 
 /** Opens a page of the app, waits until it has settled and saves its screenshot. */
