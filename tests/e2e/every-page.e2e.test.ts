@@ -134,6 +134,11 @@ describe('every page', () => {
   }, 300_000);
 
   it('asks before every destructive action in its own dialog', async () => {
+    // Back in the demo workspace (the walk above ended in a new, empty one).
+    await visit('/flows', 'flows-before-switch');
+    await page.getByLabel('Workspace', { exact: true }).selectOption({ label: 'Demo: CRM ⇄ Helpdesk' });
+    await page.getByTestId('demo-banner').waitFor();
+
     // Archive a flow that has run: said in words, Escape and Cancel leave it alone.
     await visit('/flows', 'flows-before-archive');
     const demoRow = page.getByRole('row', { name: /CRM → Helpdesk contacts/ }).filter({ hasNotText: '(copy)' });
