@@ -7,8 +7,12 @@
  * looked at. Then the destructive actions: each asks in the app's own dialog (what will happen, a Cancel
  * that has the focus, Escape closes), never with the browser's confirm().
  */
+import { eq } from 'drizzle-orm';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { openDb } from '../../db/client';
+import { memberships, workspaces } from '../../db/schema';
+import { insertUser } from '../support/app-context';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { startDemoInstallation, type DemoInstallation } from '../support/demo-installation';
 import { eventually } from '../support/processes';
@@ -186,6 +190,24 @@ describe('every page', () => {
     await page.screenshot({ path: screenshotPath('every-page-confirm-delete-rule') });
     await rule.getByRole('button', { name: 'Delete rule' }).click();
     await expect.poll(() => rules.getByRole('row').count()).toBeLessThan(rulesBefore);
+
+    // Remove a member: a colleague added straight to the database (joining is platform.e2e's subject) loses access.
+    const handle = openDb(demo.database.url, { max: 1 });
+    try {
+      const colleague = await insertUser(handle.db, 'Bob Builder');
+      const [workspace] = await handle.db.select({ id: workspaces.id }).from(workspaces).where(eq(workspaces.name, 'Demo: CRM ⇄ Helpdesk'));
+      await handle.db.insert(memberships).values({ userId: colleague.id, workspaceId: workspace!.id, role: 'analyst' });
+    } finally {
+      await handle.close();
+    }
+    await visit('/settings', 'settings-before-remove');
+    const colleagueRow = page.getByRole('row', { name: /Bob Builder/ });
+    await colleagueRow.getByRole('button', { name: 'Remove' }).click();
+    const remove = await confirmDialog('Remove this member?');
+    await expect(remove.textContent()).resolves.toMatch(/Bob Builder .* loses access to this workspace/);
+    await page.screenshot({ path: screenshotPath('every-page-confirm-remove-member') });
+    await remove.getByRole('button', { name: 'Remove member' }).click();
+    await colleagueRow.waitFor({ state: 'detached' });
 
     expect(failedRequests).toEqual([]);
   }, 300_000);
