@@ -7,6 +7,7 @@ import { useState } from 'react';
 import { toast } from 'sonner';
 import { useTRPC } from '../_lib/trpc/react';
 import { Button } from './button';
+import { useConfirmDialog } from './confirm-dialog';
 
 const FIELD_CLASS =
   'w-full rounded-md border border-slate-300 bg-white px-2 py-1.5 text-sm text-slate-900 focus:border-brand-500 focus:outline-none focus:ring-1 focus:ring-brand-500';
@@ -38,12 +39,8 @@ export function PollCursorCard() {
   const [since, setSince] = useState(() => toLocalInput(new Date(Date.now() - 24 * 3600_000)));
   const isAdmin = flow.data?.role === 'admin';
 
+  const confirm = useConfirmDialog();
   const apply = async (value: string | null) => {
-    const question =
-      value === null
-        ? 'Reset the cursor? The next poll reads every record of the source again, and each becomes part of a run.'
-        : `Re-sync since ${new Date(value).toLocaleString()}? The next poll reads every record modified since then again.`;
-    if (!window.confirm(question)) return;
     try {
       await reset.mutateAsync({ flowId, since: value });
       toast.success(value === null ? 'Cursor reset: the next poll reads everything.' : 'Cursor moved back: the next poll re-reads from there.');
@@ -52,6 +49,22 @@ export function PollCursorCard() {
       toast.error(error instanceof Error ? error.message : String(error));
     }
   };
+  const askToApply = (value: string | null) =>
+    confirm.ask(
+      value === null
+        ? {
+            title: 'Reset the poll cursor?',
+            message: 'The next poll reads every record of the source again, and each one becomes part of a run.',
+            confirmLabel: 'Reset and read everything',
+            onConfirm: () => void apply(null),
+          }
+        : {
+            title: 'Re-sync from this date?',
+            message: `The next poll reads again every record modified since ${new Date(value).toLocaleString()}, and each one becomes part of a run.`,
+            confirmLabel: 'Re-sync from this date',
+            onConfirm: () => void apply(value),
+          },
+    );
 
   return (
     <section aria-label="Poll cursor" className="mt-5 rounded-md border border-slate-200 p-3">
@@ -88,10 +101,10 @@ export function PollCursorCard() {
                 Re-sync since
               </label>
               <input id="poll-cursor-since" type="datetime-local" className={FIELD_CLASS} value={since} max={toLocalInput(new Date())} onChange={(e) => setSince(e.target.value)} />
-              <Button variant="secondary" className="w-full" disabled={!since || reset.isPending} onClick={() => void apply(new Date(since).toISOString())}>
+              <Button variant="secondary" className="w-full" disabled={!since || reset.isPending} onClick={() => askToApply(new Date(since).toISOString())}>
                 Re-sync from this date
               </Button>
-              <Button variant="ghost" className="w-full justify-start px-2 text-xs" disabled={reset.isPending} onClick={() => void apply(null)}>
+              <Button variant="ghost" className="w-full justify-start px-2 text-xs" disabled={reset.isPending} onClick={() => askToApply(null)}>
                 <RotateCcw size={13} aria-hidden="true" /> Reset: read everything again
               </Button>
             </div>
@@ -100,6 +113,7 @@ export function PollCursorCard() {
           )}
         </>
       )}
+      {confirm.dialog}
     </section>
   );
 }

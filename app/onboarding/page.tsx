@@ -1,3 +1,4 @@
+import Link from 'next/link';
 import { AuthCard } from '../_components/auth-card';
 import { eq } from 'drizzle-orm';
 import { getDb } from '../../db/client';
@@ -22,6 +23,14 @@ export default async function OnboardingPage() {
     >
       <PendingInvitations />
       <CreateWorkspaceForm />
+      {membership && (
+        // Reached from "+ New workspace" in the sidebar: a way back without creating one.
+        <p className="mt-4 text-center text-sm">
+          <Link href="/flows" className="text-slate-600 underline hover:text-slate-900">
+            Back to your workspace
+          </Link>
+        </p>
+      )}
     </AuthCard>
   );
 }

@@ -6,47 +6,30 @@
  */
 import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoCrm, type DemoCrm } from '../../examples/demo-crm/service';
-import { startDemoHelpdesk, type DemoHelpdesk } from '../../examples/demo-helpdesk/service';
-import { createDemoDatabases } from '../../examples/shared/test-databases';
-import { startApp, type RunningApp } from '../support/app-server';
 import { launchBrowser, screenshotPath } from '../support/browser';
-import { createTestDatabase, type TestDatabase } from '../support/database';
+import { startDemoInstallation, type DemoInstallation } from '../support/demo-installation';
 import { eventually } from '../support/processes';
 import { signUpAdmin } from '../support/sign-up';
 
 const SYNC_KEY = 'first-run-integration-key';
 const ALICE_KEY = 'first-run-alice-key';
 
-let database: TestDatabase;
-let demoDbs: Awaited<ReturnType<typeof createDemoDatabases>>;
-let crm: DemoCrm;
-let helpdesk: DemoHelpdesk;
-let app: RunningApp;
+let demo: DemoInstallation;
+let app: DemoInstallation['app'];
+let crm: DemoInstallation['crm'];
 let browser: Browser;
 let context: BrowserContext;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  demoDbs = await createDemoDatabases();
-  crm = await startDemoCrm({ databaseUrl: demoDbs.crmUrl, port: 0, apiKeys: new Map([[SYNC_KEY, 'svc-sync'], [ALICE_KEY, 'alice']]), log: () => {} });
-  helpdesk = await startDemoHelpdesk({ databaseUrl: demoDbs.helpdeskUrl, port: 0 });
-  // The same variables scripts/supervisor/demo-systems.ts hands the web app and the worker.
-  app = await startApp({
-    databaseUrl: database.url,
-    env: { DEMO_CRM_URL: crm.url, DEMO_CRM_API_KEY: SYNC_KEY, DEMO_HELPDESK_URL: helpdesk.url, DEMO_HELPDESK_DATABASE_URL: demoDbs.helpdeskUrl },
-  });
+  demo = await startDemoInstallation({ syncKey: SYNC_KEY, personKey: ALICE_KEY });
+  ({ app, crm } = demo);
   browser = await launchBrowser();
   context = await browser.newContext({ viewport: { width: 1366, height: 768 } });
 });
 
 afterAll(async () => {
   await browser?.close();
-  await app?.stop();
-  await crm?.stop();
-  await helpdesk?.stop();
-  await demoDbs?.drop();
-  await database?.drop();
+  await demo?.stop();
 });
 
 const tour = (page: Page) => page.getByTestId('tour');
@@ -107,7 +90,7 @@ describe('the first run', () => {
 
     // It arrives in the helpdesk (its own page, refreshing every 2 s), written by the integration.
     const helpdeskPage = await context.newPage();
-    await helpdeskPage.goto(helpdesk.url);
+    await helpdeskPage.goto(demo.helpdesk.url);
     const arrived = helpdeskPage.getByRole('row', { name: /Grace Hopper-Murray/ });
     await eventually(async () => ((await arrived.count()) > 0 ? true : undefined), 'the customer in the helpdesk page');
     await expect(arrived.getByText('grace.hopper@example.com').isVisible()).resolves.toBe(true);

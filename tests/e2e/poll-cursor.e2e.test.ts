@@ -73,8 +73,16 @@ describe('poll cursor', () => {
     await page.screenshot({ path: screenshotPath('poll-cursor-01-panel') });
 
     await card.getByLabel('Re-sync since').fill('2025-01-15T08:30');
-    page.once('dialog', (dialog) => void dialog.accept());
     await card.getByRole('button', { name: 'Re-sync from this date' }).click();
+    // The app's own dialog says what happens; Cancel has the focus, so Enter or Escape never re-syncs by accident.
+    const confirm = page.getByRole('dialog', { name: 'Re-sync from this date?' });
+    await expect(confirm.textContent()).resolves.toMatch(/reads again every record modified since/);
+    await expect(confirm.getByRole('button', { name: 'Cancel' }).evaluate((el) => el === document.activeElement)).resolves.toBe(true);
+    await page.keyboard.press('Escape');
+    await confirm.waitFor({ state: 'hidden' });
+    await card.getByRole('button', { name: 'Re-sync from this date' }).click();
+    await page.screenshot({ path: screenshotPath('poll-cursor-01b-confirm') });
+    await confirm.getByRole('button', { name: 'Re-sync from this date' }).click();
     await page.getByText('Cursor moved back').waitFor();
     const [cursor] = await sql<{ modified_at: Date; ids: string[] }[]>`select modified_at, ids_at_modified_at as ids from poll_cursors where flow_id = ${flowId}`;
     const expected = await page.evaluate(() => new Date('2025-01-15T08:30').toISOString());

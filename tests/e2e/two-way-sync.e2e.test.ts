@@ -55,7 +55,6 @@ describe('two-way sync and privacy in the demo workspace', () => {
   it('shows the conflict policy on the canvas and anonymises a synced person from the Privacy panel', async () => {
     const context = await browser.newContext({ viewport: { width: 1440, height: 900 } });
     const page = await context.newPage();
-    page.on('dialog', (dialog) => void dialog.accept());
     await signUpAdmin(page, app.url, { name: 'Dana Admin', email: 'dana@example.com', workspace: 'Acme Integrations' });
 
     await page.getByRole('link', { name: 'CRM → Helpdesk contacts' }).first().click();
@@ -106,7 +105,8 @@ describe('two-way sync and privacy in the demo workspace', () => {
       await page.waitForURL(`${app.url}/mappings`);
       const privacy = page.getByRole('region', { name: 'Privacy' });
       await privacy.getByLabel('Email or record id').fill('margaret.crm@apollo.example');
-      await privacy.getByRole('button', { name: 'Anonymise' }).click();
+      await privacy.getByRole('button', { name: 'Anonymise', exact: true }).click();
+      await page.getByRole('dialog', { name: 'Anonymise this person everywhere?' }).getByRole('button', { name: 'Anonymise everywhere' }).click();
       await expect(privacy.getByTestId('privacy-result').textContent()).resolves.toMatch(/^1 contacts in Demo CRM · 1 customers in Demo helpdesk · 2 mapping\(s\) forgotten · \d+ stored sample\(s\) scrubbed$/);
       await page.screenshot({ path: screenshotPath('two-way-02-privacy'), fullPage: true });
 

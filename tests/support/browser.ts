@@ -15,7 +15,7 @@ const CHROMIUM_FLAGS = [
 
 /**
  * Every page of every browser from `launchBrowser()` is watched: an uncaught exception (`pageerror`,
- * unhandled rejections included) or a console error fails the running test
+ * unhandled rejections included), a console error or a browser pop-up (`confirm()` & co.) fails the running test
  * (tests/setup/browser-errors.ts checks after each e2e test). A test that provokes an error on
  * purpose names it with `allowBrowserErrors(/pattern/)`, for that test only.
  */
@@ -28,6 +28,12 @@ function watch(page: Page): void {
     if (message.type() !== 'error') return;
     const { url } = message.location();
     seen.push(`console error on ${page.url()}: ${message.text()}${url ? ` (${url})` : ''}`);
+  });
+  // The app asks with its own dialogs: a browser pop-up (alert, confirm, prompt) is an error too. It is dismissed,
+  // as Playwright does when nobody listens; "leave this page?" (beforeunload) is the browser's own and allowed.
+  page.on('dialog', (dialog) => {
+    if (dialog.type() !== 'beforeunload') seen.push(`browser pop-up (${dialog.type()}) on ${page.url()}: ${dialog.message()}`);
+    void dialog.dismiss();
   });
 }
 

@@ -65,7 +65,11 @@ export function ChannelsPanel({ isAdmin }: { isAdmin: boolean }) {
               </td>
               <EditDeleteCell
                 onEdit={() => setEditing({ id: c.id, name: c.name, url: c.url, secret: '', allowPrivateNetwork: c.allowPrivateNetwork })}
-                confirmText={`Delete the channel “${c.name}”? Rules stop sending to it.`}
+                confirm={{
+                  title: 'Delete this channel?',
+                  message: `“${c.name}” is deleted and alert rules stop sending to it.`,
+                  confirmLabel: 'Delete channel',
+                }}
                 onDelete={() => remove.mutate({ id: c.id })}
               />
             </tr>

@@ -1,10 +1,13 @@
+'use client';
+
 import type { ReactNode } from 'react';
 import { Button } from '../../_components/button';
+import { useConfirmDialog, type ConfirmRequest } from '../../_components/confirm-dialog';
 
 /** A card of the alerts page: a heading with its note (and an action on the right), then the content. */
 export function Panel({ title, description, action, children }: { title: string; description: ReactNode; action?: ReactNode; children: ReactNode }) {
   return (
-    <section className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
+    <section aria-label={title} className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
       <header className="flex items-start justify-between gap-4 border-b border-slate-200 px-6 py-4">
         <div>
           <h2 className="text-base font-semibold text-slate-900">{title}</h2>
@@ -41,21 +44,18 @@ export function PanelTable({ columns, actions = false, children }: { columns: st
   );
 }
 
-/** The last cell of a row: Edit, and Delete once the person confirms `confirmText`. */
-export function EditDeleteCell({ onEdit, confirmText, onDelete }: { onEdit: () => void; confirmText: string; onDelete: () => void }) {
+/** The last cell of a row: Edit, and Delete once the person confirms in the app's dialog what deleting does. */
+export function EditDeleteCell({ onEdit, confirm, onDelete }: { onEdit: () => void; confirm: Omit<ConfirmRequest, 'onConfirm'>; onDelete: () => void }) {
+  const confirmDialog = useConfirmDialog();
   return (
     <td className="px-6 py-3 text-right whitespace-nowrap">
       <Button variant="ghost" onClick={onEdit}>
         Edit
       </Button>
-      <Button
-        variant="ghost"
-        onClick={() => {
-          if (window.confirm(confirmText)) onDelete();
-        }}
-      >
+      <Button variant="ghost" onClick={() => confirmDialog.ask({ ...confirm, onConfirm: onDelete })}>
         Delete
       </Button>
+      {confirmDialog.dialog}
     </td>
   );
 }

@@ -59,7 +59,11 @@ export function RulesPanel() {
               </td>
               <EditDeleteCell
                 onEdit={() => setEditing(ruleInput(rule))}
-                confirmText={`Delete the rule “${rule.name}”? Its open incidents close without a message.`}
+                confirm={{
+                  title: 'Delete this alert rule?',
+                  message: `“${rule.name}” stops watching your runs, and its open incidents close without a message.`,
+                  confirmLabel: 'Delete rule',
+                }}
                 onDelete={() => remove.mutate({ id: rule.id })}
               />
             </tr>

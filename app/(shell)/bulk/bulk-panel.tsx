@@ -10,7 +10,8 @@ import { JobProgress } from './job-progress';
 
 // A minimum width: an empty select would otherwise shrink to a sliver.
 const select = 'min-w-52 rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
-const NONE_YET = <option value="">None yet: add one under Connections</option>;
+// Short, so the row keeps Start load and Full re-sync on one line; the note under the row says where to add one.
+const NONE_YET = <option value="">No connection yet</option>;
 const ACTIVE = ['running', 'paused', 'rolling-back'];
 
 export function BulkPanel({ canStart }: { canStart: boolean }) {

@@ -6,6 +6,7 @@ import { usePathname, useRouter, useSearchParams } from 'next/navigation';
 import { useEffect, useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '../../_components/button';
+import { useConfirmDialog } from '../../_components/confirm-dialog';
 import { EmptyState } from '../../_components/empty-state';
 import { useTRPC } from '../../_lib/trpc/react';
 import { ConnectionForm, KIND_LABELS, type ConnectionDraft, type ConnectionSubmit, type Kind } from './connection-form';
@@ -68,6 +69,7 @@ export function ConnectionsPanel() {
     router.replace(pathname);
   }, [connectedId, returnedError, router, pathname]);
   const retire = useMutation(trpc.connections.retire.mutationOptions({ onSuccess: done('Connection retired'), onError: (e) => toast.error(e.message) }));
+  const confirm = useConfirmDialog();
 
   if (!list.data) return <p className="text-sm text-slate-500">Loading…</p>;
   const data = list.data;
@@ -146,13 +148,26 @@ export function ConnectionsPanel() {
                   {signsInWithOAuth(catalog.data, c.kind, c.settings) && <ConnectButton signIn={c.signIn} busy={signIn.isPending} onConnect={() => signIn.mutate({ id: c.id })} />}
                   <Button variant="secondary" disabled={test.isPending} onClick={() => test.mutate({ id: c.id })}>Test</Button>
                   <Button variant="ghost" onClick={() => { setFormError(undefined); setEditing({ ...c, kind: c.kind as Kind, settings: c.settings }); }}>Edit</Button>
-                  <Button variant="ghost" onClick={() => { if (window.confirm(`Retire ${c.name}? Its mappings are deleted too.`)) retire.mutate({ id: c.id }); }}>Retire</Button>
+                  <Button
+                    variant="ghost"
+                    onClick={() =>
+                      confirm.ask({
+                        title: 'Retire this connection?',
+                        message: `“${c.name}” and its stored secret are deleted, and so are its record mappings (which record is which in each system), so a later sync may create those records again. This cannot be undone.`,
+                        confirmLabel: 'Retire connection',
+                        onConfirm: () => retire.mutate({ id: c.id }),
+                      })
+                    }
+                  >
+                    Retire
+                  </Button>
                 </td>
               </tr>
             ))}
           </tbody>
         </table>
       )}
+      {confirm.dialog}
     </div>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation, useQueryClient } from '@tanstack/react-query';
 import { Archive, Copy, Download, MoreHorizontal } from 'lucide-react';
 import { useRef } from 'react';
 import { toast } from 'sonner';
+import { useConfirmDialog } from '../../_components/confirm-dialog';
 import { useTRPC } from '../../_lib/trpc/react';
 
 /** Duplicate, export and archive/delete one flow (a small menu on <details>, keyboard reachable). */
@@ -22,6 +23,7 @@ export function FlowRowActions({ flow, canEdit }: { flow: { id: string; name: st
     }),
   );
   const close = () => menu.current?.removeAttribute('open');
+  const confirm = useConfirmDialog();
 
   const exportJson = async () => {
     close();
@@ -37,33 +39,47 @@ export function FlowRowActions({ flow, canEdit }: { flow: { id: string; name: st
   const remove = () => {
     close();
     const hasRuns = flow.recentRuns > 0;
-    const question = hasRuns
-      ? `Archive “${flow.name}”? It stops running; its run history is kept.`
-      : `Delete “${flow.name}”? It has never run, so it is removed for good.`;
-    if (window.confirm(question)) archive.mutate({ flowId: flow.id });
+    confirm.ask(
+      hasRuns
+        ? {
+            title: 'Archive this flow?',
+            message: `“${flow.name}” stops running and leaves the flow list. Its run history is kept.`,
+            confirmLabel: 'Archive flow',
+            onConfirm: () => archive.mutate({ flowId: flow.id }),
+          }
+        : {
+            title: 'Delete this flow?',
+            message: `“${flow.name}” has never run, so it is removed for good. This cannot be undone.`,
+            confirmLabel: 'Delete flow',
+            onConfirm: () => archive.mutate({ flowId: flow.id }),
+          },
+    );
   };
 
   const item = 'flex w-full items-center gap-2 px-3 py-1.5 text-left text-sm text-slate-700 hover:bg-slate-50';
   return (
-    <details ref={menu} className="relative">
-      <summary aria-label={`Actions for ${flow.name}`} className="cursor-pointer list-none rounded-md p-1.5 text-slate-500 hover:bg-slate-100 [&::-webkit-details-marker]:hidden">
-        <MoreHorizontal size={16} />
-      </summary>
-      <div className="absolute right-0 z-20 mt-1 w-44 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
-        {canEdit && (
-          <button type="button" className={item} onClick={() => (close(), duplicate.mutate({ flowId: flow.id }))}>
-            <Copy size={14} aria-hidden="true" /> Duplicate
+    <>
+      <details ref={menu} className="relative">
+        <summary aria-label={`Actions for ${flow.name}`} className="cursor-pointer list-none rounded-md p-1.5 text-slate-500 hover:bg-slate-100 [&::-webkit-details-marker]:hidden">
+          <MoreHorizontal size={16} />
+        </summary>
+        <div className="absolute right-0 z-20 mt-1 w-44 rounded-md border border-slate-200 bg-white py-1 shadow-lg">
+          {canEdit && (
+            <button type="button" className={item} onClick={() => (close(), duplicate.mutate({ flowId: flow.id }))}>
+              <Copy size={14} aria-hidden="true" /> Duplicate
+            </button>
+          )}
+          <button type="button" className={item} onClick={() => void exportJson()}>
+            <Download size={14} aria-hidden="true" /> Export JSON
           </button>
-        )}
-        <button type="button" className={item} onClick={() => void exportJson()}>
-          <Download size={14} aria-hidden="true" /> Export JSON
-        </button>
-        {canEdit && (
-          <button type="button" className={`${item} text-red-700`} onClick={remove}>
-            <Archive size={14} aria-hidden="true" /> {flow.recentRuns > 0 ? 'Archive' : 'Delete'}
-          </button>
-        )}
-      </div>
-    </details>
+          {canEdit && (
+            <button type="button" className={`${item} text-red-700`} onClick={remove}>
+              <Archive size={14} aria-hidden="true" /> {flow.recentRuns > 0 ? 'Archive' : 'Delete'}
+            </button>
+          )}
+        </div>
+      </details>
+      {confirm.dialog}
+    </>
   );
 }

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '../../_components/button';
+import { useConfirmDialog } from '../../_components/confirm-dialog';
 import { useTRPC } from '../../_lib/trpc/react';
 
 const input = 'rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
@@ -23,6 +24,7 @@ export function MappingsPanel() {
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.mappings.pathKey() });
   const update = useMutation(trpc.mappings.update.mutationOptions({ onSuccess: () => { toast.success('Mapping saved'); setEdit(null); void refresh(); }, onError: (e) => toast.error(e.message) }));
   const remove = useMutation(trpc.mappings.delete.mutationOptions({ onSuccess: () => { toast.success('Mapping deleted'); void refresh(); }, onError: (e) => toast.error(e.message) }));
+  const confirm = useConfirmDialog();
   const importCsv = useMutation(trpc.mappings.importCsv.mutationOptions({ onSuccess: (r) => { toast.success(`Imported ${r.imported} mapping(s)`); void refresh(); }, onError: (e) => toast.error(e.message) }));
 
   const download = async () => {
@@ -108,7 +110,19 @@ export function MappingsPanel() {
                 <td className="px-4 py-2">{r.lastSeenAt.toLocaleString()}{r.deletedAt ? ' · deleted' : ''}</td>
                 <td className="space-x-1 px-4 py-2 text-right whitespace-nowrap">
                   <Button variant="ghost" onClick={() => setEdit({ id: r.id, externalId: r.externalId, recordKey: r.recordKey })}>Edit</Button>
-                  <Button variant="ghost" onClick={() => { if (window.confirm('Delete this mapping? The next sync may create the record again.')) remove.mutate({ id: r.id }); }}>Delete</Button>
+                  <Button
+                    variant="ghost"
+                    onClick={() =>
+                      confirm.ask({
+                        title: 'Delete this mapping?',
+                        message: `Syncline forgets that ${r.objectType} ${r.externalId} in ${r.connectionName ?? 'this connection'} is record ${r.recordKey}. The record itself stays in that system, but the next sync may not find it and create it again.`,
+                        confirmLabel: 'Delete mapping',
+                        onConfirm: () => remove.mutate({ id: r.id }),
+                      })
+                    }
+                  >
+                    Delete
+                  </Button>
                 </td>
               </tr>
             ),
@@ -119,6 +133,7 @@ export function MappingsPanel() {
         <Button variant="secondary" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Previous</Button>
         <Button variant="secondary" disabled={!rows.data?.hasMore} onClick={() => setOffset(offset + PAGE)}>Next</Button>
       </div>
+      {confirm.dialog}
     </div>
   );
 }

@@ -5,6 +5,7 @@ import { ShieldCheck } from 'lucide-react';
 import { useState } from 'react';
 import { toast } from 'sonner';
 import { Button } from '../../_components/button';
+import { useConfirmDialog } from '../../_components/confirm-dialog';
 import { useTRPC } from '../../_lib/trpc/react';
 
 /** GDPR erasure of one person: in the synced systems, in the mappings and in Syncline's run history. */
@@ -23,12 +24,21 @@ export function PrivacyPanel() {
       onError: (e) => toast.error(e.message),
     }),
   );
+  const confirm = useConfirmDialog();
   const submit = () => {
     const value = subject.trim();
     if (!value) return;
-    if (window.confirm(`Anonymise this person everywhere? Their name, email and phone are overwritten in every synced system and erased from run history. This cannot be undone.`)) {
-      anonymise.mutate({ subject: value });
-    }
+    confirm.ask({
+      title: 'Anonymise this person everywhere?',
+      message: (
+        <>
+          The name, email and phone of <strong>{value}</strong> are overwritten in every synced system, their mappings are forgotten and
+          their data is erased from run history. This cannot be undone.
+        </>
+      ),
+      confirmLabel: 'Anonymise everywhere',
+      onConfirm: () => anonymise.mutate({ subject: value }),
+    });
   };
   const last = anonymise.data;
   return (
@@ -56,6 +66,7 @@ export function PrivacyPanel() {
           {` · ${last.mappingsForgotten} mapping(s) forgotten · ${last.samplesScrubbed} stored sample(s) scrubbed`}
         </p>
       )}
+      {confirm.dialog}
     </section>
   );
 }

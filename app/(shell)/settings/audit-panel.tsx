@@ -3,6 +3,7 @@
 import { useQuery } from '@tanstack/react-query';
 import { useState } from 'react';
 import { useTRPC } from '../../_lib/trpc/react';
+import { describeAuditAction, describeAuditDetails } from './audit-format';
 
 type Target = 'connection' | 'mapping' | 'user' | 'flow' | 'alert_rule' | 'alert_channel' | 'workspace';
 
@@ -38,8 +39,8 @@ export function AuditPanel() {
             <tr key={e.id}>
               <td className="px-6 py-2 whitespace-nowrap text-slate-600">{e.at.toLocaleString()}</td>
               <td className="px-6 py-2">{e.actorName ?? 'a removed user'}</td>
-              <td className="px-6 py-2 font-mono text-xs">{e.action}</td>
-              <td className="max-w-md truncate px-6 py-2 text-xs text-slate-500" title={JSON.stringify(e.details)}>{JSON.stringify(e.details)}</td>
+              <td className="px-6 py-2" title={e.action}>{describeAuditAction(e.action)}</td>
+              <td className="max-w-md truncate px-6 py-2 text-xs text-slate-500" title={describeAuditDetails(e.details)}>{describeAuditDetails(e.details)}</td>
             </tr>
           ))}
         </tbody>

@@ -4,6 +4,7 @@ import { useMutation, useQuery, useQueryClient } from '@tanstack/react-query';
 import { useRef, useState, type FormEvent } from 'react';
 import { toast } from 'sonner';
 import { Button } from '../../_components/button';
+import { useConfirmDialog } from '../../_components/confirm-dialog';
 import { TextField } from '../../_components/text-field';
 import { useTRPC } from '../../_lib/trpc/react';
 
@@ -21,6 +22,7 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
   const refresh = () => queryClient.invalidateQueries({ queryKey: trpc.members.list.queryKey() });
   const changeRole = useMutation(trpc.members.changeRole.mutationOptions({ onSuccess: refresh }));
   const remove = useMutation(trpc.members.remove.mutationOptions({ onSuccess: refresh }));
+  const confirm = useConfirmDialog();
 
   return (
     <section className="rounded-xl bg-white shadow-sm ring-1 ring-slate-200">
@@ -67,9 +69,14 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
                   {member.userId !== currentUserId && (
                     <Button
                       variant="ghost"
-                      onClick={() => {
-                        if (window.confirm(`Remove ${member.name} from this workspace?`)) remove.mutate({ userId: member.userId });
-                      }}
+                      onClick={() =>
+                        confirm.ask({
+                          title: 'Remove this member?',
+                          message: `${member.name} (${member.email}) loses access to this workspace at once. Their account stays, and you can invite them again.`,
+                          confirmLabel: 'Remove member',
+                          onConfirm: () => remove.mutate({ userId: member.userId }),
+                        })
+                      }
                     >
                       Remove
                     </Button>
@@ -81,6 +88,7 @@ export function MembersPanel({ canManage, currentUserId }: { canManage: boolean;
         </tbody>
       </table>
       {canManage && <Invitations />}
+      {confirm.dialog}
     </section>
   );
 }

@@ -3,13 +3,19 @@
 import { X } from 'lucide-react';
 import { useEffect, useRef, type ReactNode } from 'react';
 
-/** A small modal dialog on the native <dialog> element (focus trap, Escape to close). */
+/**
+ * A small modal dialog on the native <dialog> element (focus trap, Escape to close). On open the focus goes to
+ * the element marked `data-autofocus`, if any (React's `autoFocus` runs before `showModal()` moves the focus).
+ */
 export function Dialog({ title, open, onClose, children, wide }: { title: string; open: boolean; onClose: () => void; children: ReactNode; wide?: boolean }) {
   const ref = useRef<HTMLDialogElement>(null);
   useEffect(() => {
     const d = ref.current;
     if (!d) return;
-    if (open && !d.open) d.showModal();
+    if (open && !d.open) {
+      d.showModal();
+      d.querySelector<HTMLElement>('[data-autofocus]')?.focus();
+    }
     if (!open && d.open) d.close();
   }, [open]);
   return (

@@ -31,7 +31,9 @@ export function WorkspaceSwitcher({ workspaces, currentId }: { workspaces: Shell
         value={currentId}
         disabled={switchWorkspace.isPending}
         onChange={(event) => switchWorkspace.mutate({ workspaceId: event.target.value })}
-        className="block w-full rounded-md border-0 bg-slate-800 py-2 pr-8 pl-3 text-sm text-white ring-1 ring-slate-700 focus:ring-2 focus:ring-brand-500"
+        title={workspaces.find((workspace) => workspace.id === currentId)?.name}
+        // The native arrow sits inside the box already: a wide right padding only clipped the name.
+        className="block w-full rounded-md border-0 bg-slate-800 py-2 pr-1 pl-2.5 text-sm text-white ring-1 ring-slate-700 focus:ring-2 focus:ring-brand-500"
       >
         {workspaces.map((workspace) => (
           <option key={workspace.id} value={workspace.id}>

@@ -138,3 +138,29 @@ describe('bad tRPC input', () => {
     expect(answer.message).toMatch(/draft\.\w+: /);
   });
 });
+
+describe('an invalid choice', () => {
+  it.each([
+    ['runs.list', 'query', { status: ['bogus'] }, /^status: /],
+    ['runs.list', 'query', { outcome: ['written', 'bogus'] }, /^outcome: “bogus” is not one of written, /],
+    ['runs.retry', 'mutation', { runId: '00000000-0000-4000-8000-000000000000', from: 'bogus' }, /^from: /],
+    ['flows.setStatus', 'mutation', { flowId: '00000000-0000-4000-8000-000000000000', status: 'bogus' }, /^status: /],
+    ['members.invite', 'mutation', { email: 'a@example.com', role: 'owner' }, /^role: /],
+  ])('%s with %j answers 400 naming the field and the allowed choices in plain words', async (path, type, input, field) => {
+    const answer = await send(path, type, input);
+    expect(answer).toMatchObject({ status: 400, code: 'BAD_REQUEST' });
+    expect(answer.message).toMatch(field);
+    expect(answer.message).toMatch(/is not one of/);
+    expect(answer.message).not.toMatch(/Invalid option|expected one of|"\|"/);
+  });
+});
+
+describe('a wrong type, in words', () => {
+  it.each([
+    ['runs.list', 'query', { status: 'failed' }, 'status: expected a list, got text.'],
+    ['flows.publish', 'mutation', { flowId: '00000000-0000-4000-8000-000000000000', note: 12 }, 'note: expected text, got a number.'],
+    ['runs.bulkRetry', 'mutation', { filter: {} }, 'confirmedCount: expected a number, got nothing.'],
+  ])('%s with %j answers 400: %s', async (path, type, input, message) => {
+    expect(await send(path, type, input)).toEqual({ status: 400, code: 'BAD_REQUEST', message });
+  });
+});
