@@ -180,7 +180,8 @@ export function explainMysqlError(error: unknown): string {
 }
 
 function columnIn(message: string): string | null {
-  return /column '([^']+)'/i.exec(message)?.[1] ?? /Column '([^']+)'/.exec(message)?.[1] ?? null;
+  // "Unknown column 'x' in 'field list'", "Data too long for column 'x'", "Column 'x' cannot be null", "Field 'x' doesn't have a default value".
+  return /(?:column|field) '([^']+)'/i.exec(message)?.[1] ?? null;
 }
 
 /**
