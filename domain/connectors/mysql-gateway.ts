@@ -96,21 +96,27 @@ function valuesOf(fields: Readonly<Record<string, unknown>>, facts: TableFacts, 
   return values;
 }
 
-async function autoIncLockMode(session: mysql.PoolConnection): Promise<number> {
+/** The server's innodb_autoinc_lock_mode, read once per connection version (it cannot change while the server runs). */
+const lockModes = new Map<string, number>();
+async function autoIncLockMode(session: mysql.PoolConnection, connection: ResolvedConnection): Promise<number> {
+  const known = lockModes.get(connection.secretVersion);
+  if (known !== undefined) return known;
   const [rows] = await session.query<RowDataPacket[]>('select @@innodb_autoinc_lock_mode as mode');
-  return Number(rows[0]?.mode ?? 2);
+  const mode = Number(rows[0]?.mode ?? 2);
+  lockModes.set(connection.secretVersion, mode);
+  return mode;
 }
 
 /** One multi-row INSERT of rows sharing a column list; the created ids, in order. */
-async function insertRows(session: mysql.PoolConnection, table: string, facts: TableFacts, rows: readonly Map<string, unknown>[]): Promise<string[]> {
+async function insertRows(session: mysql.PoolConnection, connection: ResolvedConnection, table: string, facts: TableFacts, rows: readonly Map<string, unknown>[]): Promise<string[]> {
   if (rows.length === 0) return [];
   const columns = [...rows[0]!.keys()];
   const sameShape = rows.every((row) => row.size === columns.length && columns.every((c) => row.has(c)));
   const keyGiven = columns.includes(facts.key);
-  const consecutive = facts.autoIncrement && !keyGiven && (await autoIncLockMode(session)) <= 1;
+  const consecutive = facts.autoIncrement && !keyGiven && (await autoIncLockMode(session, connection)) <= 1;
   if (rows.length > 1 && (!sameShape || (!keyGiven && !consecutive))) {
     const ids: string[] = [];
-    for (const row of rows) ids.push(...(await insertRows(session, table, facts, [row])));
+    for (const row of rows) ids.push(...(await insertRows(session, connection, table, facts, [row])));
     return ids;
   }
   const quoted = columns.map((c) => ident(c, 'fields')).join(', ');
@@ -211,7 +217,7 @@ export function createMysqlGateway(
           groups.set(shape, [...(groups.get(shape) ?? []), index]);
         });
         for (const indexes of groups.values()) {
-          const ids = await insertRows(session, objectType, facts, indexes.map((i) => creates[i]!));
+          const ids = await insertRows(session, connection, objectType, facts, indexes.map((i) => creates[i]!));
           indexes.forEach((createIndex, n) => (createdIds[createIndex] = ids[n]!));
         }
         for (const update of laterUpdates) {

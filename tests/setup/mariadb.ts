@@ -25,6 +25,8 @@ export interface MariaDb {
   readonly port: number;
   readonly user: string;
   readonly password: string;
+  /** The mariadbd process id (the bench reads its CPU time). */
+  readonly pid: number;
   /** Creates an empty database (utf8mb4) and returns its name. */
   createDatabase(name: string): Promise<string>;
   /** One connection as the test login, to arrange and inspect data (the caller ends it). */
@@ -121,6 +123,7 @@ export async function startMariaDb(): Promise<MariaDb> {
     port,
     user,
     password,
+    pid: server.pid!,
     async createDatabase(name) {
       const connection = await connect();
       try {
