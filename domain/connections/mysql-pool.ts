@@ -69,8 +69,13 @@ export async function openMysql(connection: ResolvedConnection, options: { max?:
     multipleStatements: false,
   });
   // `timezone: 'Z'` only affects how the driver converts Dates; TIMESTAMP columns are read in the session's zone.
+  // The event hands over the driver's callback connection (typed as the promise one); the SET is queued before
+  // any query of the session. A session that cannot be set to UTC is thrown away rather than used.
   pool.on('connection', (connection) => {
-    connection.query("SET SESSION time_zone = '+00:00'");
+    const core = connection as unknown as { query(sql: string, done: (error: Error | null) => void): void; destroy(): void };
+    core.query("SET SESSION time_zone = '+00:00'", (error) => {
+      if (error) core.destroy();
+    });
   });
   return pool;
 }

@@ -187,7 +187,7 @@ export function createMysqlGateway(
         for (const record of records) {
           const values = valuesOf(record.fields, facts, identity);
           const nkText = record.naturalKey ? `${record.naturalKey.field}\u0000${String(record.naturalKey.value).toLowerCase()}` : null;
-          let targetId = record.externalId ?? (record.naturalKey ? matched.get(record.naturalKey.field)?.get(String(record.naturalKey.value).toLowerCase()) : undefined);
+          const targetId = record.externalId ?? (record.naturalKey ? matched.get(record.naturalKey.field)?.get(String(record.naturalKey.value).toLowerCase()) : undefined);
           if (targetId) {
             const exists = values.size
               ? (await session.query<ResultSetHeader>(`update ${table} set ${[...values.keys()].map((c) => `${ident(c, 'fields')} = ?`).join(', ')} where ${key} = ?`, [...values.values(), targetId]))[0].affectedRows > 0
@@ -197,7 +197,7 @@ export function createMysqlGateway(
               results.push({ externalId: targetId, created: false });
               continue;
             }
-            targetId = undefined;
+            // The record went away since it was mapped: it is created again below.
           }
           const earlier = nkText !== null ? createdByKey.get(nkText) : undefined;
           if (earlier !== undefined) {

@@ -58,7 +58,7 @@ async function waitUntilReady(options: { port: number; user: string; password: s
       await connection.end();
       return;
     } catch (error) {
-      if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within 120 s: ${(error as Error).message}`);
+      if (Date.now() > deadline) throw new Error(`mariadbd did not accept connections within 120 s: ${(error as Error).message}`, { cause: error });
       await new Promise((r) => setTimeout(r, 200));
     }
   }
