@@ -15,15 +15,18 @@ export async function treeRssMb(pid: number): Promise<number> {
   return own + nested.reduce((a, b) => a + b, 0);
 }
 
-/** CPU seconds (user + system) used so far by a process and its live descendants. */
-export async function treeCpuSeconds(pid: number): Promise<number> {
+/**
+ * CPU seconds (user + system) used so far by a process and its live descendants; with `reaped`, also by the
+ * children it has waited for (PostgreSQL's backends of a pool that was closed before the measurement ends).
+ */
+export async function treeCpuSeconds(pid: number, options: { reaped?: boolean } = {}): Promise<number> {
   const own = await readFile(`/proc/${pid}/stat`, 'utf8')
     .then((stat) => {
-      // Fields after the command name (which may hold spaces) start at ")": utime and stime are the 12th and 13th.
+      // Fields after the command name (which may hold spaces) start at ")": utime, stime, cutime, cstime are the 12th to 15th.
       const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
+      return (Number(fields[11]) + Number(fields[12]) + (options.reaped ? Number(fields[13]) + Number(fields[14]) : 0)) / 100;
     })
     .catch(() => 0);
-  const nested = await Promise.all((await childrenOf(pid)).map(treeCpuSeconds));
+  const nested = await Promise.all((await childrenOf(pid)).map((child) => treeCpuSeconds(child)));
   return own + nested.reduce((a, b) => a + b, 0);
 }

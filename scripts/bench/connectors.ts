@@ -128,7 +128,7 @@ export default async function run(): Promise<BenchOutcome> {
     }, 1000);
     const cpuOf = async () => ({
       mariadb: await treeCpuSeconds(maria.pid),
-      postgres: await treeCpuSeconds(pg.pid),
+      postgres: await treeCpuSeconds(pg.pid, { reaped: true }),
       fake: (process.cpuUsage().user + process.cpuUsage().system) / 1e6,
     });
     const cpuBefore = await cpuOf();
