@@ -107,6 +107,11 @@ async function autoIncLockMode(session: mysql.PoolConnection, connection: Resolv
   return mode;
 }
 
+/** `a = ?, b = ?` for the columns of `values` (checked names), with its parameters. */
+function assignments(values: ReadonlyMap<string, unknown>): { sql: string; params: unknown[] } {
+  return { sql: [...values.keys()].map((c) => `${ident(c, 'fields')} = ?`).join(', '), params: [...values.values()] };
+}
+
 /** One multi-row INSERT of rows sharing a column list; the created ids, in order. */
 async function insertRows(session: mysql.PoolConnection, connection: ResolvedConnection, table: string, facts: TableFacts, rows: readonly Map<string, unknown>[]): Promise<string[]> {
   if (rows.length === 0) return [];
@@ -147,21 +152,37 @@ export async function findMysqlIds(connection: ResolvedConnection, objectType: s
   });
 }
 
+/** What a gateway call works with: one transaction on the table, its facts, and the names quoted. */
+interface TableCall {
+  readonly session: mysql.PoolConnection;
+  readonly connection: ResolvedConnection;
+  readonly facts: TableFacts;
+  /** The table and key column, checked and quoted. */
+  readonly table: string;
+  readonly key: string;
+  /** The connection's integration account, read when a write needs it. */
+  identity(): Promise<string | null>;
+}
+
 export function createMysqlGateway(
   resolve: (connectionId: string) => Promise<ResolvedConnection>,
   /** The connection's integration account (who the integration writes as), or null. */
   identityOf: (connectionId: string) => Promise<string | null>,
 ): RecordGateway {
+  async function onTable<T>(connectionId: string, objectType: string, work: (call: TableCall) => Promise<T>): Promise<T> {
+    const table = ident(objectType, 'objectType');
+    const connection = await resolve(connectionId);
+    const place = { connection: connection.name, table: objectType };
+    return inMysqlTransaction(connection, place, async (session) => {
+      const facts = await tableFacts(session, objectType, place);
+      return work({ session, connection, facts, table, key: ident(facts.key, 'key'), identity: () => identityOf(connectionId) });
+    });
+  }
+
   return {
-    async upsertMany({ connectionId, objectType, records }) {
-      const connection = await resolve(connectionId);
-      ident(objectType, 'objectType');
-      const identity = await identityOf(connectionId);
-      const place = { connection: connection.name, table: objectType };
-      return inMysqlTransaction(connection, place, async (session) => {
-        const facts = await tableFacts(session, objectType, place);
-        const table = ident(objectType, 'objectType');
-        const key = ident(facts.key, 'key');
+    upsertMany: ({ connectionId, objectType, records }) =>
+      onTable(connectionId, objectType, async ({ session, connection, facts, table, key, identity: identityLater }) => {
+        const identity = await identityLater();
         // 1. Natural keys of the page, matched with one query per key column.
         const matched = new Map<string, Map<string, string>>();
         const byField = new Map<string, unknown[]>();
@@ -189,10 +210,11 @@ export function createMysqlGateway(
           const nkText = record.naturalKey ? `${record.naturalKey.field}\u0000${String(record.naturalKey.value).toLowerCase()}` : null;
           const targetId = record.externalId ?? (record.naturalKey ? matched.get(record.naturalKey.field)?.get(String(record.naturalKey.value).toLowerCase()) : undefined);
           if (targetId) {
+            const set = assignments(values);
+            // affectedRows counts matched rows (not only changed ones): mysql2 connects with CLIENT_FOUND_ROWS.
             const exists = values.size
-              ? (await session.query<ResultSetHeader>(`update ${table} set ${[...values.keys()].map((c) => `${ident(c, 'fields')} = ?`).join(', ')} where ${key} = ?`, [...values.values(), targetId]))[0].affectedRows > 0
-              : ((await session.query<RowDataPacket[]>(`select 1 from ${table} where ${key} = ?`, [targetId]))[0].length > 0);
-            // affectedRows counts matched rows here only with CLIENT_FOUND_ROWS (mysql2's default).
+              ? (await session.query<ResultSetHeader>(`update ${table} set ${set.sql} where ${key} = ?`, [...set.params, targetId]))[0].affectedRows > 0
+              : (await session.query<RowDataPacket[]>(`select 1 from ${table} where ${key} = ?`, [targetId]))[0].length > 0;
             if (exists) {
               results.push({ externalId: targetId, created: false });
               continue;
@@ -222,10 +244,8 @@ export function createMysqlGateway(
         }
         for (const update of laterUpdates) {
           if (update.values.size === 0) continue;
-          await session.query(`update ${table} set ${[...update.values.keys()].map((c) => `${ident(c, 'fields')} = ?`).join(', ')} where ${key} = ?`, [
-            ...update.values.values(),
-            createdIds[update.create],
-          ]);
+          const set = assignments(update.values);
+          await session.query(`update ${table} set ${set.sql} where ${key} = ?`, [...set.params, createdIds[update.create]]);
         }
         const seen = new Set<number>();
         return results.map((result) => {
@@ -234,24 +254,17 @@ export function createMysqlGateway(
           seen.add(result.pendingCreate);
           return { externalId: createdIds[result.pendingCreate]!, created: first };
         });
-      });
-    },
+      }),
 
     async deleteMany({ connectionId, objectType, externalIds, mode }) {
       if (externalIds.length === 0) return;
-      const connection = await resolve(connectionId);
-      ident(objectType, 'objectType');
-      const identity = await identityOf(connectionId);
-      const place = { connection: connection.name, table: objectType };
-      await inMysqlTransaction(connection, place, async (session) => {
-        const facts = await tableFacts(session, objectType, place);
-        const table = ident(objectType, 'objectType');
-        const key = ident(facts.key, 'key');
+      await onTable(connectionId, objectType, async ({ session, facts, table, key, identity: identityLater }) => {
         const ids = [...externalIds];
         if (mode === 'hard') {
           await session.query(`delete from ${table} where ${key} in (?)`, [ids]);
           return;
         }
+        const identity = await identityLater();
         const stamp = facts.stampColumn && identity ? `, ${ident(facts.stampColumn, 'stamp')} = ?` : '';
         const stampParams = stamp ? [identity] : [];
         if (mode === 'soft') await session.query(`update ${table} set deleted_at = utc_timestamp(6)${stamp} where ${key} in (?) and deleted_at is null`, [...stampParams, ids]);
@@ -261,31 +274,20 @@ export function createMysqlGateway(
 
     async readMany({ connectionId, objectType, externalIds }) {
       if (externalIds.length === 0) return new Map();
-      const connection = await resolve(connectionId);
-      ident(objectType, 'objectType');
-      const place = { connection: connection.name, table: objectType };
-      return inMysqlTransaction(connection, place, async (session) => {
-        const facts = await tableFacts(session, objectType, place);
-        const [rows] = await session.query<RowDataPacket[]>(`select * from ${ident(objectType, 'objectType')} where ${ident(facts.key, 'key')} in (?)`, [[...externalIds]]);
+      return onTable(connectionId, objectType, async ({ session, facts, table, key }) => {
+        const [rows] = await session.query<RowDataPacket[]>(`select * from ${table} where ${key} in (?)`, [[...externalIds]]);
         return new Map(rows.map((row) => [String(row[facts.key]), { ...row } as Record<string, unknown>]));
       });
     },
 
     async anonymiseMany({ connectionId, objectType, externalIds, fields }) {
       if (externalIds.length === 0 || fields.length === 0) return;
-      const connection = await resolve(connectionId);
-      ident(objectType, 'objectType');
-      const identity = await identityOf(connectionId);
-      const place = { connection: connection.name, table: objectType };
-      await inMysqlTransaction(connection, place, async (session) => {
-        const facts = await tableFacts(session, objectType, place);
+      await onTable(connectionId, objectType, async ({ session, facts, table, key, identity: identityLater }) => {
         const values = new Map<string, unknown>(fields.map((f) => [f, facts.columns.get(f)?.nullable === false ? ANONYMISED_VALUE : null]));
-        for (const f of fields) ident(f, 'fields');
+        const identity = await identityLater();
         if (facts.stampColumn && identity) values.set(facts.stampColumn, identity);
-        await session.query(`update ${ident(objectType, 'objectType')} set ${[...values.keys()].map((c) => `${ident(c, 'fields')} = ?`).join(', ')} where ${ident(facts.key, 'key')} in (?)`, [
-          ...values.values(),
-          [...externalIds],
-        ]);
+        const set = assignments(values);
+        await session.query(`update ${table} set ${set.sql} where ${key} in (?)`, [...set.params, [...externalIds]]);
       });
     },
   };
