@@ -93,7 +93,10 @@ async function checkMysql(connection: ResolvedConnection): Promise<string> {
   try {
     const [rows] = await pool.query<RowDataPacket[]>('select version() as version, database() as db');
     const row = rows[0];
-    return `Connected: ${String(row?.version).includes('MariaDB') ? 'MariaDB' : 'MySQL'} ${String(row?.version)}, database "${settings.database}"${settings.tls === 'off' ? ' (without TLS)' : ' over TLS'}.`;
+    // MariaDB reports e.g. `10.11.19-MariaDB-0+deb12u1`, MySQL `8.4.3`.
+    const version = String(row?.version ?? '');
+    const product = version.includes('MariaDB') ? `MariaDB ${version.split('-MariaDB')[0]}` : `MySQL ${version}`;
+    return `Connected: ${product}, database "${settings.database}"${settings.tls === 'off' ? ' (without TLS)' : ' over TLS'}.`;
   } catch (error) {
     throw new Error(explainMysqlError(error), { cause: error });
   } finally {
