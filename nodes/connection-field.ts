@@ -5,12 +5,12 @@
 import { z } from 'zod';
 
 /** Every connection kind. */
-export const CONNECTION_KINDS = ['rest', 'postgres', 'demo-crm', 'demo-helpdesk', 'webhook', 'connector'] as const;
+export const CONNECTION_KINDS = ['rest', 'postgres', 'demo-crm', 'demo-helpdesk', 'webhook', 'connector', 'mysql'] as const;
 /** One of {@link CONNECTION_KINDS}. */
 export type ConnectionKind = (typeof CONNECTION_KINDS)[number];
 
 /** Kinds that hold records a sync node can read and write. */
-export const RECORD_CONNECTION_KINDS: readonly ConnectionKind[] = ['rest', 'postgres', 'demo-crm', 'demo-helpdesk', 'connector'];
+export const RECORD_CONNECTION_KINDS: readonly ConnectionKind[] = ['rest', 'postgres', 'demo-crm', 'demo-helpdesk', 'connector', 'mysql'];
 
 /**
  * A required connection id field.

@@ -3,7 +3,7 @@ import { users } from './auth';
 import { workspaces } from './workspaces';
 
 /** The connection kinds (mirrors `nodes/connection-field.ts`, which db/ must not import). */
-export const CONNECTION_KIND_VALUES = ['rest', 'postgres', 'webhook', 'demo-crm', 'demo-helpdesk', 'connector'] as const;
+export const CONNECTION_KIND_VALUES = ['rest', 'postgres', 'webhook', 'demo-crm', 'demo-helpdesk', 'connector', 'mysql'] as const;
 export type ConnectionKindValue = (typeof CONNECTION_KIND_VALUES)[number];
 
 /**

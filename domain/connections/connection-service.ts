@@ -7,7 +7,7 @@ import { and, asc, eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { auditLog, connections, externalIds, type Role } from '../../db/schema';
 import { ConflictError, InvalidInputError, NotFoundError } from '../platform/errors';
-import { checkSecret, isPostgresKind, parseSettings, redactDatabaseUrl, secretNeed, type ConnectionSettings } from './kinds';
+import { checkSecret, isMysqlKind, isPostgresKind, mysqlPasswordTarget, parseSettings, redactDatabaseUrl, secretNeed, type ConnectionSettings, type MysqlSettings } from './kinds';
 import type { CreateConnectionInput, UpdateConnectionInput } from './schemas';
 import { encryptSecret, keyRingFromEnv } from './secret-box';
 import { dropGrant, signInStatuses, type SignInStatus } from './oauth-grants';
@@ -79,11 +79,18 @@ function carriesRefreshToken(secret: string | undefined): boolean {
   }
 }
 
-/** Validates and encrypts a secret; for PostgreSQL also derives the redacted URL shown in the UI. */
-function sealSecret(kind: Row['kind'], secret: string): { ciphertext: string; extraConfig: Record<string, unknown> } {
+/**
+ * Validates and encrypts a secret; for PostgreSQL also derives the redacted URL shown in the UI, for MySQL
+ * the `user@host:port` the password is bound to (the credential guard: a changed host never gets it).
+ */
+function sealSecret(kind: Row['kind'], secret: string, settings: ConnectionSettings): { ciphertext: string; extraConfig: Record<string, unknown> } {
   const problem = checkSecret(kind, secret);
   if (problem) throw new InvalidInputError(problem, 'secret');
-  const extraConfig = isPostgresKind(kind) ? { displayUrl: redactDatabaseUrl(secret.trim()) } : {};
+  const extraConfig = isPostgresKind(kind)
+    ? { displayUrl: redactDatabaseUrl(secret.trim()) }
+    : isMysqlKind(kind)
+      ? { passwordFor: mysqlPasswordTarget(settings as MysqlSettings) }
+      : {};
   return { ciphertext: encryptSecret(secret.trim(), keyRingFromEnv()), extraConfig };
 }
 
@@ -98,7 +105,7 @@ function uniqueName<T>(promise: Promise<T>, name: string): Promise<T> {
 export async function createConnection(db: Db, actor: Actor, input: CreateConnectionInput) {
   const settings = settingsOrThrow(input.kind, input.settings);
   const need = secretNeed(input.kind, settings);
-  const secret = input.secret?.trim() ? sealSecret(input.kind, input.secret) : null;
+  const secret = input.secret?.trim() ? sealSecret(input.kind, input.secret, settings) : null;
   if (need.needed && !secret) throw new InvalidInputError(`secret: enter the ${need.label.toLowerCase()}.`, 'secret');
   return uniqueName(
     db.transaction(async (tx) => {
@@ -132,10 +139,13 @@ export async function createConnection(db: Db, actor: Actor, input: CreateConnec
 export async function updateConnection(db: Db, actor: Actor, input: UpdateConnectionInput) {
   const existing = await getConnectionRow(db, actor.workspaceId, input.id);
   const settings = settingsOrThrow(existing.kind, input.settings);
-  const secret = input.secret?.trim() ? sealSecret(existing.kind, input.secret) : null;
+  const secret = input.secret?.trim() ? sealSecret(existing.kind, input.secret, settings) : null;
   const need = secretNeed(existing.kind, settings);
   if (need.needed && !secret && !existing.secretCiphertext) throw new InvalidInputError(`secret: enter the ${need.label.toLowerCase()}.`, 'secret');
-  const keptDisplay = isPostgresKind(existing.kind) && !secret ? { displayUrl: existing.config.displayUrl } : {};
+  if (isMysqlKind(existing.kind) && !secret && existing.config.passwordFor !== mysqlPasswordTarget(settings as MysqlSettings)) {
+    throw new InvalidInputError('secret: enter the password again: the stored password is only sent to the user, host and port it was entered for.', 'secret');
+  }
+  const keptDisplay = isPostgresKind(existing.kind) && !secret ? { displayUrl: existing.config.displayUrl } : isMysqlKind(existing.kind) && !secret ? { passwordFor: existing.config.passwordFor } : {};
   const next = {
     name: input.name,
     config: { ...settings, ...keptDisplay, ...secret?.extraConfig },
@@ -170,7 +180,7 @@ export async function updateConnection(db: Db, actor: Actor, input: UpdateConnec
 
 export async function rotateConnectionSecret(db: Db, actor: Actor, input: { id: string; secret: string }) {
   const existing = await getConnectionRow(db, actor.workspaceId, input.id);
-  const secret = sealSecret(existing.kind, input.secret);
+  const secret = sealSecret(existing.kind, input.secret, existing.config as ConnectionSettings);
   return db.transaction(async (tx) => {
     const [row] = await tx
       .update(connections)

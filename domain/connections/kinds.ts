@@ -4,7 +4,9 @@
  * webhook shared secret), encrypted at rest and never returned. The demo kinds reuse the REST and
  * PostgreSQL shapes: the demo CRM is a REST API, the demo helpdesk a PostgreSQL database. Kind
  * `connector` is a system declared with `defineConnector` (HubSpot, Zendesk, …): its settings name the
- * declaration (see connectors/kit/connector-settings.ts).
+ * declaration (see connectors/kit/connector-settings.ts). Kind `mysql` (MySQL or MariaDB) keeps host,
+ * port, database, user and TLS in its settings and only the password as its secret; the password is
+ * bound to the `user@host:port` it was entered for (`passwordFor`, see {@link mysqlPasswordTarget}).
  */
 import { z } from 'zod';
 import { CONNECTION_KIND_VALUES, type ConnectionKindValue } from '../../db/schema';
@@ -50,6 +52,28 @@ export type PostgresSettings = z.infer<typeof PostgresSettingsSchema>;
 
 export const WebhookSettingsSchema = z.object({});
 
+const MYSQL_NAME = /^[A-Za-z0-9_$]{1,64}$/;
+export const MysqlSettingsSchema = z.object({
+  host: z
+    .string({ error: 'host: enter the database server host name or address.' })
+    .trim()
+    .min(1, 'host: enter the database server host name or address.')
+    .regex(/^[A-Za-z0-9.:[\]-]+$/, 'host: a host name or IP address (letters, digits, dots, dashes).'),
+  port: z.coerce.number({ error: 'port: a port number (3306 by default).' }).int('port: a whole number.').min(1, 'port: between 1 and 65535.').max(65535, 'port: between 1 and 65535.').default(3306),
+  database: z.string({ error: 'database: enter the database (schema) name.' }).trim().regex(MYSQL_NAME, 'database: a MySQL database name (letters, digits, underscore, $).'),
+  user: z.string({ error: 'user: enter the database user name.' }).trim().min(1, 'user: enter the database user name.').max(80, 'user: at most 80 characters.'),
+  /** off: plain TCP; required: encrypted, certificate not checked; verified: encrypted and the certificate checked (default). */
+  tls: z.enum(['off', 'required', 'verified'], { error: 'tls: choose off, required or verified.' }).default('verified'),
+  /** Set by the server when the password is stored: the `user@host:port` it may be sent to. */
+  passwordFor: z.string().optional(),
+});
+export type MysqlSettings = z.infer<typeof MysqlSettingsSchema>;
+
+/** Where a MySQL connection's password may go: the user, host and port it was entered for. */
+export function mysqlPasswordTarget(settings: Pick<MysqlSettings, 'user' | 'host' | 'port'>): string {
+  return `${settings.user}@${settings.host.toLowerCase()}:${settings.port}`;
+}
+
 const settingsByKind = {
   rest: RestSettingsSchema,
   'demo-crm': RestSettingsSchema,
@@ -57,15 +81,21 @@ const settingsByKind = {
   'demo-helpdesk': PostgresSettingsSchema,
   webhook: WebhookSettingsSchema,
   connector: ConnectorSettingsSchema,
+  mysql: MysqlSettingsSchema,
 } as const satisfies Record<ConnectionKindValue, z.ZodType>;
 
-export type ConnectionSettings = RestSettings | PostgresSettings | ConnectorSettings | Record<string, never>;
+export type ConnectionSettings = RestSettings | PostgresSettings | MysqlSettings | ConnectorSettings | Record<string, never>;
 
 export function isRestKind(kind: ConnectionKindValue): kind is 'rest' | 'demo-crm' {
   return kind === 'rest' || kind === 'demo-crm';
 }
 export function isPostgresKind(kind: ConnectionKindValue): kind is 'postgres' | 'demo-helpdesk' {
   return kind === 'postgres' || kind === 'demo-helpdesk';
+}
+
+/** A MySQL or MariaDB database. */
+export function isMysqlKind(kind: ConnectionKindValue): kind is 'mysql' {
+  return kind === 'mysql';
 }
 
 /** A system declared with `defineConnector`. */
@@ -87,6 +117,7 @@ export function parseSettings(kind: ConnectionKindValue, settings: unknown): { o
 export function secretNeed(kind: ConnectionKindValue, settings: ConnectionSettings): { needed: boolean; label: string } {
   if (isPostgresKind(kind)) return { needed: true, label: 'Database URL' };
   if (kind === 'webhook') return { needed: true, label: 'Shared HMAC secret' };
+  if (isMysqlKind(kind)) return { needed: true, label: 'Password' };
   if (isConnectorKind(kind)) {
     const declared = authOf(settings as ConnectorSettings);
     if (declared.type === 'none') return { needed: false, label: 'Secret' };

@@ -3,12 +3,14 @@
  * recorded as the connection's health (last check time, ok, error). The same check runs on a timer
  * in the worker (`temporal/jobs/connection-health-loop.ts`).
  */
+import type { RowDataPacket } from 'mysql2/promise';
 import { and, asc, eq, isNull, lt, or, sql as raw } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { connections } from '../../db/schema';
 import { HttpFailure, explainStatus, sendHttp } from './http-client';
 import { checkDeclared } from '../connectors/kit/runtime';
-import { isConnectorKind, isPostgresKind, isRestKind, type PostgresSettings, type RestSettings } from './kinds';
+import { isConnectorKind, isMysqlKind, isPostgresKind, isRestKind, type MysqlSettings, type PostgresSettings, type RestSettings } from './kinds';
+import { explainMysqlError, openMysql } from './mysql-pool';
 import { explainPostgresError, openPostgres } from './postgres-pool';
 import { resolveConnection, type ResolvedConnection } from './resolve';
 import { authHeaders, forgetToken } from './rest-auth';
@@ -44,6 +46,7 @@ export async function testConnection(db: Db, query: { workspaceId: string; conne
 async function check(connection: ResolvedConnection): Promise<string> {
   if (isRestKind(connection.kind)) return checkRest(connection);
   if (isPostgresKind(connection.kind)) return checkPostgres(connection);
+  if (isMysqlKind(connection.kind)) return checkMysql(connection);
   if (isConnectorKind(connection.kind)) return checkDeclared(connection);
   // Inbound webhooks: nothing to call; what can be checked is that a shared secret exists.
   if (!connection.secret) throw new Error('No shared secret is set: senders cannot sign their requests.');
@@ -81,6 +84,23 @@ async function checkPostgres(connection: ResolvedConnection): Promise<string> {
     throw new Error((error as { code?: string }).code === 'SCHEMA' ? (error as Error).message : explainPostgresError(error), { cause: error });
   } finally {
     await sql.end({ timeout: 5 });
+  }
+}
+
+async function checkMysql(connection: ResolvedConnection): Promise<string> {
+  const settings = connection.settings as MysqlSettings;
+  const pool = await openMysql(connection, { max: 1 }); // the credential guard refuses here, before any connection
+  try {
+    const [rows] = await pool.query<RowDataPacket[]>('select version() as version, database() as db');
+    const row = rows[0];
+    // MariaDB reports e.g. `10.11.19-MariaDB-0+deb12u1`, MySQL `8.4.3`.
+    const version = String(row?.version ?? '');
+    const product = version.includes('MariaDB') ? `MariaDB ${version.split('-MariaDB')[0]}` : `MySQL ${version}`;
+    return `Connected: ${product}, database "${settings.database}"${settings.tls === 'off' ? ' (without TLS)' : ' over TLS'}.`;
+  } catch (error) {
+    throw new Error(explainMysqlError(error), { cause: error });
+  } finally {
+    await pool.end().catch(() => {});
   }
 }
 

@@ -20,7 +20,7 @@ import { auditLog, connections, externalIds } from '../../db/schema';
 import { TransientError, UserError } from '../../flows-engine/index';
 import { createConnectors } from '../connectors/connectors';
 import { createExternalIdStore } from '../connectors/external-id-store';
-import { isConnectorKind, isPostgresKind, isRestKind } from '../connections/kinds';
+import { isConnectorKind, isMysqlKind, isPostgresKind, isRestKind } from '../connections/kinds';
 import { InvalidInputError } from '../platform/errors';
 import { personalFieldsOf, personalValuesOf } from './personal-data';
 import { scrubStoredSamples } from './scrub-samples';
@@ -49,7 +49,7 @@ async function syncedObjects(db: Db, workspaceId: string): Promise<SyncedObject[
     .from(externalIds)
     .innerJoin(connections, and(eq(sql`${connections.id}::text`, externalIds.connectionId), eq(connections.workspaceId, workspaceId)))
     .where(eq(externalIds.workspaceId, workspaceId));
-  return rows.filter((r) => isRestKind(r.kind) || isPostgresKind(r.kind) || isConnectorKind(r.kind));
+  return rows.filter((r) => isRestKind(r.kind) || isPostgresKind(r.kind) || isMysqlKind(r.kind) || isConnectorKind(r.kind));
 }
 
 function explain(object: SyncedObject, error: unknown): never {

@@ -2,7 +2,8 @@
  * Reading changed records from a poll trigger's source, one source page at a time, ordered by
  * (modified-at, id): a REST API (kinds `rest`, `demo-crm`: the demo CRM's contract
  * `GET {base}/{objectType}?modifiedSince=&limit=&cursor=` -> `{ data, nextCursor }`) or a PostgreSQL
- * table (kinds `postgres`, `demo-helpdesk`, keyset-paginated), or a system declared with
+ * table (kinds `postgres`, `demo-helpdesk`, keyset-paginated),
+ * a MySQL / MariaDB table (kind `mysql`, keyset-paginated the same way), or a system declared with
  * `defineConnector` (kind `connector`: its declared change listing and pagination; its object's
  * declared id and modified-at fields take the place of the trigger's). Timestamps are normalised to UTC
  * microseconds: a JS Date would drop them, so they travel as ISO strings.
@@ -10,13 +11,14 @@
 import type postgres from 'postgres';
 import { TransientError, UserError } from '../../flows-engine/index';
 import { explainStatus } from '../connections/http-client';
-import { isConnectorKind, isPostgresKind, isRestKind } from '../connections/kinds';
+import { isConnectorKind, isMysqlKind, isPostgresKind, isRestKind } from '../connections/kinds';
 import { explainPostgresError, poolFor } from '../connections/postgres-pool';
 import type { ResolvedConnection } from '../connections/resolve';
 import { microsToIso, toMicros } from './poll-cursor';
 import type { PollTriggerConfig } from './trigger-settings';
 import { sendWithConnection } from '../connectors/http-connector';
 import { declaredObject, readDeclaredPage } from '../connectors/kit/runtime';
+import { readMysqlChanges, readMysqlKeys } from '../connectors/mysql-gateway';
 
 export interface ChangedRecord {
   id: string;
@@ -98,6 +100,19 @@ async function postgresPage(connection: ResolvedConnection, config: PollTriggerC
   }
 }
 
+async function mysqlPage(connection: ResolvedConnection, config: PollTriggerConfig, since: string | null, cursor: string | null, limit: number): Promise<SourcePage> {
+  const after = cursor ? (JSON.parse(cursor) as { m: string; id: string }) : null;
+  const rows = await readMysqlChanges(connection, { table: config.objectType, idField: config.idField, modifiedField: config.modifiedField, since, after, limit });
+  const records = rows.map((row) => toChanged(row.record, config, row.modifiedIso));
+  const last = records.at(-1);
+  return { records, next: records.length === limit && last ? JSON.stringify({ m: microsToIso(last.micros), id: last.id }) : null };
+}
+
+async function mysqlKeys(connection: ResolvedConnection, config: PollTriggerConfig, after: string | null, limit: number): Promise<KeyPage> {
+  const ids = await readMysqlKeys(connection, { table: config.objectType, idField: config.idField, after, limit });
+  return { ids, next: ids.length === limit ? ids.at(-1)! : null };
+}
+
 /**
  * The trigger's settings as they apply to this connection: a declared connector's object names its
  * own id and modified-at fields (the analyst does not have to know them).
@@ -154,6 +169,7 @@ async function postgresKeys(connection: ResolvedConnection, config: PollTriggerC
 export function fetchSourceKeys(connection: ResolvedConnection, config: PollTriggerConfig, cursor: string | null, limit: number): Promise<KeyPage> {
   if (isRestKind(connection.kind)) return restKeys(connection, config, cursor, limit);
   if (isPostgresKind(connection.kind)) return postgresKeys(connection, config, cursor, limit);
+  if (isMysqlKind(connection.kind)) return mysqlKeys(connection, config, cursor, limit);
   if (isConnectorKind(connection.kind)) return declaredKeys(connection, config, cursor, limit);
   throw new UserError(`Connection “${connection.name}” is a ${connection.kind} connection: it has no records to scan.`, { field: 'connectionId' });
 }
@@ -162,6 +178,7 @@ export function fetchSourceKeys(connection: ResolvedConnection, config: PollTrig
 export function fetchSourcePage(connection: ResolvedConnection, config: PollTriggerConfig, since: string | null, cursor: string | null, limit: number): Promise<SourcePage> {
   if (isRestKind(connection.kind)) return restPage(connection, config, since, cursor, limit);
   if (isPostgresKind(connection.kind)) return postgresPage(connection, config, since, cursor, limit);
+  if (isMysqlKind(connection.kind)) return mysqlPage(connection, config, since, cursor, limit);
   if (isConnectorKind(connection.kind)) return declaredPage(connection, config, since, cursor, limit);
   throw new UserError(`Connection “${connection.name}” is a ${connection.kind} connection: it has no records to poll.`, { field: 'connectionId' });
 }

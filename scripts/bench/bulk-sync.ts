@@ -11,7 +11,7 @@
  * are reset, so every run is a real initial load.
  */
 import { randomBytes } from 'node:crypto';
-import { chmod, mkdtemp, readFile, rm } from 'node:fs/promises';
+import { chmod, mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { eq } from 'drizzle-orm';
@@ -28,35 +28,12 @@ import { createBulkWorkspace, seedCrmContacts } from '../../tests/support/bulk';
 import { startTemporalServer } from '../../tests/support/processes';
 import { getFreePort } from '../supervisor/ports';
 import type { BenchOutcome } from '../bench';
+import { treeCpuSeconds, treeRssMb } from './_process-stats';
 
 const CONTACTS = Number(process.env.BENCH_BULK_CONTACTS ?? 100_000);
 const PRE_EXISTING = Math.round(CONTACTS / 20);
 const MEASURED_RUNS = Number(process.env.BENCH_BULK_RUNS ?? 3);
 const CRM_KEY = 'bench-bulk-sync-key';
-
-/** Resident memory of a process and its descendants, in MB (from /proc). */
-async function treeRssMb(pid: number): Promise<number> {
-  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  const own = await readFile(`/proc/${pid}/status`, 'utf8')
-    .then((status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
-    .catch(() => 0);
-  const nested = await Promise.all(children.trim().split(/\s+/).filter(Boolean).map((c) => treeRssMb(Number(c))));
-  return own + nested.reduce((a, b) => a + b, 0);
-}
-
-/** CPU seconds (user + system) used so far by a process and its live descendants (from /proc). */
-async function treeCpuSeconds(pid: number): Promise<number> {
-  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  const own = await readFile(`/proc/${pid}/stat`, 'utf8')
-    .then((stat) => {
-      // Fields after the command name (which may hold spaces) start at ")": utime and stime are the 12th and 13th.
-      const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-      return (Number(fields[11]) + Number(fields[12])) / 100;
-    })
-    .catch(() => 0);
-  const nested = await Promise.all(children.trim().split(/\s+/).filter(Boolean).map((c) => treeCpuSeconds(Number(c))));
-  return own + nested.reduce((a, b) => a + b, 0);
-}
 
 function median(values: number[]): number {
   const sorted = [...values].sort((a, b) => a - b);

@@ -39,6 +39,7 @@ export interface HubSpotContact {
 }
 
 export interface HubSpotFake extends FakeApi {
+  /** Read them freely; change them through `seed` or the API (the search index follows those changes only). */
   readonly contacts: Map<string, HubSpotContact>;
   /** Adds contacts directly (as if made in HubSpot), with a given modified time. */
   seed(properties: Record<string, string>, modifiedAt?: Date): HubSpotContact;
@@ -69,6 +70,8 @@ export async function startHubSpotFake(options: {
   const refreshTokens = new Set<string>();
   const now = monotonicClock();
   let nextId = 101;
+  /** Bumped by every change (seed, write, archive): the search index is rebuilt after one. */
+  let version = 0;
 
   const view = (contact: HubSpotContact, wanted: string[]) => {
     const names = new Set([...DEFAULT_PROPERTIES, ...wanted]);
@@ -81,6 +84,7 @@ export async function startHubSpotFake(options: {
     const stamp = modifiedAt.toISOString();
     const contact = { id, properties: { ...properties, hs_object_id: id, createdate: stamp, lastmodifieddate: stamp }, createdAt: stamp, updatedAt: stamp, archived: false };
     contacts.set(id, contact);
+    version += 1;
     return contact;
   }
 
@@ -106,16 +110,55 @@ export async function startHubSpotFake(options: {
     for (const [k, v] of Object.entries(properties)) contact.properties[k] = v === null ? null : k === 'email' ? String(v).toLowerCase() : String(v);
     contact.properties.lastmodifieddate = stamp;
     contact.updatedAt = stamp;
+    version += 1;
   }
+
+  // Timestamps parsed once each (searches re-read the same ones): a search over 50,000 contacts stays cheap (the connectors bench).
+  const parsedTimes = new Map<string, number>();
+  const timeOf = (value: unknown): number => {
+    const text = String(value);
+    let ms = parsedTimes.get(text);
+    if (ms === undefined) parsedTimes.set(text, (ms = Date.parse(text)));
+    return ms;
+  };
 
   function matches(contact: HubSpotContact, filter: { propertyName: string; operator: string; value?: unknown }): boolean {
     const actual = contact.properties[filter.propertyName];
     if (filter.operator === 'EQ') return String(actual ?? '').toLowerCase() === String(filter.value ?? '').toLowerCase();
     if (filter.operator === 'GTE') {
       const isDate = filter.propertyName === 'lastmodifieddate' || filter.propertyName === 'createdate';
-      return isDate ? Date.parse(String(actual)) >= Number(filter.value) : Number(actual) >= Number(filter.value);
+      return isDate ? timeOf(actual) >= Number(filter.value) : Number(actual) >= Number(filter.value);
     }
     throw new Error(`operator ${filter.operator} not in this fake`);
+  }
+
+  /** By the sort property, then by id. Contacts are usually held in that order already: checking is cheaper than sorting. */
+  function ordered(found: HubSpotContact[], sort: { propertyName: string; direction: string } | undefined): HubSpotContact[] {
+    const sign = sort?.direction === 'DESCENDING' ? -1 : 1;
+    const order = (a: HubSpotContact, b: HubSpotContact) => (sort ? sign * (timeOf(a.properties[sort.propertyName]) - timeOf(b.properties[sort.propertyName])) : 0) || Number(a.id) - Number(b.id);
+    return found.some((contact, i) => i > 0 && order(found[i - 1]!, contact) > 0) ? found.sort(order) : found;
+  }
+
+  // The change search of a sync (one GTE filter on a date, sorted ascending by it) runs on an index, as HubSpot's does,
+  // so a search over 50,000 contacts does not scan them all (the connectors bench polls 500 pages).
+  let index: { version: number; property: string; sorted: HubSpotContact[] } | null = null;
+  function changedSince(groups: { filters: { propertyName: string; operator: string; value?: unknown }[] }[], sort: { propertyName: string; direction: string } | undefined): HubSpotContact[] | null {
+    const filter = groups.length === 1 && groups[0]!.filters.length === 1 ? groups[0]!.filters[0]! : null;
+    if (!filter || !sort || filter.operator !== 'GTE' || filter.propertyName !== sort.propertyName || sort.direction !== 'ASCENDING') return null;
+    if (filter.propertyName !== 'lastmodifieddate' && filter.propertyName !== 'createdate') return null;
+    if (index?.version !== version || index.property !== filter.propertyName) {
+      index = { version, property: filter.propertyName, sorted: ordered([...contacts.values()].filter((c) => !c.archived), sort) };
+    }
+    const sorted = index.sorted;
+    const since = Number(filter.value);
+    let low = 0;
+    let high = sorted.length;
+    while (low < high) {
+      const mid = (low + high) >> 1;
+      if (timeOf(sorted[mid]!.properties[filter.propertyName]) >= since) high = mid;
+      else low = mid + 1;
+    }
+    return sorted.slice(low);
   }
 
   function search(body: { filterGroups?: { filters: { propertyName: string; operator: string; value?: unknown }[] }[]; sorts?: { propertyName: string; direction: string }[]; after?: string; limit?: number; properties?: string[] }): FakeReply {
@@ -124,13 +167,11 @@ export async function startHubSpotFake(options: {
     if (limit > 100) return error(400, 'VALIDATION_ERROR', 'limit must be at most 100');
     if (after + limit > 10_000) return error(400, 'VALIDATION_ERROR', 'Search results are limited to 10,000; narrow the query.');
     const groups = body.filterGroups ?? [];
-    let found = [...contacts.values()].filter((c) => !c.archived && (groups.length === 0 || groups.some((g) => g.filters.every((f) => matches(c, f)))));
     const sort = body.sorts?.[0];
-    found = found.sort((a, b) => Number(a.id) - Number(b.id));
-    if (sort) {
-      const sign = sort.direction === 'DESCENDING' ? -1 : 1;
-      found = found.sort((a, b) => sign * (Date.parse(String(a.properties[sort.propertyName])) - Date.parse(String(b.properties[sort.propertyName]))));
-    }
+    const found = changedSince(groups, sort) ?? ordered(
+      [...contacts.values()].filter((c) => !c.archived && (groups.length === 0 || groups.some((g) => g.filters.every((f) => matches(c, f))))),
+      sort,
+    );
     const page = found.slice(after, after + limit);
     const more = after + limit < found.length;
     return { status: 200, body: { total: found.length, results: page.map((c) => view(c, wantedFrom(body.properties))), ...(more ? { paging: { next: { after: String(after + limit) } } } : {}) } };
@@ -180,6 +221,7 @@ export async function startHubSpotFake(options: {
     const live = contact && !contact.archived ? contact : undefined;
     if (one && method === 'DELETE') {
       if (contact) contact.archived = true;
+      version += 1;
       return { status: 204 };
     }
     if (one && !live) return error(404, 'OBJECT_NOT_FOUND', 'resource not found');

@@ -25,7 +25,7 @@ export interface ConnectorTestContext {
   connect(settings: { connector: string; authMethod?: string; params?: Record<string, string>; baseUrl: string }, secret: string): Promise<string>;
   connectors(): ReturnType<typeof createConnectors>;
   /** A live flow polling `objectType` of the connection; returns its id. */
-  pollFlow(connectionId: string, objectType: string, options?: { pageSize?: number; lookbackMs?: number }): Promise<string>;
+  pollFlow(connectionId: string, objectType: string, options?: { pageSize?: number; lookbackMs?: number; idField?: string; modifiedField?: string }): Promise<string>;
   /** One poll tick (the worker's activity); the items of every event it wrote so far, in order. */
   poll(flowId: string): Promise<{ events: Record<string, unknown>[][]; outcome: Awaited<ReturnType<ReturnType<typeof createTriggerActivities>['pollOnce']>> }>;
   close(): Promise<void>;
@@ -64,7 +64,8 @@ export async function startConnectorTest(): Promise<ConnectorTestContext> {
         nodes: [
           {
             id: 'poll', type: 'core.poll-trigger', typeVersion: 1, label: 'Changed',
-            config: { connectionId: lit(connectionId), objectType: lit(objectType), pageSize: lit(options.pageSize ?? 100), lookbackMs: lit(options.lookbackMs ?? 0), intervalSeconds: lit(3600) },
+            config: { connectionId: lit(connectionId), objectType: lit(objectType), pageSize: lit(options.pageSize ?? 100), lookbackMs: lit(options.lookbackMs ?? 0), intervalSeconds: lit(3600),
+              ...(options.idField ? { idField: lit(options.idField) } : {}), ...(options.modifiedField ? { modifiedField: lit(options.modifiedField) } : {}) },
           },
         ],
         edges: [],

@@ -6,13 +6,14 @@ import { TextField } from '../../_components/text-field';
 import type { ConnectorSummary } from '../../../domain/connectors/kit/catalog';
 import { SignInSection, signsInWithOAuth, type SignInView } from './sign-in-status';
 
-export type Kind = 'connector' | 'rest' | 'postgres' | 'webhook' | 'demo-crm' | 'demo-helpdesk';
+export type Kind = 'connector' | 'rest' | 'postgres' | 'mysql' | 'webhook' | 'demo-crm' | 'demo-helpdesk';
 type AuthType = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2';
 
 export const KIND_LABELS: Record<Kind, string> = {
   connector: 'Known system (HubSpot, Zendesk, Freshdesk…)',
   rest: 'REST API',
   postgres: 'PostgreSQL database',
+  mysql: 'MySQL or MariaDB database',
   webhook: 'Inbound webhook source',
   'demo-crm': 'Demo CRM (REST)',
   'demo-helpdesk': 'Demo helpdesk (PostgreSQL)',
@@ -47,6 +48,7 @@ const isPg = (k: Kind) => k === 'postgres' || k === 'demo-helpdesk';
 function initialSettings(kind: Kind, catalog: readonly ConnectorSummary[]): Record<string, unknown> {
   if (isRest(kind)) return { baseUrl: '', auth: { type: 'none' } };
   if (isPg(kind)) return { schema: 'public' };
+  if (kind === 'mysql') return { host: '', port: 3306, database: '', user: '', tls: 'verified' };
   if (kind === 'connector') return { connector: catalog[0]?.id ?? '', authMethod: '', params: {}, baseUrl: '' };
   return {};
 }
@@ -76,7 +78,7 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
   const systemAuth = system?.auth.find((a) => a.id === v.settings.authMethod) ?? system?.auth[0];
   const params = (v.settings.params ?? {}) as Record<string, string>;
   const oauth = signsInWithOAuth(catalog, v.kind, v.settings);
-  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'webhook' ? 'Shared HMAC secret' : oauth ? 'Client secret' : v.kind === 'connector' ? (systemAuth?.type === 'none' ? '' : (systemAuth?.label ?? 'Secret')) : SECRET_LABEL[auth.type];
+  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'mysql' ? 'Password' : v.kind === 'webhook' ? 'Shared HMAC secret' : oauth ? 'Client secret' : v.kind === 'connector' ? (systemAuth?.type === 'none' ? '' : (systemAuth?.label ?? 'Secret')) : SECRET_LABEL[auth.type];
   const fieldError = (field: string) => (error?.includes(`${field}:`) ? error : undefined);
 
   const submit = (e: FormEvent) => {
@@ -154,13 +156,29 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
           )}
         </div>
       )}
+      {v.kind === 'mysql' && (
+        <div className="grid gap-4 sm:grid-cols-2">
+          <TextField label="Host" placeholder="db.example.com" value={String(v.settings.host ?? '')} onChange={(e) => setSettings({ host: e.target.value })} error={fieldError('host')} />
+          <TextField label="Port" type="number" value={String(v.settings.port ?? 3306)} onChange={(e) => setSettings({ port: e.target.value })} error={fieldError('port')} />
+          <TextField label="Database" value={String(v.settings.database ?? '')} onChange={(e) => setSettings({ database: e.target.value })} error={fieldError('database')} />
+          <TextField label="User" autoComplete="off" value={String(v.settings.user ?? '')} onChange={(e) => setSettings({ user: e.target.value })} error={fieldError('user')} />
+          <div className="space-y-1">
+            <label htmlFor="conn-tls" className="block text-sm font-medium text-slate-700">TLS</label>
+            <select id="conn-tls" className={select} value={String(v.settings.tls ?? 'verified')} onChange={(e) => setSettings({ tls: e.target.value })}>
+              <option value="verified">Encrypted, certificate checked</option>
+              <option value="required">Encrypted, certificate not checked</option>
+              <option value="off">Off (only inside your network)</option>
+            </select>
+          </div>
+        </div>
+      )}
       {isPg(v.kind) && <TextField label="Schema" value={String(v.settings.schema ?? 'public')} onChange={(e) => setSettings({ schema: e.target.value })} error={fieldError('schema')} />}
 
       {secretLabel && (
         <div className="rounded-md bg-slate-50 p-3">
           {replacing ? (
             <TextField label={secretLabel} type="password" autoComplete="new-password" value={secret} onChange={(e) => setSecret(e.target.value)} error={fieldError('secret')}
-              hint={isPg(v.kind) ? 'postgres://user:password@host:5432/database — stored encrypted, never shown again' : 'Stored encrypted, never shown again'} />
+              hint={isPg(v.kind) ? 'postgres://user:password@host:5432/database — stored encrypted, never shown again' : v.kind === 'mysql' ? 'Stored encrypted, never shown again; only ever sent to the host, port and user above' : 'Stored encrypted, never shown again'} />
           ) : (
             <div className="flex items-center justify-between text-sm">
               <span><span className="font-medium text-slate-700">{secretLabel}:</span> <span data-testid="secret-status" className="rounded bg-emerald-100 px-2 py-0.5 text-emerald-800">set</span></span>
