@@ -12,3 +12,4 @@ export * from './run-stats';
 export * from './alerts';
 export * from './bulk-jobs';
 export * from './rejected-deliveries';
+export * from './sample-captures';

@@ -1,7 +1,6 @@
 'use client';
 
 import { Plus, ShieldCheck, Trash2 } from 'lucide-react';
-import { useId } from 'react';
 import { CONDITION_OPERATORS, isConditionGroup, type Condition, type ConditionOperator, type ConditionRule } from '../../../flows-engine/index';
 import { changeOperator, emptyGroup, emptyRule, formatRuleValue, loopGuardRule, MAX_GROUP_DEPTH, OPERATOR_LABELS, parseRuleValue, supportsIgnoreCase, valueKind } from './condition-logic';
 import { ConnectionPicker } from './connection-picker';
