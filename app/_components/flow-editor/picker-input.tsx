@@ -5,6 +5,12 @@ import { useId, useMemo, useState } from 'react';
 import type { FieldOption, PickerWarning } from './form-model';
 import { INPUT_CLASS } from './literal-input';
 
+/** "email (text, required)": how a choice reads to a screen reader (and to tests). */
+function describeOption(o: FieldOption): string {
+  const facts = [o.type, o.required && 'required', o.readOnly && 'read-only'].filter(Boolean).join(', ');
+  return `${o.name}${o.label && o.label !== o.name ? ` “${o.label}”` : ''}${facts ? ` (${facts})` : ''}`;
+}
+
 /**
  * A text box with a list to pick from: objects of a connection, fields with their types. Typing stays
  * allowed (a field the list does not know, an expression path), with a warning rather than a block.
@@ -71,6 +77,10 @@ export function PickerInput({
           value={value}
           placeholder={placeholder}
           onFocus={() => setOpen(value === '')}
+          onClick={() => {
+            setFiltering(false);
+            setOpen(true);
+          }}
           onBlur={() => setTimeout(() => setOpen(false), 150)}
           onChange={(e) => {
             onChange(e.target.value);
@@ -113,6 +123,7 @@ export function PickerInput({
               key={o.name}
               role="option"
               aria-selected={o.name === value}
+              aria-label={describeOption(o)}
               className={`flex cursor-pointer items-baseline gap-2 px-2.5 py-1 ${i === active ? 'bg-brand-50 text-brand-700' : 'text-slate-700'}`}
               onMouseEnter={() => setActive(i)}
               onMouseDown={(e) => {
