@@ -23,11 +23,12 @@ let webhookUrl = '';
 
 beforeAll(async () => {
   database = await createTestDatabase();
-  // The system the flow writes to: a PostgreSQL database of its own with a contacts table.
+  // The system the flow writes to: a PostgreSQL schema of its own with a contacts table.
   helpdesk = await createTestDatabase();
   const sql = postgres(helpdesk.url, { max: 1, onnotice: () => {} });
-  await sql`create table contacts (id text primary key default gen_random_uuid()::text, email text not null unique, full_name text, phone text, crm_id text, updated_at timestamptz not null default now())`;
-  await sql`create table tickets (id serial primary key, subject text not null)`;
+  await sql`create schema desk`;
+  await sql`create table desk.contacts (id text primary key default gen_random_uuid()::text, email text not null unique, full_name text, phone text, crm_id text, updated_at timestamptz not null default now())`;
+  await sql`create table desk.tickets (id serial primary key, subject text not null)`;
   await sql.end();
   app = await startApp({ databaseUrl: database.url });
   browser = await launchBrowser();
@@ -91,7 +92,7 @@ describe('the schema-aware editor', () => {
   it('signs up, has a PostgreSQL connection, and creates a flow', async () => {
     await signUpAdmin(page, app.url, { name: 'Pia Picker', email: 'pia@example.com', workspace: 'Acme' });
     // Connections have their own screens and tests; here the admin API the connection form uses.
-    await trpcMutation('connections.create', { kind: 'postgres', name: 'Helpdesk DB', settings: { schema: 'public' }, secret: helpdesk.url, allowPrivateNetwork: true });
+    await trpcMutation('connections.create', { kind: 'postgres', name: 'Helpdesk DB', settings: { schema: 'desk' }, secret: helpdesk.url, allowPrivateNetwork: true });
     await page.getByRole('button', { name: 'New flow' }).first().click();
     const naming = page.getByRole('dialog', { name: 'New flow' });
     await naming.getByLabel('Flow name').fill('Contacts to helpdesk');
@@ -207,7 +208,7 @@ describe('the schema-aware editor', () => {
     const sql = postgres(helpdesk.url, { max: 1 });
     try {
       await expect
-        .poll(async () => sql`select email, full_name, phone, crm_id from contacts`, { timeout: 60_000, interval: 500 })
+        .poll(async () => sql`select email, full_name, phone, crm_id from desk.contacts`, { timeout: 60_000, interval: 500 })
         .toEqual([{ email: 'grace@example.com', full_name: 'Grace Hopper', phone: '+1 555 0100', crm_id: 'crm-7' }]);
     } finally {
       await sql.end();
