@@ -10,6 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../support/app-server';
+import { canvasDriver } from '../support/canvas';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { signUpAdmin } from '../support/sign-up';
@@ -20,6 +21,8 @@ let app: RunningApp;
 let browser: Browser;
 let page: Page;
 let webhookUrl = '';
+let canvas: ReturnType<typeof canvasDriver>;
+const nodeCard = (label: string) => canvas.nodeCard(label);
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -35,6 +38,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
+  canvas = canvasDriver(page);
 });
 
 afterAll(async () => {
@@ -43,31 +47,6 @@ afterAll(async () => {
   await helpdesk?.drop();
   await database?.drop();
 });
-
-async function center(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-async function dragMouse(from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 10, from.y + 5, { steps: 2 });
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
-
-async function dropStep(type: string, at: { x: number; y: number }) {
-  const canvas = await page.getByTestId('canvas').boundingBox();
-  if (!canvas) throw new Error('no canvas');
-  const entry = page.getByTestId(`palette-${type}`);
-  await entry.scrollIntoViewIfNeeded();
-  await dragMouse(await center(entry), { x: canvas.x + at.x, y: canvas.y + at.y });
-}
-
-const nodeCard = (label: string) => page.locator('.react-flow__node', { has: page.locator(`[data-node-label="${label}"]`) });
-const handle = (label: string, kind: 'source' | 'target') => nodeCard(label).locator(`.react-flow__handle.${kind}[data-handleid="main"]`);
 
 /** Opens a picker by clicking into its box and picks a choice from the list (no typing). */
 async function pick(box: Locator, choice: RegExp) {
@@ -98,11 +77,11 @@ describe('the schema-aware editor', () => {
     await naming.getByLabel('Flow name').fill('Contacts to helpdesk');
     await naming.getByRole('button', { name: 'Create flow' }).click();
     await page.waitForURL(/\/flows\/[0-9a-f-]{36}$/);
-    await dropStep('core.webhook-trigger', { x: 160, y: 80 });
+    await canvas.dropStep('core.webhook-trigger', { x: 160, y: 80 });
     await nodeCard('Webhook').waitFor();
-    await dropStep('sync.upsert-record', { x: 160, y: 300 });
+    await canvas.dropStep('sync.upsert-record', { x: 160, y: 300 });
     await nodeCard('Upsert record').waitFor();
-    await dragMouse(await center(handle('Webhook', 'source')), await center(handle('Upsert record', 'target')));
+    await canvas.connect('Webhook', 'main', 'Upsert record');
     await expect.poll(() => page.locator('.react-flow__edge').count()).toBe(1);
   });
 

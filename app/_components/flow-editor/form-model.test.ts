@@ -100,6 +100,7 @@ describe('what the field pickers offer', () => {
     typeVersion: 1,
     label: id,
     config: Object.fromEntries(Object.entries(config).map(([k, value]) => [k, { kind: 'literal' as const, value }])),
+    settings: DEFAULT_NODE_SETTINGS,
   });
   const edge = (from: string, to: string) => ({ id: `${from}-${to}`, from: { node: from, port: 'main' }, to: { node: to, port: 'main' } });
   const writes = (type: string) => type === 'sync.upsert-record';
