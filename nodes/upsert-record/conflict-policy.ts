@@ -18,7 +18,7 @@ export const conflictPolicyConfig = z
     skewMs: z.number().int().min(0).max(3_600_000).default(5000).meta({ label: 'Clock-skew window (ms)' }),
     withinSkew: z.enum(['source', 'target']).default('target').meta({ label: 'Within the window, priority to' }),
   })
-  .meta({ label: 'Conflicts' });
+  .meta({ label: 'Conflicts', help: 'Decide who wins for fields both systems edit (two-way sync)' });
 
 export type ConflictPolicy = z.infer<typeof conflictPolicyConfig>;
 

@@ -37,7 +37,7 @@ export const upsertRecordNode = defineNode({
             sourcePath: z.string().min(1, 'Choose the field of the item to match it with').meta({ label: 'Equals the item field', picker: 'input-field' }),
           })
           .optional()
-          .meta({ label: 'Otherwise match on' }),
+          .meta({ label: 'Otherwise match on', help: 'Match on a field both records have (e.g. email) when there is no external id' }),
       })
       .default({})
       .meta({ label: 'Match existing records by' }),

@@ -151,11 +151,11 @@ describe('the schema-aware editor', () => {
   it('sets "Match existing records by" and the conflict policy with forms, never JSON', async () => {
     const panel = page.getByTestId('side-panel');
     const match = panel.getByTestId('field-matchBy');
-    await match.getByLabel('Use otherwise match on').check();
+    await match.getByLabel('Match on a field both records have').check();
     await pick(match.getByLabel('Target field'), /^email/);
     await pick(match.getByLabel('Equals the item field'), /^email/);
     const conflict = panel.getByTestId('field-conflict');
-    await conflict.getByLabel('Use conflicts').check();
+    await conflict.getByLabel('Decide who wins for fields both systems edit').check();
     await pick(conflict.getByLabel('Fields both systems edit'), /^phone\b/);
     await conflict.getByLabel('Who wins').selectOption('source-wins');
     await pick(conflict.getByLabel('Target modified-at field'), /^updated_at/);

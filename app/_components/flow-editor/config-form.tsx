@@ -44,12 +44,15 @@ function LiteralEditor({ node, field, id, value, onChange, ctx, invalid }: { nod
   return <LiteralInput id={id} field={field} value={value} onChange={onChange} invalid={invalid} />;
 }
 
+/** A nested settings object that is off until ticked (its help is the tick box's text). */
+const isOptionalGroup = (field: FormField) => field.children !== undefined && !field.required && field.defaultValue === undefined;
+
 /**
  * A nested settings object as a sub-form (Match existing records by, Conflicts, Signature). An
  * optional one without a default is off until ticked; unticking removes it.
  */
 function GroupForm({ node, field, id, value, onChange, ctx }: { node: FlowNode; field: FormField; id: string; value: unknown; onChange: (v: unknown) => void; ctx: FieldContext }) {
-  const optional = !field.required && field.defaultValue === undefined;
+  const optional = isOptionalGroup(field);
   const on = !optional || (value !== undefined && value !== null);
   const current = groupValue(value ?? field.defaultValue);
   return (
@@ -57,7 +60,7 @@ function GroupForm({ node, field, id, value, onChange, ctx }: { node: FlowNode; 
       {optional && (
         <label className="flex items-center gap-2 text-sm text-slate-700">
           <input id={id} type="checkbox" checked={on} onChange={(e) => onChange(e.target.checked ? {} : undefined)} />
-          Use {field.label.toLowerCase()}
+          {field.help ?? `Use ${field.label.toLowerCase()}`}
         </label>
       )}
       {on &&
@@ -69,7 +72,7 @@ function GroupForm({ node, field, id, value, onChange, ctx }: { node: FlowNode; 
                 {child.label}
               </label>
               <LiteralEditor node={node} field={child} id={childId} value={current[child.key]} onChange={(v) => onChange(withGroupKey(current, child.key, v))} ctx={ctx} invalid={false} />
-              {child.help && <p className="text-xs text-slate-500">{child.help}</p>}
+              {child.help && !isOptionalGroup(child) && <p className="text-xs text-slate-500">{child.help}</p>}
             </div>
           );
         })}
@@ -131,7 +134,7 @@ function FieldRow({ node, field, ctx }: { node: FlowNode; field: FormField; ctx:
         )}
       </div>
       {input}
-      {field.help && <p className="text-xs text-slate-500">{field.help}</p>}
+      {field.help && !isOptionalGroup(field) && <p className="text-xs text-slate-500">{field.help}</p>}
       {messages.map((m) => (
         <p key={m} className="text-xs text-red-600" role="alert">
           {m}

@@ -105,7 +105,7 @@ export function PickerInput({
             tabIndex={-1}
             aria-label="Show the choices"
             title="Show the choices"
-            className="shrink-0 rounded-r-md px-1.5 text-slate-500 ring-1 ring-slate-300 ring-inset hover:bg-slate-100"
+            className="shrink-0 rounded-r-md px-1 text-slate-500 ring-1 ring-slate-300 ring-inset hover:bg-slate-100"
             onMouseDown={(e) => {
               e.preventDefault();
               setFiltering(false);
