@@ -5,7 +5,7 @@
  * (a draft) has them kept by the intake in the capture row (`keepCapturedDelivery`) instead of refused.
  * The payload is deleted from the capture row once the editor has taken it.
  */
-import { and, desc, eq, gt, isNull, sql } from 'drizzle-orm';
+import { and, desc, eq, gt, isNull, lte, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { inboxEvents, sampleCaptures } from '../../db/schema';
 
@@ -29,6 +29,8 @@ export async function openCapture(db: Db, input: FlowRef & { userId: string; now
     .where(and(eq(inboxEvents.workspaceId, input.workspaceId), eq(inboxEvents.flowId, input.flowId)))
     .orderBy(desc(inboxEvents.seq))
     .limit(1);
+  // Captures nobody came back for (the editor was closed) must not keep a delivery's personal data.
+  await db.delete(sampleCaptures).where(lte(sampleCaptures.expiresAt, now));
   const expiresAt = new Date(now.getTime() + CAPTURE_WINDOW_MS);
   const row = { workspaceId: input.workspaceId, openedBy: input.userId, openedAt: now, expiresAt, afterSeq: last?.seq ?? 0, payload: null, capturedAt: null };
   await db.insert(sampleCaptures).values({ flowId: input.flowId, ...row }).onConflictDoUpdate({ target: sampleCaptures.flowId, set: row });

@@ -93,3 +93,15 @@ describe('capturing a live sample', () => {
     await expect(other.triggers.captureStatus({ flowId: draft.flowId })).rejects.toMatchObject({ code: 'NOT_FOUND' });
   });
 });
+
+describe('captures nobody came back for', () => {
+  it('are deleted, with the delivery they kept, when any capture opens after they expired', async () => {
+    const api = callerFor(handle.db, ana, acme);
+    await api.triggers.captureSample({ flowId: draft.flowId });
+    await expect(deliver(draft.token, { id: 'forgotten', email: 'left@example.com' })).resolves.toMatchObject({ kind: 'captured' });
+    await handle.db.update(sampleCaptures).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sampleCaptures.flowId, draft.flowId));
+    await api.triggers.captureSample({ flowId: live.flowId });
+    await expect(handle.db.select({ flowId: sampleCaptures.flowId }).from(sampleCaptures)).resolves.toEqual([{ flowId: live.flowId }]);
+    await api.triggers.cancelCapture({ flowId: live.flowId });
+  });
+});
