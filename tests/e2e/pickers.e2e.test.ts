@@ -156,7 +156,7 @@ describe('the schema-aware editor', () => {
     await pick(match.getByLabel('Equals the item field'), /^email/);
     const conflict = panel.getByTestId('field-conflict');
     await conflict.getByLabel('Decide who wins for fields both systems edit').check();
-    await pick(conflict.getByLabel('Fields both systems edit'), /^phone\b/);
+    await pick(conflict.getByLabel('Fields both systems edit', { exact: true }), /^phone\b/);
     await conflict.getByLabel('Who wins').selectOption('source-wins');
     await pick(conflict.getByLabel('Target modified-at field'), /^updated_at/);
     await expect(conflict.getByRole('list', { name: 'Chosen fields' }).textContent()).resolves.toContain('phone');
