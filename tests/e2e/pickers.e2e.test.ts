@@ -157,7 +157,7 @@ describe('the schema-aware editor', () => {
     const conflict = panel.getByTestId('field-conflict');
     await conflict.getByLabel('Decide who wins for fields both systems edit').check();
     await pick(conflict.getByLabel('Fields both systems edit', { exact: true }), /^phone\b/);
-    await conflict.getByLabel('Who wins').selectOption('source-wins');
+    await conflict.getByLabel('Who wins', { exact: true }).selectOption('source-wins');
     await pick(conflict.getByLabel('Target modified-at field'), /^updated_at/);
     await expect(conflict.getByRole('list', { name: 'Chosen fields' }).textContent()).resolves.toContain('phone');
     await expect(panel.locator('textarea').count()).resolves.toBe(0);
