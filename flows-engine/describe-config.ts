@@ -31,7 +31,15 @@ export interface FieldMeta {
   readonly placeholder?: string;
   /** For `widget: 'connection'`: which connection kinds fit. */
   readonly connectionKinds?: readonly string[];
+  /**
+   * What the editor offers to pick from: the objects of the step's connection, the fields of that
+   * object (`target-field`), or the fields of the items the step receives (`input-field`).
+   */
+  readonly picker?: Picker;
 }
+
+/** @see {@link FieldMeta.picker} */
+export type Picker = 'object' | 'target-field' | 'input-field';
 
 /** One form field. */
 export interface FieldSpec {
@@ -43,6 +51,7 @@ export interface FieldSpec {
   readonly defaultValue?: unknown;
   readonly options?: readonly string[];
   readonly connectionKinds?: readonly string[];
+  readonly picker?: Picker;
 }
 
 /**
@@ -88,6 +97,7 @@ function describeField(key: string, field: z.ZodType): FieldSpec {
     ...(defaultValue === undefined ? {} : { defaultValue }),
     ...(options === undefined ? {} : { options }),
     ...(meta.connectionKinds === undefined ? {} : { connectionKinds: meta.connectionKinds }),
+    ...(meta.picker === undefined ? {} : { picker: meta.picker }),
   };
 }
 

@@ -13,3 +13,4 @@ export * from './alerts';
 export * from './bulk-jobs';
 export * from './rejected-deliveries';
 export * from './oauth';
+export * from './sample-captures';

@@ -4,7 +4,8 @@ import type { Db } from '../../db/client';
 import { flowVersions } from '../../db/schema';
 import { checkPayload } from '../../flows-engine/index';
 import { ConnectionMissingError, resolveConnection } from '../connections/resolve';
-import { directHookStore, type HookStore, type StoredEvent } from './hook-store';
+import { directHookStore, type HookFlow, type HookStore, type StoredEvent } from './hook-store';
+import { isCapturing, keepCapturedDelivery } from './sample-capture';
 import { describeFailure } from './intake-db';
 import { signatureMatches } from './verify-signature';
 import { parseWebhookJson } from './webhook-json';
@@ -13,6 +14,8 @@ import { eventIdAt, orderingKeyOf, TriggerConfigError, webhookTriggerOf, type We
 export type WebhookOutcome =
   | { kind: 'accepted'; eventId: string; duplicate: boolean; flowStatus: 'active' | 'paused' }
   | { kind: 'rejected'; status: 400 | 401 | 404 | 409 | 503; message: string }
+  /** Kept as the editor's live sample of a flow without a live hook (it does not run): sample-capture.ts. */
+  | { kind: 'captured'; message: string }
   /**
    * PostgreSQL failed or did not answer in time. `eventId`: the sender's id of the event (Idempotency-Key,
    * or the id at the trigger's path), when known. `stored`: false when certain; 'unknown' only when
@@ -81,12 +84,12 @@ async function accept(db: Db, input: WebhookDelivery, store: HookStore): Promise
   const flow = await store.findHook(input.token);
   if (!flow) return { kind: 'rejected', status: 404, message: 'No flow listens at this address.' };
   if (flow.status === 'draft') {
-    return { kind: 'rejected', status: 409, message: 'This flow is not active: publish and activate it to accept events.' };
+    return (await captureSample(db, flow, input.body)) ?? { kind: 'rejected', status: 409, message: 'This flow is not active: publish and activate it to accept events.' };
   }
 
   const settings = await webhookSettingsOf(db, flow.versionId);
   // Only a published version with a webhook trigger has a live hook.
-  if (settings === null) return { kind: 'rejected', status: 404, message: 'No flow listens at this address.' };
+  if (settings === null) return (await captureSample(db, flow, input.body)) ?? { kind: 'rejected', status: 404, message: 'No flow listens at this address.' };
   // Fail closed: settings that cannot be read never mean "no signature check". The sender retries a
   // 503, so nothing is lost while the flow is fixed and published again.
   if (settings instanceof TriggerConfigError) {
@@ -121,6 +124,21 @@ async function accept(db: Db, input: WebhookDelivery, store: HookStore): Promise
     return notStored(senderEventId, describeFailure(error));
   }
   return { kind: 'accepted', eventId: stored.eventId, duplicate: stored.duplicate, flowStatus: flow.status };
+}
+
+/**
+ * A flow without a live hook whose editor is capturing a live sample keeps the delivery as that
+ * sample (it does not run); null when it is not capturing, and the delivery is refused as before.
+ * Only this refusal path asks, so deliveries to running flows cost nothing more.
+ */
+async function captureSample(db: Db, flow: HookFlow, body: string): Promise<WebhookOutcome | null> {
+  if (!(await isCapturing(db, flow.id))) return null;
+  const parsed = parseWebhookJson(body);
+  if (!parsed.ok) return { kind: 'rejected', status: 400, message: parsed.error };
+  const check = checkPayload(parsed.value, {});
+  if (!check.ok) return { kind: 'rejected', status: 400, message: check.error };
+  if (!(await keepCapturedDelivery(db, { flowId: flow.id, payload: parsed.value }))) return null;
+  return { kind: 'captured', message: 'Kept as the sample the flow’s editor was waiting for. It does not run: the flow is not active yet.' };
 }
 
 /** Refuses a delivery whose HMAC signature is missing or wrong; the secret comes from the webhook source connection. */

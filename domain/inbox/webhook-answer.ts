@@ -27,6 +27,8 @@ export function answerFor(outcome: WebhookOutcome): WebhookAnswer {
     case 'accepted':
       // The event id is the id of the run it starts.
       return json(202, { eventId: outcome.eventId, duplicate: outcome.duplicate, queued: outcome.flowStatus === 'paused' });
+    case 'captured':
+      return json(202, { captured: true, message: outcome.message });
     case 'rejected':
       return json(outcome.status, { error: outcome.message }, outcome.status === 503 ? { 'retry-after': String(RETRY_AFTER_SECONDS) } : {});
     case 'not-stored':
@@ -51,6 +53,9 @@ export function logOutcome(log: Logger, outcome: WebhookOutcome): void {
   switch (outcome.kind) {
     case 'accepted':
       log.info({ runId: outcome.eventId, duplicate: outcome.duplicate, queued: outcome.flowStatus === 'paused' }, 'webhook accepted');
+      return;
+    case 'captured':
+      log.info('webhook kept as the editor’s live sample');
       return;
     case 'rejected':
       log.info({ status: outcome.status, reason: outcome.message }, 'webhook rejected');

@@ -16,8 +16,8 @@ export const deleteRecordNode = defineNode({
   ports: { in: ['main'], out: ['main'] },
   config: z.object({
     connectionId: connectionIdField({ label: 'Delete in', kinds: RECORD_CONNECTION_KINDS }),
-    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type' }),
-    externalIdPath: z.string().min(1).default('id').meta({ label: 'External id field' }),
+    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type', picker: 'object' }),
+    externalIdPath: z.string().min(1).default('id').meta({ label: 'External id field', picker: 'input-field' }),
     mode: z.enum(['hard', 'soft', 'flag']).default('flag').meta({ label: 'How' }),
     forgetMappings: z
       .boolean()

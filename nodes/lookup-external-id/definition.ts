@@ -16,8 +16,8 @@ export const lookupExternalIdNode = defineNode({
   ports: { in: ['main'], out: ['found', 'notFound'] },
   config: z.object({
     connectionId: connectionIdField({ label: 'System the id comes from', kinds: RECORD_CONNECTION_KINDS }),
-    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type', placeholder: 'contact' }),
-    externalIdPath: z.string().min(1).default('id').meta({ label: 'External id field' }),
+    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type', placeholder: 'contact', picker: 'object' }),
+    externalIdPath: z.string().min(1).default('id').meta({ label: 'External id field', picker: 'input-field' }),
     recordKeyField: z.string().min(1).default('recordKey').meta({ label: 'Put the record key in' }),
   }),
   effect: true,

@@ -23,9 +23,9 @@ export const pollTriggerNode = defineNode({
   ports: { in: [], out: ['main'] },
   config: z.object({
     connectionId: connectionIdField({ label: 'System', kinds: RECORD_CONNECTION_KINDS }),
-    objectType: z.string().min(1, 'Choose what to poll').meta({ label: 'Object type', placeholder: 'contact' }),
-    modifiedField: z.string().min(1).default('modifiedAt').meta({ label: 'Modified-at field' }),
-    idField: z.string().min(1).default('id').meta({ label: 'Id field' }),
+    objectType: z.string().min(1, 'Choose what to poll').meta({ label: 'Object type', placeholder: 'contact', picker: 'object' }),
+    modifiedField: z.string().min(1).default('modifiedAt').meta({ label: 'Modified-at field', picker: 'target-field' }),
+    idField: z.string().min(1).default('id').meta({ label: 'Id field', picker: 'target-field' }),
     lookbackMs: z.number().int().min(0).max(86_400_000).default(60_000).meta({ label: 'Lookback (ms)' }),
     pageSize: z.number().int().min(1).max(10_000).default(100).meta({ label: 'Page size' }),
     detectHardDeletes: z

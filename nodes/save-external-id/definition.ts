@@ -13,9 +13,9 @@ export const saveExternalIdNode = defineNode({
   ports: { in: ['main'], out: ['main'] },
   config: z.object({
     connectionId: connectionIdField({ label: 'System the id comes from', kinds: RECORD_CONNECTION_KINDS }),
-    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type' }),
-    externalIdPath: z.string().min(1).meta({ label: 'External id field' }),
-    recordKeyPath: z.string().min(1).meta({ label: 'Record key field' }),
+    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type', picker: 'object' }),
+    externalIdPath: z.string().min(1).meta({ label: 'External id field', picker: 'input-field' }),
+    recordKeyPath: z.string().min(1).meta({ label: 'Record key field', picker: 'input-field' }),
   }),
   effect: true,
 });

@@ -11,14 +11,14 @@ import { z } from 'zod';
 
 export const conflictPolicyConfig = z
   .object({
-    fields: z.array(z.string().min(1)).default([]).meta({ label: 'Fields both systems edit', widget: 'list', help: 'Target field names, as in "Fields to write".' }),
+    fields: z.array(z.string().min(1)).default([]).meta({ label: 'Fields both systems edit', widget: 'list', picker: 'target-field', help: 'Target fields, as in "Fields to write".' }),
     policy: z.enum(['newest-wins', 'source-wins', 'target-wins']).default('newest-wins').meta({ label: 'Who wins' }),
-    sourceModifiedPath: z.string().min(1).default('modifiedAt').meta({ label: 'Source modified-at field (in the item)' }),
-    targetModifiedField: z.string().min(1).default('modifiedAt').meta({ label: 'Target modified-at field' }),
+    sourceModifiedPath: z.string().min(1).default('modifiedAt').meta({ label: 'Source modified-at field (in the item)', picker: 'input-field' }),
+    targetModifiedField: z.string().min(1).default('modifiedAt').meta({ label: 'Target modified-at field', picker: 'target-field' }),
     skewMs: z.number().int().min(0).max(3_600_000).default(5000).meta({ label: 'Clock-skew window (ms)' }),
     withinSkew: z.enum(['source', 'target']).default('target').meta({ label: 'Within the window, priority to' }),
   })
-  .meta({ label: 'Conflicts' });
+  .meta({ label: 'Conflicts', help: 'Decide who wins for fields both systems edit (two-way sync)' });
 
 export type ConflictPolicy = z.infer<typeof conflictPolicyConfig>;
 

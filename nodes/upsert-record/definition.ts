@@ -23,18 +23,21 @@ export const upsertRecordNode = defineNode({
   ports: { in: ['main'], out: ['main'] },
   config: z.object({
     connectionId: connectionIdField({ label: 'Write to', kinds: RECORD_CONNECTION_KINDS }),
-    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type' }),
+    objectType: z.string().min(1, 'Enter the object type').meta({ label: 'Object type', picker: 'object' }),
     fields: z
       .array(z.object({ target: z.string().min(1, 'Choose a target field'), sourcePath: z.string().min(1, 'Choose a source field') }))
       .min(1, 'Choose at least one field to write')
       .meta({ label: 'Fields to write', widget: 'field-mapping' }),
     matchBy: z
       .object({
-        externalIdPath: z.string().min(1).optional().meta({ label: 'External id field (from Lookup)' }),
+        externalIdPath: z.string().min(1).optional().meta({ label: 'External id field (from Lookup)', picker: 'input-field' }),
         naturalKey: z
-          .object({ target: z.string().min(1), sourcePath: z.string().min(1) })
+          .object({
+            target: z.string().min(1, 'Choose the field to match in the target').meta({ label: 'Target field', picker: 'target-field' }),
+            sourcePath: z.string().min(1, 'Choose the field of the item to match it with').meta({ label: 'Equals the item field', picker: 'input-field' }),
+          })
           .optional()
-          .meta({ label: 'Otherwise match on' }),
+          .meta({ label: 'Otherwise match on', help: 'Match on a field both records have (e.g. email) when there is no external id' }),
       })
       .default({})
       .meta({ label: 'Match existing records by' }),

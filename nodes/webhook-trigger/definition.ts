@@ -27,12 +27,13 @@ export const webhookTriggerNode = defineNode({
     idempotencyKeyPath: z
       .string()
       .optional()
-      .meta({ label: 'Idempotency key field', help: 'A field of the body that identifies the event; repeats are ignored' }),
+      .meta({ label: 'Idempotency key field', picker: 'input-field', help: 'A field of the body that identifies the event; repeats are ignored' }),
     orderingKeyPath: z
       .string()
       .default('id')
       .meta({
         label: 'Ordering key field',
+        picker: 'input-field',
         help: 'Events with the same value (usually the record id) run one at a time, in the order they arrived. Empty: no ordering.',
       }),
   }),

@@ -4,7 +4,7 @@ import { compileConditions, type Condition } from '../../../flows-engine/index';
 import { ConditionBuilder } from './condition-builder';
 import { emptyGroup, MAX_GROUP_DEPTH } from './condition-logic';
 
-const render = (value: Condition[]) => renderToStaticMarkup(<ConditionBuilder value={value} fields={['email', 'status']} onChange={() => {}} />);
+const render = (value: Condition[]) => renderToStaticMarkup(<ConditionBuilder value={value} fields={[{ name: 'email', type: 'email' }, { name: 'status', type: 'string' }]} onChange={() => {}} />);
 
 describe('the condition builder', () => {
   const nested: Condition[] = [

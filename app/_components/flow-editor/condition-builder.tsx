@@ -1,31 +1,27 @@
 'use client';
 
 import { Plus, ShieldCheck, Trash2 } from 'lucide-react';
-import { useId } from 'react';
 import { CONDITION_OPERATORS, isConditionGroup, type Condition, type ConditionOperator, type ConditionRule } from '../../../flows-engine/index';
 import { changeOperator, emptyGroup, emptyRule, formatRuleValue, loopGuardRule, MAX_GROUP_DEPTH, OPERATOR_LABELS, parseRuleValue, supportsIgnoreCase, valueKind } from './condition-logic';
 import { ConnectionPicker } from './connection-picker';
+import type { FieldOption, PickerWarning } from './form-model';
 import { INPUT_CLASS } from './literal-input';
+import { PickerInput } from './picker-input';
 
-function RuleRow({ rule, number, fields, onChange, onRemove }: { rule: ConditionRule; number: string; fields: readonly string[]; onChange: (r: ConditionRule) => void; onRemove: () => void }) {
-  const id = useId();
+/** The fields a rule can test, and what to say of one that is not among them. */
+interface FieldChoices {
+  readonly options: readonly FieldOption[];
+  readonly warning?: PickerWarning;
+}
+
+function RuleRow({ rule, number, fields, onChange, onRemove }: { rule: ConditionRule; number: string; fields: FieldChoices; onChange: (r: ConditionRule) => void; onRemove: () => void }) {
   const kind = valueKind(rule.operator);
   return (
     <li className="space-y-1.5 rounded-md border border-slate-200 bg-slate-50 p-2" data-testid="condition-row">
-      <div className="flex gap-1.5">
-        <input
-          aria-label={`Condition ${number} field`}
-          list={`${id}-fields`}
-          className={INPUT_CLASS}
-          placeholder="field, e.g. email"
-          value={rule.field}
-          onChange={(e) => onChange({ ...rule, field: e.target.value })}
-        />
-        <datalist id={`${id}-fields`}>
-          {fields.map((f) => (
-            <option key={f} value={f} />
-          ))}
-        </datalist>
+      <div className="flex items-start gap-1.5">
+        <div className="min-w-0 flex-1">
+          <PickerInput label={`Condition ${number} field`} placeholder="field, e.g. email" value={rule.field} options={fields.options} warning={fields.warning} onChange={(v) => onChange({ ...rule, field: v })} />
+        </div>
         <button type="button" onClick={onRemove} aria-label={`Remove condition ${number}`} className="rounded p-1.5 text-slate-400 hover:bg-slate-200 hover:text-red-600">
           <Trash2 size={15} />
         </button>
@@ -71,7 +67,7 @@ const ADD_CLASS = 'inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs f
  * Numbers name each row by its place ("Condition 2.1" is the first rule of the second entry), so
  * every control has its own label for keyboard and screen-reader users.
  */
-function ConditionList({ conditions, onChange, fields, prefix, depth }: { conditions: readonly Condition[]; onChange: (v: Condition[]) => void; fields: readonly string[]; prefix: string; depth: number }) {
+function ConditionList({ conditions, onChange, fields, prefix, depth }: { conditions: readonly Condition[]; onChange: (v: Condition[]) => void; fields: FieldChoices; prefix: string; depth: number }) {
   const update = (i: number, next: Condition) => onChange(conditions.map((c, j) => (j === i ? next : c)));
   const remove = (i: number) => onChange(conditions.filter((_, j) => j !== i));
   return (
@@ -109,15 +105,15 @@ function ConditionList({ conditions, onChange, fields, prefix, depth }: { condit
   );
 }
 
-function AddButtons({ label, depth, onAdd, fields }: { label?: string; depth: number; onAdd: (c: Condition) => void; fields: readonly string[] }) {
+function AddButtons({ label, depth, onAdd, fields }: { label?: string; depth: number; onAdd: (c: Condition) => void; fields: FieldChoices }) {
   const where = label ? ` to ${label}` : '';
   return (
     <div className="flex flex-wrap gap-2">
-      <button type="button" onClick={() => onAdd(emptyRule(fields[0] ?? ''))} className={ADD_CLASS} aria-label={`Add condition${where}`}>
+      <button type="button" onClick={() => onAdd(emptyRule(fields.options[0]?.name ?? ''))} className={ADD_CLASS} aria-label={`Add condition${where}`}>
         <Plus size={13} /> Add condition
       </button>
       {depth < MAX_GROUP_DEPTH && (
-        <button type="button" onClick={() => onAdd(emptyGroup(fields[0] ?? ''))} className={ADD_CLASS} aria-label={`Add group${where}`} title="A group of conditions with its own all / any">
+        <button type="button" onClick={() => onAdd(emptyGroup(fields.options[0]?.name ?? ''))} className={ADD_CLASS} aria-label={`Add group${where}`} title="A group of conditions with its own all / any">
           <Plus size={13} /> Add group
         </button>
       )}
@@ -126,14 +122,15 @@ function AddButtons({ label, depth, onAdd, fields }: { label?: string; depth: nu
 }
 
 /** Field / operator / value rows for Filter, Continue If and Branch, with nested all / any groups. */
-export function ConditionBuilder({ value, onChange, fields }: { value: unknown; onChange: (v: Condition[]) => void; fields: readonly string[] }) {
+export function ConditionBuilder({ value, onChange, fields, warning }: { value: unknown; onChange: (v: Condition[]) => void; fields: readonly FieldOption[]; warning?: PickerWarning }) {
   const conditions: Condition[] = Array.isArray(value) ? (value as Condition[]) : [];
+  const choices: FieldChoices = { options: fields, ...(warning ? { warning } : {}) };
   return (
     <div className="space-y-2">
-      <ConditionList conditions={conditions} onChange={onChange} fields={fields} prefix="" depth={1} />
+      <ConditionList conditions={conditions} onChange={onChange} fields={choices} prefix="" depth={1} />
       {conditions.length === 0 && <p className="text-xs text-slate-500">No conditions yet: add one.</p>}
       <div className="flex flex-wrap gap-2">
-        <AddButtons depth={1} onAdd={(c) => onChange([...conditions, c])} fields={fields} />
+        <AddButtons depth={1} onAdd={(c) => onChange([...conditions, c])} fields={choices} />
         <button type="button" onClick={() => onChange([...conditions, loopGuardRule()])} className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium text-slate-600 ring-1 ring-slate-300 hover:bg-slate-50" title="Changed by someone other than the integration account (loop guard for two-way syncs)">
           <ShieldCheck size={13} /> Not changed by the integration
         </button>

@@ -1,7 +1,12 @@
+import { QueryClient, QueryClientProvider } from '@tanstack/react-query';
+import { createTRPCClient, httpBatchLink } from '@trpc/client';
 import { renderToStaticMarkup } from 'react-dom/server';
+import superjson from 'superjson';
 import { describe, expect, it } from 'vitest';
 import type { FlowNode } from '../../../flows-engine/index';
 import { nodeRegistry } from '../../../nodes/registry';
+import { TRPCProvider } from '../../_lib/trpc/react';
+import type { AppRouter } from '../../_server/routers';
 import { ConfigForm } from './config-form';
 
 const lit = (value: unknown) => ({ kind: 'literal' as const, value });
@@ -10,7 +15,16 @@ const settings = { retry: { maximumAttempts: 1, initialIntervalMs: 1, backoffCoe
 function renderForm(node: FlowNode): string {
   const def = nodeRegistry.get(node.type, node.typeVersion);
   if (!def) throw new Error(node.type);
-  return renderToStaticMarkup(<ConfigForm node={node} def={def} />);
+  // The pickers' look-ups need the app's query providers; a server render never sends them.
+  const queryClient = new QueryClient();
+  const trpcClient = createTRPCClient<AppRouter>({ links: [httpBatchLink({ url: 'http://127.0.0.1:9/api/trpc', transformer: superjson })] });
+  return renderToStaticMarkup(
+    <QueryClientProvider client={queryClient}>
+      <TRPCProvider trpcClient={trpcClient} queryClient={queryClient}>
+        <ConfigForm node={node} def={def} />
+      </TRPCProvider>
+    </QueryClientProvider>,
+  );
 }
 
 describe('the generated config form', () => {

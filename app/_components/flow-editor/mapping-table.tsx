@@ -3,8 +3,9 @@
 import { GripVertical, Plus, Trash2 } from 'lucide-react';
 import { useId } from 'react';
 import { ExpressionEditor } from './expression-editor';
-import type { MappingVariant } from './form-model';
+import type { FieldContext, MappingVariant } from './form-model';
 import { INPUT_CLASS } from './literal-input';
+import { PickerInput } from './picker-input';
 
 type SourceKind = 'path' | 'literal' | 'expr';
 type Row = { target: string; source?: { kind: SourceKind; path?: string; value?: unknown; source?: string }; sourcePath?: string };
@@ -27,22 +28,12 @@ function withSource(row: Row, variant: MappingVariant, kind: SourceKind, text: s
 
 /**
  * The field-mapping table of Transform (target from a field, a value or an expression) and Upsert
- * (which fields to write, from which source field). Source fields can be dragged onto a row.
+ * (which fields to write, from which source field). Targets are picked from the written object's
+ * fields, sources from the input's; source fields can also be dragged onto a row.
  */
-export function MappingTable({
-  value,
-  onChange,
-  variant,
-  fields,
-  expression,
-}: {
-  value: unknown;
-  onChange: (rows: Row[]) => void;
-  variant: MappingVariant;
-  fields: readonly string[];
-  expression: { upstream: readonly { id: string; label: string }[]; sampleItem: Record<string, unknown> | undefined };
-}) {
+export function MappingTable({ value, onChange, variant, ctx }: { value: unknown; onChange: (rows: Row[]) => void; variant: MappingVariant; ctx: FieldContext }) {
   const id = useId();
+  const fields = ctx.fields;
   const rows: Row[] = Array.isArray(value) ? (value as Row[]) : [];
   const set = (i: number, row: Row) => onChange(rows.map((r, j) => (j === i ? row : r)));
   const mappedSources = new Set(rows.map((r) => rowSource(r, variant)).filter((s) => s.kind === 'path').map((s) => s.text));
@@ -94,7 +85,7 @@ export function MappingTable({
             >
               <div className="flex items-center gap-1.5">
                 <div className="min-w-0 flex-1">
-                  <input aria-label={`Mapping ${i + 1} target`} className={INPUT_CLASS} value={row.target} placeholder="target field" onChange={(e) => set(i, { ...row, target: e.target.value })} />
+                  <PickerInput label={`Mapping ${i + 1} target`} value={row.target} placeholder="target field" options={ctx.targetFields} warning={ctx.targetWarning} onChange={(v) => set(i, { ...row, target: v })} />
                 </div>
                 {variant === 'source-path' && (
                   <>
@@ -102,7 +93,7 @@ export function MappingTable({
                       ←
                     </span>
                     <div className="min-w-0 flex-1">
-                      <input aria-label={`Mapping ${i + 1} source field`} list={`${id}-fields`} className={INPUT_CLASS} value={src.text} placeholder="source field" onChange={(e) => set(i, withSource(row, variant, 'path', e.target.value))} />
+                      <PickerInput label={`Mapping ${i + 1} source field`} value={src.text} placeholder="source field" options={ctx.inputFields} warning={ctx.inputWarning} onChange={(v) => set(i, withSource(row, variant, 'path', v))} />
                     </div>
                   </>
                 )}
@@ -111,14 +102,15 @@ export function MappingTable({
                 </button>
               </div>
               {variant === 'source' && (
-                // Its own line: the kind select gets room for "Fixed value" / "Expression" at the panel's width.
-                <div className="flex items-center gap-1.5">
+                // Its own line, as a grid: the kind select keeps its width and the source box gets the
+                // rest of the panel's width, never pushed past its edge.
+                <div className={`grid items-center gap-1.5 ${src.kind === 'expr' ? 'grid-cols-[auto_minmax(0,1fr)]' : 'grid-cols-[auto_auto_minmax(0,1fr)]'}`}>
                   <span className="text-xs text-slate-400" aria-hidden="true">
                     ←
                   </span>
                   <select
                     aria-label={`Mapping ${i + 1} source kind`}
-                    className={`${INPUT_CLASS} ${src.kind === 'expr' ? 'flex-1' : 'w-32 shrink-0'}`}
+                    className={`${INPUT_CLASS} ${src.kind === 'expr' ? 'w-full' : 'w-32 shrink-0'}`}
                     value={src.kind}
                     onChange={(e) => set(i, withSource(row, variant, e.target.value as SourceKind, src.text))}
                   >
@@ -126,32 +118,21 @@ export function MappingTable({
                     <option value="literal">Fixed value</option>
                     <option value="expr">Expression</option>
                   </select>
-                  {src.kind !== 'expr' && (
-                    <div className="min-w-0 flex-1">
-                      <input
-                        aria-label={`Mapping ${i + 1} ${src.kind === 'literal' ? 'value' : 'source field'}`}
-                        list={src.kind === 'path' ? `${id}-fields` : undefined}
-                        className={INPUT_CLASS}
-                        value={src.text}
-                        placeholder={src.kind === 'literal' ? 'value' : 'source field'}
-                        onChange={(e) => set(i, withSource(row, variant, src.kind, e.target.value))}
-                      />
-                    </div>
+                  {src.kind === 'path' && (
+                    <PickerInput label={`Mapping ${i + 1} source field`} value={src.text} placeholder="source field" options={ctx.inputFields} warning={ctx.inputWarning} onChange={(v) => set(i, withSource(row, variant, 'path', v))} />
+                  )}
+                  {src.kind === 'literal' && (
+                    <input aria-label={`Mapping ${i + 1} value`} className={`${INPUT_CLASS} min-w-0`} value={src.text} placeholder="value" onChange={(e) => set(i, withSource(row, variant, 'literal', e.target.value))} />
                   )}
                 </div>
               )}
               {variant === 'source' && src.kind === 'expr' && (
-                <ExpressionEditor id={`${id}-expr-${i}`} label={`Mapping ${i + 1} expression`} value={src.text} onChange={(v) => set(i, withSource(row, variant, 'expr', v))} fields={fields} {...expression} />
+                <ExpressionEditor id={`${id}-expr-${i}`} label={`Mapping ${i + 1} expression`} value={src.text} onChange={(v) => set(i, withSource(row, variant, 'expr', v))} fields={fields} upstream={ctx.upstream} sampleItem={ctx.sampleItem} />
               )}
             </li>
           );
         })}
       </ol>
-      <datalist id={`${id}-fields`}>
-        {fields.map((f) => (
-          <option key={f} value={f} />
-        ))}
-      </datalist>
       <button type="button" onClick={() => onChange([...rows, withSource({ target: '' }, variant, 'path', '')])} className="inline-flex items-center gap-1 rounded-md px-2 py-1 text-xs font-medium text-brand-700 ring-1 ring-brand-600/30 hover:bg-brand-50">
         <Plus size={13} /> Add mapping
       </button>

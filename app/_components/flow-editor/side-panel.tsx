@@ -12,6 +12,7 @@ import { INPUT_CLASS } from './literal-input';
 import { FALLBACK_ICON, GROUP_ACCENTS, NODE_ICONS } from './node-meta';
 import { NodeSettingsForm } from './node-settings-form';
 import { CollapsedPanel, ResizeHandle, usePanelFrame } from './panel-frame';
+import { SampleCaptureCard } from './sample-capture-card';
 import { useEditor } from './store';
 import { WebhookCard } from './webhook-card';
 
@@ -140,6 +141,8 @@ export function SidePanel({ flowId, readOnly }: { flowId: string; readOnly: bool
         {/* The address first: it is what a webhook trigger is for. */}
         {tab === 'configure' && node.type === 'core.webhook-trigger' && <WebhookCard flowId={flowId} nodeId={node.id} />}
         {tab === 'configure' && <ConfigForm node={node} def={def} />}
+        {tab === 'configure' && node.type === 'core.webhook-trigger' && <SampleCaptureCard flowId={flowId} nodeId={node.id} kind="webhook" />}
+        {tab === 'configure' && node.type === 'core.poll-trigger' && <SampleCaptureCard flowId={flowId} nodeId={node.id} kind="poll" />}
         {tab === 'configure' && node.type === 'core.poll-trigger' && <PollCursorCard />}
         {tab === 'output' && <NodeOutput nodeId={node.id} />}
         {tab === 'settings' && <NodeSettingsForm node={node} effectful={def.effect} />}

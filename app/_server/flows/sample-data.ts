@@ -53,7 +53,7 @@ export async function listSampleSources(db: Db, workspaceId: string, flowId: str
   return { runs: recentRuns, lastEvent: lastEvent ?? null };
 }
 
-function toSample(payload: unknown, from: string): Sample {
+export function toSample(payload: unknown, from: string): Sample {
   const items = itemsFromPayload(payload).map((i) => i.json as Record<string, unknown>);
   return { items: items.slice(0, SAMPLE_LIMIT), total: items.length, from };
 }

@@ -3,6 +3,7 @@ import { alertsRouter } from './alerts';
 import { auditRouter } from './audit';
 import { bulkRouter } from './bulk';
 import { connectionsRouter } from './connections';
+import { connectionSchemaRouter } from './connection-schema';
 import { dashboardRouter } from './dashboard';
 import { demoRouter } from './demo';
 import { flowsRouter } from './flows';
@@ -24,6 +25,7 @@ export const appRouter = router({
   invitations: invitationsRouter,
   flows: flowsRouter,
   connections: connectionsRouter,
+  connectionSchema: connectionSchemaRouter,
   mappings: mappingsRouter,
   audit: auditRouter,
   demo: demoRouter,

@@ -1,7 +1,8 @@
 import { z } from 'zod';
 import { listRejectedDeliveries } from '../../../domain/inbox/rejected-deliveries';
 import { getPollCursor, resetPollCursor } from '../flows/poll-cursor';
-import { adminProcedure, router, viewerProcedure } from '../trpc/procedures';
+import { sampleCaptureStatus, startSampleCapture, stopSampleCapture } from '../flows/sample-capture';
+import { adminProcedure, analystProcedure, router, viewerProcedure } from '../trpc/procedures';
 
 const FlowIdSchema = z.object({ flowId: z.uuid('That is not a flow id.') });
 
@@ -13,6 +14,12 @@ export const triggersRouter = router({
   rejectedDeliveries: viewerProcedure
     .input(FlowIdSchema)
     .query(({ ctx, input }) => listRejectedDeliveries(ctx.db, { workspaceId: ctx.workspace.id, flowId: input.flowId })),
+
+  /** "Capture a live sample": the next delivery to the flow's webhook URL becomes the editor's sample. */
+  captureSample: analystProcedure.input(FlowIdSchema).mutation(({ ctx, input }) => startSampleCapture(ctx.db, { workspaceId: ctx.workspace.id, userId: ctx.user.id }, input.flowId)),
+  /** Where the capture stands; a captured sample is handed over once. */
+  captureStatus: analystProcedure.input(FlowIdSchema).query(({ ctx, input }) => sampleCaptureStatus(ctx.db, ctx.workspace.id, input.flowId)),
+  cancelCapture: analystProcedure.input(FlowIdSchema).mutation(({ ctx, input }) => stopSampleCapture(ctx.db, ctx.workspace.id, input.flowId)),
 
   /** Reset (since: null) or back-date the poll cursor: the next poll re-reads everything modified since then. */
   resetPollCursor: adminProcedure
