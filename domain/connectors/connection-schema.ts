@@ -6,6 +6,7 @@
  *   ones (cached per connection, `refresh` reads them again: kit/discover-fields.ts);
  * - PostgreSQL (`postgres`, `demo-helpdesk`): the tables and views of the connection's schema and
  *   their columns (`information_schema`), required = NOT NULL without a default;
+ * - MySQL / MariaDB (`mysql`): the tables of the connection's database and their columns (mysql-gateway.ts);
  * - REST APIs (`rest`, `demo-crm`): the API does not list its objects, so the analyst types the path
  *   segment; its fields are read from one record of `GET {base}/{object}?limit=1` (the poll contract).
  *
@@ -15,12 +16,13 @@
 import type { Db } from '../../db/client';
 import { TransientError, UserError } from '../../flows-engine/index';
 import { explainStatus, HttpFailure } from '../connections/http-client';
-import { isConnectorKind, isPostgresKind, isRestKind } from '../connections/kinds';
+import { isConnectorKind, isMysqlKind, isPostgresKind, isRestKind } from '../connections/kinds';
 import { explainPostgresError, poolFor } from '../connections/postgres-pool';
 import { ConnectionMissingError, resolveConnection, type ResolvedConnection } from '../connections/resolve';
 import { sendWithConnection } from './http-connector';
 import { declarationOf, type ConnectorSettings } from './kit/connector-settings';
 import { objectFields } from './kit/discover-fields';
+import { listMysqlTables, mysqlTableFields } from './mysql-gateway';
 import { typeOfValue } from './value-type';
 
 /** One field as a picker shows it. `type` is the system's word for it (`string`, `timestamp with time zone`, …). */
@@ -94,6 +96,13 @@ export async function listConnectionObjects(db: Db, query: { workspaceId: string
       return { ...base, objects: [], problem: `The tables of “${connection.name}” could not be read: ${problemOf(error, connection)}` };
     }
   }
+  if (isMysqlKind(connection.kind)) {
+    try {
+      return { ...base, objects: await listMysqlTables(connection) };
+    } catch (error) {
+      return { ...base, objects: [], problem: `The tables of “${connection.name}” could not be read: ${problemOf(error, connection)}` };
+    }
+  }
   if (isRestKind(connection.kind)) return { ...base, objects: [], hint: REST_OBJECT_HINT };
   return { ...base, objects: [], hint: `“${connection.name}” holds no records.` };
 }
@@ -148,6 +157,10 @@ export async function listObjectFields(
       return { objectLabel: object.label, fields: fields.map((f) => ({ name: f.name, type: f.type, ...(f.label ? { label: f.label } : {}), ...(f.required ? { required: true } : {}), ...(f.readOnly ? { readOnly: true } : {}) })) };
     }
     if (isPostgresKind(connection.kind)) return await postgresFields(connection, objectType);
+    if (isMysqlKind(connection.kind)) {
+      const fields = await mysqlTableFields(connection, objectType);
+      return { objectLabel: objectType, fields: fields.map((f) => ({ name: f.name, type: f.type, ...(f.required ? { required: true } : {}), ...(f.readOnly ? { readOnly: true } : {}) })) };
+    }
     if (isRestKind(connection.kind)) return await restFields(connection, objectType);
   } catch (error) {
     return { objectLabel: objectType, fields: [], problem: `The fields of “${objectType}” could not be read: ${problemOf(error, connection)}` };

@@ -29,12 +29,20 @@ export async function openCapture(db: Db, input: FlowRef & { userId: string; now
     .where(and(eq(inboxEvents.workspaceId, input.workspaceId), eq(inboxEvents.flowId, input.flowId)))
     .orderBy(desc(inboxEvents.seq))
     .limit(1);
-  // Captures nobody came back for (the editor was closed) must not keep a delivery's personal data.
-  await db.delete(sampleCaptures).where(lte(sampleCaptures.expiresAt, now));
+  await deleteExpiredCaptures(db, now);
   const expiresAt = new Date(now.getTime() + CAPTURE_WINDOW_MS);
   const row = { workspaceId: input.workspaceId, openedBy: input.userId, openedAt: now, expiresAt, afterSeq: last?.seq ?? 0, payload: null, capturedAt: null };
   await db.insert(sampleCaptures).values({ flowId: input.flowId, ...row }).onConflictDoUpdate({ target: sampleCaptures.flowId, set: row });
   return { expiresAt };
+}
+
+/**
+ * Captures nobody came back for (the editor was closed) must not keep a delivery's personal data: deleted
+ * when the next capture opens anywhere, and by the retention job (domain/retention).
+ */
+export async function deleteExpiredCaptures(db: Db, now: Date = new Date()): Promise<number> {
+  const gone = await db.delete(sampleCaptures).where(lte(sampleCaptures.expiresAt, now)).returning({ flowId: sampleCaptures.flowId });
+  return gone.length;
 }
 
 /** Closes the capture without a sample. */

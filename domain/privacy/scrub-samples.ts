@@ -80,5 +80,8 @@ export async function scrubStoredSamples(db: Db, workspaceId: string, subject: S
       after = rows.at(-1)!.id;
     }
   }
-  return changedRows;
+  // A live sample waiting in the editor is a whole delivery: deleted rather than scrubbed (it is taken once anyway).
+  const captures = await db.execute(sql`
+    delete from sample_captures where workspace_id = ${workspaceId} and payload::text ilike any(${patterns}::text[]) returning flow_id`);
+  return changedRows + captures.length;
 }

@@ -9,6 +9,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { deleteExpiredCaptures } from '../inbox/sample-capture';
 import { deleteExpiredItemBatches } from '../runs/item-batches';
 import { logger } from '../platform/logger';
 
@@ -92,6 +93,12 @@ export const deleteExpiredItemBatchesCleaner: Cleaner = {
   runBatch: (db, batchSize) => deleteExpiredItemBatches(db, { batchSize }),
 };
 
+/** Live samples the editor never came back for (each holds at most one delivery). */
+export const deleteExpiredCapturesCleaner: Cleaner = {
+  name: 'expired live samples',
+  runBatch: (db) => deleteExpiredCaptures(db),
+};
+
 /** Deletions first, so nothing is stripped just before it is deleted. */
 export const RETENTION_CLEANERS: readonly Cleaner[] = [
   deleteExpiredRuns,
@@ -100,6 +107,7 @@ export const RETENTION_CLEANERS: readonly Cleaner[] = [
   stripExpiredInboxPayloads,
   deleteExpiredAlertHistory,
   deleteExpiredItemBatchesCleaner,
+  deleteExpiredCapturesCleaner,
 ];
 
 /** Runs every cleaner to completion, batch by batch; returns rows changed per cleaner. */

@@ -17,6 +17,7 @@ import { createConnection, updateConnection } from '../../domain/connections/con
 import { closeAllMysqlPools } from '../../domain/connections/mysql-pool';
 import { resolveConnection } from '../../domain/connections/resolve';
 import { testConnection } from '../../domain/connections/test-connection';
+import { listConnectionObjects, listObjectFields } from '../../domain/connectors/connection-schema';
 import { listMysqlTables, mysqlTableFields } from '../../domain/connectors/mysql-gateway';
 import { startMariaDb, type MariaDb } from '../setup/mariadb';
 import { insertUser } from '../support/app-context';
@@ -104,6 +105,15 @@ describe('MySQL connector against a real MariaDB server', () => {
       { name: 'updated_by', type: 'string' },
       { name: 'updated_at', type: 'datetime' },
     ]);
+    // What the editor's pickers get for the connection (connectionSchema.objects / fields).
+    const query = { workspaceId: actor.workspaceId, connectionId };
+    expect((await listConnectionObjects(ctx.handle.db, query)).objects).toContainEqual({ name: 'customers', label: 'customers' });
+    const picked = await listObjectFields(ctx.handle.db, { ...query, objectType: 'customers' });
+    expect(picked.fields.slice(0, 2)).toEqual([
+      { name: 'id', type: 'number', readOnly: true },
+      { name: 'email', type: 'string', required: true },
+    ]);
+    expect((await listObjectFields(ctx.handle.db, { ...query, objectType: 'no_such_table' })).problem).toMatch(/no_such_table/);
   });
 
   it('polls in (modified-at, id) order across pages, ties included, and resumes from its cursor after a restart', async () => {

@@ -15,6 +15,8 @@ import { createTestDatabase, type TestDatabase } from '../../../tests/support/da
 import { contactIntakeFlow, createPublishedFlow } from '../../../tests/support/flows';
 import { acceptWebhook } from '../../../domain/inbox/accept-webhook';
 import { answerFor } from '../../../domain/inbox/webhook-answer';
+import { scrubStoredSamples } from '../../../domain/privacy/scrub-samples';
+import { deleteExpiredCapturesCleaner, runRetentionCleanup } from '../../../domain/retention/retention-cleanup';
 
 let database: TestDatabase;
 let handle: DbHandle;
@@ -103,5 +105,21 @@ describe('captures nobody came back for', () => {
     await api.triggers.captureSample({ flowId: live.flowId });
     await expect(handle.db.select({ flowId: sampleCaptures.flowId }).from(sampleCaptures)).resolves.toEqual([{ flowId: live.flowId }]);
     await api.triggers.cancelCapture({ flowId: live.flowId });
+  });
+
+  it('are deleted by the retention job, and by Anonymise when they hold the person', async () => {
+    const api = callerFor(handle.db, ana, acme);
+    await api.triggers.captureSample({ flowId: draft.flowId });
+    await expect(deliver(draft.token, { id: 'late', email: 'late@example.com' })).resolves.toMatchObject({ kind: 'captured' });
+    await handle.db.update(sampleCaptures).set({ expiresAt: new Date(Date.now() - 1000) }).where(eq(sampleCaptures.flowId, draft.flowId));
+    await runRetentionCleanup(handle.db, [deleteExpiredCapturesCleaner]);
+    await expect(handle.db.select().from(sampleCaptures)).resolves.toEqual([]);
+
+    await api.triggers.captureSample({ flowId: draft.flowId });
+    await expect(deliver(draft.token, { id: 'p-1', email: 'erase.me@example.com' })).resolves.toMatchObject({ kind: 'captured' });
+    await expect(scrubStoredSamples(handle.db, globex, { values: ['erase.me@example.com'], keys: [] })).resolves.toBe(0);
+    expect(await handle.db.select().from(sampleCaptures)).toHaveLength(1);
+    await expect(scrubStoredSamples(handle.db, acme, { values: ['erase.me@example.com'], keys: [] })).resolves.toBeGreaterThanOrEqual(1);
+    await expect(handle.db.select().from(sampleCaptures)).resolves.toEqual([]);
   });
 });
