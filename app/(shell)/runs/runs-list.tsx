@@ -11,6 +11,7 @@ import { EmptyState } from '../../_components/empty-state';
 import { PageHeader } from '../../_components/page-header';
 import { useTRPC } from '../../_lib/trpc/react';
 import { BulkRetryButton } from './bulk-retry-button';
+import { plainMessage, shortProblem } from './run-problem';
 import {
   formatDuration,
   formatTime,
@@ -274,8 +275,8 @@ export function RunsList() {
                     {r.itemsIn} / {r.itemsOut} / {r.itemsSkipped}
                   </td>
                   <td className="max-w-40 truncate px-3 py-2 font-mono text-xs text-slate-600">{r.orderingKey ?? <span className="text-slate-300">—</span>}</td>
-                  <td className="max-w-xs truncate px-3 py-2 text-xs text-red-700" title={r.error?.message}>
-                    {r.error ? `${r.error.category}: ${r.error.message}` : ''}
+                  <td className="max-w-xs truncate px-3 py-2 text-xs text-red-700" title={r.error ? plainMessage(r.error.message) : undefined}>
+                    {r.error ? shortProblem(r.error) : ''}
                   </td>
                 </tr>
               ))}

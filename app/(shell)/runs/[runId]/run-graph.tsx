@@ -6,9 +6,10 @@ import clsx from 'clsx';
 import { memo, useMemo } from 'react';
 import dagre from '@dagrejs/dagre';
 import type { RunDetail } from '../../../_server/runs/run-queries';
+import { stepTitle } from '../run-problem';
 
 type Step = RunDetail['steps'][number];
-type RunNodeData = { label: string; type: string; step: Step | undefined; failedHere: boolean; selected: boolean; live: boolean };
+type RunNodeData = { label: string; /** The step's kind in words ("Upsert record"). */ type: string; step: Step | undefined; failedHere: boolean; selected: boolean; live: boolean };
 type RunNode = Node<RunNodeData, 'runNode'>;
 
 const CARD_WIDTH = 190;
@@ -80,7 +81,7 @@ export function RunGraph({ detail, selected, onSelect }: { detail: RunDetail; se
         position: layout[n.id] ?? { x: i * 300, y: 0 },
         draggable: false,
         selectable: true,
-        data: { label: n.label, type: n.type, step: steps.find((s) => s.nodeId === n.id), failedHere: run.error?.nodeId === n.id, selected: selected === n.id, live: run.status === 'queued' || run.status === 'running' },
+        data: { label: n.label, type: stepTitle(n), step: steps.find((s) => s.nodeId === n.id), failedHere: run.error?.nodeId === n.id, selected: selected === n.id, live: run.status === 'queued' || run.status === 'running' },
       })),
     [graph, layout, steps, run.error?.nodeId, selected],
   );
