@@ -80,9 +80,11 @@ async function connect(from: string, port: string, to: string) {
   await dragMouse(await center(handle(from, 'source', port)), await center(handle(to, 'target')));
 }
 
+/** Selects a step and shows its Configure tab (the panel keeps the tab of the step shown before). */
 async function openStep(label: string) {
   await nodeCard(label).click({ position: { x: 60, y: 20 } });
-  await page.getByTestId('side-panel').waitFor();
+  await expect.poll(() => page.locator('#node-label').inputValue()).toBe(label);
+  await page.getByRole('tab', { name: 'Configure' }).click();
 }
 
 async function publish(note: string, version: number) {
@@ -191,11 +193,11 @@ describe("an analyst's first day", () => {
     await page.getByRole('button', { name: 'Activate' }).click();
     await expect.poll(() => page.getByTestId('flow-status').textContent()).toBe('Active');
     await openStep('Webhook');
+    await shoot('webhook-url');
     const card = page.getByRole('region', { name: 'Webhook address' });
     await card.getByRole('button', { name: 'Copy the webhook URL' }).waitFor();
     webhookUrl = (await card.getByTestId('webhook-url').textContent()) ?? '';
     expect(webhookUrl).toMatch(new RegExp(`^${app.url}/api/hooks/`));
-    await shoot('webhook-url');
   });
 
   it('sends three events and sees three different outcomes in Runs: written, filtered out, skipped as echo', async () => {

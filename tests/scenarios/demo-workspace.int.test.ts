@@ -242,7 +242,7 @@ describe('the demo workspace', () => {
       const [{ id: sample }] = (await handle.db.select({ id: flows.id }).from(flows).where(and(eq(flows.workspaceId, own.workspaceId), eq(flows.name, DEMO_FLOWS.crmToHelpdesk.name)))) as [{ id: string }];
       await expect(inOwn.flows.setStatus({ flowId: sample, status: 'active' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/another demo workspace already syncs them.*twice/) });
       expect((await inOwn.flows.get({ flowId: sample })).activationRefusal).toMatch(/shared demo CRM and helpdesk/);
-      expect(await handle.db.select({ status: flows.status }).from(flows).where(eq(flows.id, sample))).toEqual([{ status: 'paused' }]);
+      expect(await handle.db.select({ status: flows.status }).from(flows).where(eq(flows.id, sample))).toEqual([{ status: 'draft' }]); // published, never activated
       // A flow of their own that does not touch the demo systems is not held back.
       const mine = await inOwn.flows.create({ name: 'My own flow' });
       expect((await inOwn.flows.get({ flowId: mine.id })).activationRefusal).toBeNull();
