@@ -12,9 +12,10 @@
  * The contacts API (tests/support/contacts-api.ts) is the target system; its records are checked
  * directly, as the analyst would check them there.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../support/app-server';
+import { canvasOf } from '../support/canvas';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { startContactsApi, type ContactsApi } from '../support/contacts-api';
 import { createTestDatabase, type TestDatabase } from '../support/database';
@@ -50,34 +51,16 @@ async function shoot(name: string, fullPage = false) {
   await page.screenshot({ path: screenshotPath(`first-day-${String(step).padStart(2, '0')}-${name}`), fullPage });
 }
 
-async function center(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
+// The page exists once beforeAll ran: look the canvas helpers up on each call.
+const nodeCard = (label: string) => canvasOf(page).nodeCard(label);
+const dropStep = (type: string, at: { x: number; y: number }) => canvasOf(page).dropStep(type, at);
+const connect = (from: string, port: string, to: string) => canvasOf(page).connect(from, port, to);
 
-async function dragMouse(from: { x: number; y: number }, to: { x: number; y: number }) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 10, from.y + 5, { steps: 2 });
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  await page.mouse.up();
-}
-
-/** Drags a palette entry onto the canvas at an offset from the canvas' top-left corner. */
-async function dropStep(type: string, at: { x: number; y: number }) {
-  const canvas = await page.getByTestId('canvas').boundingBox();
-  if (!canvas) throw new Error('no canvas');
-  const entry = page.getByTestId(`palette-${type}`);
-  await entry.scrollIntoViewIfNeeded();
-  await dragMouse(await center(entry), { x: canvas.x + at.x, y: canvas.y + at.y });
-}
-
-const nodeCard = (label: string) => page.locator('.react-flow__node', { has: page.locator(`[data-node-label="${label}"]`) });
-const handle = (label: string, kind: 'source' | 'target', port = 'main') => nodeCard(label).locator(`.react-flow__handle.${kind}[data-handleid="${port}"]`);
-
-async function connect(from: string, port: string, to: string) {
-  await dragMouse(await center(handle(from, 'source', port)), await center(handle(to, 'target')));
+/** The editor opens at a readable zoom on the trigger: fit the whole flow to reach every step. */
+async function showWholeFlow() {
+  await nodeCard('Webhook').waitFor();
+  await page.locator('.react-flow__controls-fitview').click();
+  await page.waitForTimeout(400); // the fit-view animation
 }
 
 /** Selects a step and shows its Configure tab (the panel keeps the tab of the step shown before). */
@@ -219,7 +202,8 @@ describe("an analyst's first day", () => {
   });
 
   it('breaks the write, and watches the run retry it live: attempt N of M, the last error, the next attempt', async () => {
-    await page.getByRole('link', { name: 'Customers to the contacts API' }).click();
+    await page.getByRole('heading', { level: 1 }).getByRole('link', { name: 'Customers to the contacts API' }).click();
+    await showWholeFlow();
     await openStep('Upsert record');
     // A field the contacts API does not have: it answers 500, which Syncline retries.
     await page.getByLabel('Mapping 1 target').fill('emailAddress');
@@ -247,6 +231,7 @@ describe("an analyst's first day", () => {
   it('fixes the flow, publishes, retries the failed run on the latest version and sees it written', async () => {
     const failedRunUrl = page.url();
     await page.getByRole('heading', { level: 1 }).getByRole('link', { name: 'Customers to the contacts API' }).click();
+    await showWholeFlow();
     await openStep('Upsert record');
     await page.getByLabel('Mapping 1 target').fill('email');
     await publish('Back to email', 3);

@@ -20,6 +20,13 @@ describe('run problems in an analyst’s words', () => {
     expect(plainMessage('CRM answered 503 Service Unavailable')).toBe('CRM answered 503 Service Unavailable');
   });
 
+  it('reads a system’s JSON error body as its words', () => {
+    expect(plainMessage('POST contacts: HTTP 500: the system had an internal error. {"error":"column \\"emailAddress\\" does not exist"} (gave up after 3 attempts)')).toBe(
+      'POST contacts: HTTP 500: the system had an internal error. The system said: “column "emailAddress" does not exist”. (gave up after 3 attempts)',
+    );
+    expect(plainMessage('HTTP 400 {"code":42}')).toBe('HTTP 400 {"code":42}');
+  });
+
   it('gives the runs list a short line with the kind of failure in words', () => {
     expect(shortProblem({ category: 'transient', message: 'POST contacts: HTTP 503' })).toBe('Temporary: POST contacts: HTTP 503');
     expect(shortProblem({ category: 'user', message: 'The operator "isEmpty" takes no value' })).toBe('Needs a fix: The operator “is empty” takes no value');

@@ -59,11 +59,30 @@ export function fieldWords(node: Pick<RunProblemNode, 'type' | 'typeVersion'> | 
 
 const OPERATOR_CODES = new RegExp(`"(${Object.keys(OPERATOR_LABELS).join('|')})"`, 'g');
 
-/** Operator names quoted in an engine message ("notContains") in the builder's words (“does not contain”). */
+/** The words of a system's JSON error body (`{"error":"column \"x\" does not exist"}`), or null. */
+function systemWords(json: string): string | null {
+  try {
+    const body = JSON.parse(json) as Record<string, unknown>;
+    const said = ['error', 'message', 'detail', 'title'].map((k) => body[k]).find((v): v is string => typeof v === 'string' && v.trim() !== '');
+    return said ?? null;
+  } catch {
+    return null;
+  }
+}
+
+/**
+ * An engine or system message as an analyst reads it: operator names quoted in it ("notContains") in
+ * the condition builder's words (“does not contain”), and a system's JSON error body as its words.
+ */
 export function plainMessage(message: string): string {
-  return message
+  const plain = message
     .replace(/; use one of: [A-Za-z, ]+$/, '; choose an operator from the list')
     .replace(OPERATOR_CODES, (_, code: keyof typeof OPERATOR_LABELS) => `“${OPERATOR_LABELS[code]}”`);
+  // "POST contacts: HTTP 500: … {"error":"…"} (gave up after 3 attempts)": the body is the system's own words.
+  return plain.replace(/ (\{.*\})( \(gave up after \d+ attempts?\))?$/, (whole, json: string, tail: string | undefined) => {
+    const said = systemWords(json);
+    return said ? ` The system said: “${said}”.${tail ?? ''}` : whole;
+  });
 }
 
 /** One line for the runs list: "Temporary: POST contacts: HTTP 503 …". */

@@ -86,7 +86,7 @@ function StepPanel({ step, label, nodes }: { step: Step; label: string; nodes: R
         <h3 className="text-sm font-semibold text-slate-900">{label}</h3>
         <StatusBadge status={step.status} />
         <span className="text-xs text-slate-500">
-          {node ? stepTitle(node) : step.nodeType} ·{' '}
+          {node && stepTitle(node) === label ? '' : `${node ? stepTitle(node) : step.nodeType} · `}
           {step.status === 'running'
             ? `attempt ${step.attempts} of ${step.maxAttempts ?? '?'} failed, retrying`
             : `${isReused(step) ? 'reused' : `${step.attempts} attempt${step.attempts === 1 ? '' : 's'}`} · ${formatDuration(step.startedAt, step.finishedAt)}`}
@@ -417,7 +417,8 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
                 <Square size={15} aria-hidden="true" /> Cancel
               </Button>
             ) : (
-              <Button onClick={() => setDialog('retry')}>
+              // Read the run again first: a fix may have been published since the page loaded (the latest version).
+              <Button onClick={() => void query.refetch().then(() => setDialog('retry'))}>
                 <RotateCcw size={15} aria-hidden="true" /> Retry
               </Button>
             )}

@@ -17,7 +17,8 @@ const CARD_HEIGHT = 70;
 
 function compactLayout(graph: RunDetail['graph']): Record<string, { x: number; y: number }> {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 36, marginx: 10, marginy: 10 });
+  // Room between ranks for the port labels on the edges ("kept (1)").
+  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 64, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of graph.nodes) g.setNode(n.id, { width: CARD_WIDTH, height: CARD_HEIGHT });
   for (const e of graph.edges) if (g.hasNode(e.from.node) && g.hasNode(e.to.node)) g.setEdge(e.from.node, e.to.node);
@@ -57,7 +58,7 @@ function RunNodeCardImpl({ data }: NodeProps<RunNode>) {
     >
       <Handle type="target" position={Position.Left} className="!h-2 !w-2 !bg-slate-400" isConnectable={false} />
       <p className="truncate text-sm font-semibold text-slate-900">{data.label}</p>
-      <p className="truncate text-[11px] text-slate-500">{data.type}</p>
+      {data.type !== data.label && <p className="truncate text-[11px] text-slate-500">{data.type}</p>}
       <p className={clsx('mt-1 text-xs font-medium', status === 'failed' ? 'text-red-700' : status === 'succeeded' ? 'text-emerald-800' : 'text-slate-500')}>
         {data.step ? (data.step.status === 'skipped' ? 'Not reached' : data.step.status === 'failed' ? `Failed${data.step.attempts > 1 ? ` after ${data.step.attempts} attempts` : ''}` : data.step.status === 'running' ? `Retrying: attempt ${data.step.attempts} of ${data.step.maxAttempts ?? '?'} failed` : counts(data.step)) : data.failedHere ? 'Failed' : data.live ? 'Recorded when the run ends' : 'No step recorded'}
       </p>
