@@ -90,7 +90,9 @@ export function RunsList() {
   const list = useInfiniteQuery(
     trpc.runs.list.infiniteQueryOptions(input, {
       getNextPageParam: (page) => page.nextCursor ?? undefined,
-      // Live while anything on screen is still queued or running.
+      // Opening the list always reads it again (runs that started since the last visit), and it stays
+      // live while anything on screen is still queued or running.
+      refetchOnMount: 'always',
       refetchInterval: (query) => (query.state.data?.pages.some((p) => p.runs.some((r) => LIVE.has(r.status))) ? 3000 : false),
     }),
   );
