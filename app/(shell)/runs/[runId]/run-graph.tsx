@@ -18,7 +18,7 @@ const CARD_HEIGHT = 70;
 function compactLayout(graph: RunDetail['graph']): Record<string, { x: number; y: number }> {
   const g = new dagre.graphlib.Graph();
   // Room between ranks for the port labels on the edges ("kept (1)").
-  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 64, marginx: 10, marginy: 10 });
+  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 84, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of graph.nodes) g.setNode(n.id, { width: CARD_WIDTH, height: CARD_HEIGHT });
   for (const e of graph.edges) if (g.hasNode(e.from.node) && g.hasNode(e.to.node)) g.setEdge(e.from.node, e.to.node);
@@ -39,9 +39,12 @@ const TONE: Record<string, string> = {
   cancelled: 'border-slate-300 bg-slate-50',
 };
 
+/** A port id in words: `notFound` → "not found". */
+const portWords = (port: string) => port.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
 function counts(step: Step): string {
   const ports = Object.entries(step.itemsOut);
-  const out = ports.length > 1 ? ports.map(([p, n]) => `${n} ${p}`).join(' · ') : `${ports[0]?.[1] ?? 0} out`;
+  const out = ports.length > 1 ? ports.map(([p, n]) => `${n} ${portWords(p)}`).join(' · ') : `${ports[0]?.[1] ?? 0} out`;
   const skipped = step.skipped?.length ?? 0;
   return `${step.itemsIn} in → ${out}${skipped ? ` · ${skipped} skipped` : ''}`;
 }
@@ -95,7 +98,7 @@ export function RunGraph({ detail, selected, onSelect }: { detail: RunDetail; se
           id: e.id,
           source: e.from.node,
           target: e.to.node,
-          label: `${e.from.port === 'main' ? '' : `${e.from.port} `}${carried !== undefined ? `(${carried})` : ''}`.trim() || undefined,
+          label: `${e.from.port === 'main' ? '' : `${portWords(e.from.port)} `}${carried !== undefined ? `(${carried})` : ''}`.trim() || undefined,
           animated: run.status === 'running',
           style: { stroke: carried ? '#059669' : '#cbd5e1', strokeWidth: carried ? 2 : 1.5 },
         };
