@@ -3,10 +3,11 @@
  * Upsert by drag-and-drop only, configure each step in the side panel, test-run on sample data and
  * read per-step output, publish (after the publish check lists problems), activate, reload.
  */
-import type { Browser, Locator, Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../support/app-server';
+import { canvasOf, center } from '../support/canvas';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { signUpAdmin } from '../support/sign-up';
@@ -32,36 +33,12 @@ afterAll(async () => {
   await database?.drop();
 });
 
-async function center(locator: Locator): Promise<{ x: number; y: number }> {
-  const box = await locator.boundingBox();
-  if (!box) throw new Error('element has no box');
-  return { x: box.x + box.width / 2, y: box.y + box.height / 2 };
-}
-
-async function dragMouse(from: { x: number; y: number }, to: { x: number; y: number }, hold?: () => Promise<void>) {
-  await page.mouse.move(from.x, from.y);
-  await page.mouse.down();
-  await page.mouse.move(from.x + 10, from.y + 5, { steps: 2 });
-  await page.mouse.move(to.x, to.y, { steps: 12 });
-  if (hold) await hold();
-  await page.mouse.up();
-}
-
-/** Drags a palette entry onto the canvas at an offset from the canvas' top-left corner. */
-async function dropStep(type: string, at: { x: number; y: number }) {
-  const canvas = await page.getByTestId('canvas').boundingBox();
-  if (!canvas) throw new Error('no canvas');
-  const entry = page.getByTestId(`palette-${type}`);
-  await entry.scrollIntoViewIfNeeded();
-  await dragMouse(await center(entry), { x: canvas.x + at.x, y: canvas.y + at.y });
-}
-
-const nodeCard = (label: string) => page.locator('.react-flow__node', { has: page.locator(`[data-node-label="${label}"]`) });
-const handle = (label: string, kind: 'source' | 'target', port = 'main') => nodeCard(label).locator(`.react-flow__handle.${kind}[data-handleid="${port}"]`);
-
-async function connect(from: string, port: string, to: string) {
-  await dragMouse(await center(handle(from, 'source', port)), await center(handle(to, 'target')));
-}
+// The page exists once beforeAll ran: look the canvas helpers up on each call.
+const nodeCard = (label: string) => canvasOf(page).nodeCard(label);
+const handle = (label: string, kind: 'source' | 'target', port = 'main') => canvasOf(page).handle(label, kind, port);
+const dragMouse = (from: { x: number; y: number }, to: { x: number; y: number }, hold?: () => Promise<void>) => canvasOf(page).dragMouse(from, to, hold);
+const dropStep = (type: string, at: { x: number; y: number }) => canvasOf(page).dropStep(type, at);
+const connect = (from: string, port: string, to: string) => canvasOf(page).connect(from, port, to);
 
 async function openStep(label: string) {
   await nodeCard(label).click({ position: { x: 60, y: 20 } });

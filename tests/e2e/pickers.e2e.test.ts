@@ -10,7 +10,7 @@ import type { Browser, Locator, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startApp, type RunningApp } from '../support/app-server';
-import { canvasDriver } from '../support/canvas';
+import { canvasOf } from '../support/canvas';
 import { launchBrowser, screenshotPath } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { signUpAdmin } from '../support/sign-up';
@@ -21,7 +21,7 @@ let app: RunningApp;
 let browser: Browser;
 let page: Page;
 let webhookUrl = '';
-let canvas: ReturnType<typeof canvasDriver>;
+let canvas: ReturnType<typeof canvasOf>;
 const nodeCard = (label: string) => canvas.nodeCard(label);
 
 beforeAll(async () => {
@@ -38,7 +38,7 @@ beforeAll(async () => {
   const context = await browser.newContext({ viewport: { width: 1366, height: 860 } });
   page = await context.newPage();
   page.setDefaultTimeout(15_000);
-  canvas = canvasDriver(page);
+  canvas = canvasOf(page);
 });
 
 afterAll(async () => {

@@ -2,15 +2,18 @@
  * A viewer finds no control they cannot use, on every page: the admin builds the workspace (a
  * published webhook flow with a run and a refused delivery, the viewer added under Settings), then the
  * viewer signs in and walks every page of the sidebar, the flow editor (read-only canvas, no
- * restore) and a run. Also: the admin's webhook trigger panel (URL, curl, refused deliveries), and the
- * browser error watch every e2e test relies on (tests/support/browser.ts).
+ * restore) and a run. Two checks, on every page: no control whose name says it edits is shown
+ * (EDITING_CONTROLS), and every button the viewer can press (and every button of a dialog it opens)
+ * is pressed, and no answer of the app says FORBIDDEN (a control offered that the role may not use).
+ * Also: the admin's webhook trigger panel (URL, curl, refused deliveries), and the browser error
+ * watch every e2e test relies on (tests/support/browser.ts).
  */
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, Locator, Page } from 'playwright-core';
 import postgres from 'postgres';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { startApp, type RunningApp } from '../support/app-server';
-import { launchBrowser, screenshotPath, takeBrowserErrors } from '../support/browser';
+import { allowBrowserErrors, launchBrowser, screenshotPath, takeBrowserErrors } from '../support/browser';
 import { createTestDatabase, type TestDatabase } from '../support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../support/flows';
 import { signUpAdmin } from '../support/sign-up';
@@ -22,6 +25,8 @@ let browser: Browser;
 let admin: Page;
 let viewer: Page;
 let flow: { flowId: string; token: string };
+/** tRPC calls the app refused the viewer (FORBIDDEN): each one is a control or a page offering what the role may not do. */
+const refused: string[] = [];
 
 const VIEWER = { name: 'Vic Viewer', email: 'vic@example.com', password: 'viewer password 1' };
 
@@ -35,7 +40,17 @@ beforeAll(async () => {
   app = await startApp({ databaseUrl: database.url });
   browser = await launchBrowser();
   admin = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
-  viewer = await (await browser.newContext({ viewport: { width: 1440, height: 900 } })).newPage();
+  // Copy buttons write to the clipboard, which a headless browser allows only with the permission.
+  viewer = await (await browser.newContext({ viewport: { width: 1440, height: 900 }, permissions: ['clipboard-read', 'clipboard-write'] })).newPage();
+  viewer.on('response', (response) => {
+    if (!response.url().includes('/api/trpc/')) return;
+    void response.text().then(
+      (body) => {
+        if (response.status() === 403 || body.includes('"FORBIDDEN"')) refused.push(`${new URL(response.url()).pathname} on ${viewer.url()}`);
+      },
+      () => {},
+    );
+  });
   admin.setDefaultTimeout(15_000);
   viewer.setDefaultTimeout(15_000);
 });
@@ -58,6 +73,57 @@ async function editingControls(page: Page): Promise<string[]> {
     }
   }
   return found;
+}
+
+/** Buttons the crawl leaves alone: signing out would end the walk. */
+const NOT_PRESSED = /^(Sign out|Log out)\b/i;
+
+async function settle(page: Page) {
+  await page.waitForLoadState('networkidle');
+  await page.waitForTimeout(150);
+}
+
+async function pressable(scope: Locator): Promise<Locator[]> {
+  const out: Locator[] = [];
+  for (const button of await scope.getByRole('button').all()) {
+    if (!(await button.isVisible()) || !(await button.isEnabled())) continue;
+    const name = ((await button.getAttribute('aria-label')) ?? (await button.innerText())).trim();
+    if (!NOT_PRESSED.test(name)) out.push(button);
+  }
+  return out;
+}
+
+/**
+ * Presses every visible, enabled button of the page at `url` as the viewer, one after the other from
+ * a fresh load; when a press opens a dialog, presses that dialog's buttons too (its confirm button is
+ * where a refusal would come); after each press the controls on screen (an open menu's items
+ * included) are checked against EDITING_CONTROLS. Returns the editing controls seen.
+ */
+async function pressEveryButton(page: Page, url: string): Promise<string[]> {
+  const seen: string[] = [];
+  await page.goto(url);
+  await settle(page);
+  const count = (await pressable(page.locator('body'))).length;
+  for (let i = 0; i < count; i++) {
+    if (page.url() !== url) await page.goto(url);
+    await settle(page);
+    const button = (await pressable(page.locator('body')))[i];
+    if (!button) continue;
+    await button.click({ timeout: 5000 }).catch(() => {}); // covered or gone since: nothing to press
+    await settle(page);
+    seen.push(...(await editingControls(page)));
+    for (let depth = 0; depth < 4; depth++) {
+      const dialog = page.getByRole('dialog').last();
+      if (!(await dialog.isVisible().catch(() => false))) break;
+      const inner = await pressable(dialog);
+      if (inner.length === 0) break;
+      await inner[inner.length - 1]!.click({ timeout: 5000 }).catch(() => {});
+      await settle(page);
+      seen.push(...(await editingControls(page)));
+    }
+    await page.keyboard.press('Escape');
+  }
+  return [...new Set(seen)];
 }
 
 const post = (token: string, body: string) => fetch(`${app.url}/api/hooks/${token}`, { method: 'POST', headers: { 'content-type': 'application/json' }, body });
@@ -122,6 +188,7 @@ describe('a viewer', () => {
     }
   });
 
+
   it('reads a flow without being able to change it: no editing control, no restore, steps cannot be dragged', async () => {
     await viewer.goto(`${app.url}/flows/${flow.flowId}`);
     const card = viewer.locator('.react-flow__node', { has: viewer.locator('[data-node-label="Has an email"]') });
@@ -166,4 +233,24 @@ describe('a viewer', () => {
     await viewer.screenshot({ path: screenshotPath('viewer-run'), fullPage: true });
     expect(await editingControls(viewer)).toEqual([]);
   });
+
+  // Last: pressing everything changes what the viewer's pages remember (collapsed panels, a queued retry).
+  it('presses every button on every page (and in every dialog one opens) without being refused', async () => {
+    // The watch itself: a call the role may not make is seen (the browser logs its 403, on purpose here).
+    allowBrowserErrors(/403/);
+    await viewer.goto(`${app.url}/flows`);
+    await viewer.evaluate(() => fetch('/api/trpc/flows.create', { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ json: { name: 'x' } }) }));
+    await expect.poll(() => refused.length).toBe(1);
+    refused.length = 0;
+
+    await viewer.goto(`${app.url}/runs`);
+    const runLink = viewer.locator('a[href^="/runs/"]').first();
+    await runLink.waitFor({ timeout: 60_000 });
+    const runPath = await runLink.getAttribute('href');
+    const pages = ['/dashboard', '/flows', `/flows/${flow.flowId}`, '/runs', runPath!, '/lineage', '/connections', '/mappings', '/alerts', '/bulk', '/settings', '/learn'];
+    for (const path of pages) {
+      const controls = await pressEveryButton(viewer, `${app.url}${path}`);
+      expect({ path, controls, refused }).toEqual({ path, controls: [], refused: [] });
+    }
+  }, 600_000);
 });

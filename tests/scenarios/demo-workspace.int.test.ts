@@ -30,7 +30,7 @@ import { closeAllPools } from '../../domain/connections/postgres-pool';
 import { connectionInfos } from '../../domain/connections/usage';
 import { testConnection } from '../../domain/connections/test-connection';
 import { acceptWebhook } from '../../domain/inbox/accept-webhook';
-import { DEMO_WORKSPACE_NAME, seedDemoWorkspace, type DemoEnv, type DemoWorkspace } from '../../app/_server/demo/seed-demo-workspace';
+import { DEMO_FLOWS, DEMO_WORKSPACE_NAME, seedDemoWorkspace, type DemoEnv, type DemoWorkspace } from '../../app/_server/demo/seed-demo-workspace';
 
 process.env.SYNCLINE_ENCRYPTION_KEY ??= randomBytes(32).toString('base64');
 
@@ -237,6 +237,15 @@ describe('the demo workspace', () => {
       const ownFlows = await handle.db.select({ status: flows.status }).from(flows).where(eq(flows.workspaceId, own.workspaceId));
       expect(ownFlows).toHaveLength(2);
       expect(ownFlows.filter((f) => f.status === 'active')).toEqual([]);
+      // Nor by hand: activating one is refused, the editor and the demo banner say why instead of offering it.
+      const inOwn = callerFor(handle.db, newcomer, own.workspaceId);
+      const [{ id: sample }] = (await handle.db.select({ id: flows.id }).from(flows).where(and(eq(flows.workspaceId, own.workspaceId), eq(flows.name, DEMO_FLOWS.crmToHelpdesk.name)))) as [{ id: string }];
+      await expect(inOwn.flows.setStatus({ flowId: sample, status: 'active' })).rejects.toMatchObject({ code: 'CONFLICT', message: expect.stringMatching(/another demo workspace already syncs them.*twice/) });
+      expect((await inOwn.flows.get({ flowId: sample })).activationRefusal).toMatch(/shared demo CRM and helpdesk/);
+      expect(await handle.db.select({ status: flows.status }).from(flows).where(eq(flows.id, sample))).toEqual([{ status: 'draft' }]); // published, never activated
+      // A flow of their own that does not touch the demo systems is not held back.
+      const mine = await inOwn.flows.create({ name: 'My own flow' });
+      expect((await inOwn.flows.get({ flowId: mine.id })).activationRefusal).toBeNull();
       const { data } = (await crmApi(SYNC_KEY, 'GET', '/webhooks')) as { data: unknown[] };
       expect(data).toHaveLength(1);
       expect(await callerFor(handle.db, newcomer).demo.createWorkspace()).toMatchObject({ workspaceId: own.workspaceId, created: false });

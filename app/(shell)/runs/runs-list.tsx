@@ -11,6 +11,7 @@ import { EmptyState } from '../../_components/empty-state';
 import { PageHeader } from '../../_components/page-header';
 import { useTRPC } from '../../_lib/trpc/react';
 import { BulkRetryButton } from './bulk-retry-button';
+import { plainMessage, shortProblem } from './run-problem';
 import {
   formatDuration,
   formatTime,
@@ -89,7 +90,9 @@ export function RunsList() {
   const list = useInfiniteQuery(
     trpc.runs.list.infiniteQueryOptions(input, {
       getNextPageParam: (page) => page.nextCursor ?? undefined,
-      // Live while anything on screen is still queued or running.
+      // Opening the list always reads it again (runs that started since the last visit), and it stays
+      // live while anything on screen is still queued or running.
+      refetchOnMount: 'always',
       refetchInterval: (query) => (query.state.data?.pages.some((p) => p.runs.some((r) => LIVE.has(r.status))) ? 3000 : false),
     }),
   );
@@ -274,8 +277,8 @@ export function RunsList() {
                     {r.itemsIn} / {r.itemsOut} / {r.itemsSkipped}
                   </td>
                   <td className="max-w-40 truncate px-3 py-2 font-mono text-xs text-slate-600">{r.orderingKey ?? <span className="text-slate-300">—</span>}</td>
-                  <td className="max-w-xs truncate px-3 py-2 text-xs text-red-700" title={r.error?.message}>
-                    {r.error ? `${r.error.category}: ${r.error.message}` : ''}
+                  <td className="max-w-xs truncate px-3 py-2 text-xs text-red-700" title={r.error ? plainMessage(r.error.message) : undefined}>
+                    {r.error ? shortProblem(r.error) : ''}
                   </td>
                 </tr>
               ))}

@@ -80,6 +80,7 @@ function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: Edi
         name={flow.name}
         status={flow.status}
         hasVersions={flow.versions.length > 0}
+        activationRefusal={flow.activationRefusal}
         readOnly={readOnly}
         saveState={state}
         onTestRun={() => setDialog('test')}
@@ -88,6 +89,11 @@ function EditorBody({ flowId, initialFlow }: { flowId: string; initialFlow?: Edi
         onHelp={onHelp}
         onTidy={onTidy}
       />
+      {flow.activationRefusal && !readOnly && (
+        <p role="status" data-testid="activation-refused" className="bg-amber-50 px-4 py-2 text-sm text-amber-900">
+          Not active: {flow.activationRefusal}
+        </p>
+      )}
       {state === 'conflict' && (
         <div role="alert" className="flex items-center justify-between bg-red-50 px-4 py-2 text-sm text-red-800">
           <span>Someone else (or another tab) changed this flow since you opened it, so your latest changes were not saved.</span>

@@ -31,6 +31,8 @@ export interface ToolbarProps {
   name: string;
   status: 'draft' | 'active' | 'paused';
   hasVersions: boolean;
+  /** Why Activate / Resume would be refused (the shared demo systems), or null. */
+  activationRefusal: string | null;
   readOnly: boolean;
   saveState: SaveState;
   onTestRun: () => void;
@@ -116,8 +118,8 @@ export function Toolbar(p: ToolbarProps) {
               </Button>
             ) : (
               <Button
-                disabled={setStatus.isPending || !p.hasVersions}
-                title={p.hasVersions ? undefined : 'Publish first'}
+                disabled={setStatus.isPending || !p.hasVersions || Boolean(p.activationRefusal)}
+                title={p.activationRefusal ?? (p.hasVersions ? undefined : 'Publish first')}
                 onClick={() => setStatus.mutate({ flowId: p.flowId, status: 'active' })}
               >
                 <Power size={16} aria-hidden="true" /> {p.status === 'paused' ? 'Resume' : 'Activate'}

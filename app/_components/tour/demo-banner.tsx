@@ -57,11 +57,18 @@ export function DemoBanner({ demo, canEdit }: { demo: DemoInfo; canEdit: boolean
       {inactive.map((flow) => (
         <p key={flow.id} role="status" className="mt-3 flex flex-wrap items-center gap-2 rounded-md bg-amber-50 px-3 py-2 text-amber-900 ring-1 ring-amber-200">
           <CircleAlert size={16} aria-hidden="true" />
-          <span>
-            <strong>{flow.name}</strong> is {flow.status === 'paused' ? 'paused' : 'not active'}: it does not sync until it is{' '}
-            {flow.status === 'paused' ? 'resumed' : 'activated (its schedule could not be created when this workspace was set up)'}.
-          </span>
-          {canEdit && (
+          {demo.sharedElsewhere ? (
+            <span>
+              <strong>{flow.name}</strong> is {flow.status === 'paused' ? 'paused' : 'not active'}: another demo workspace already syncs the shared demo CRM and
+              helpdesk, and a second active copy would process every change twice. Read it, test-run it, or copy it to try your own systems.
+            </span>
+          ) : (
+            <span>
+              <strong>{flow.name}</strong> is {flow.status === 'paused' ? 'paused' : 'not active'}: it does not sync until it is{' '}
+              {flow.status === 'paused' ? 'resumed' : 'activated (its schedule could not be created when this workspace was set up)'}.
+            </span>
+          )}
+          {canEdit && !demo.sharedElsewhere && (
             <Button className="ml-auto py-1" disabled={activate.isPending} onClick={() => activate.mutate({ flowId: flow.id, status: 'active' })}>
               <Power size={14} aria-hidden="true" /> {flow.status === 'paused' ? 'Resume' : 'Activate'}
             </Button>

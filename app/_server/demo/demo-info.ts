@@ -7,6 +7,7 @@ import { and, eq, inArray, isNull } from 'drizzle-orm';
 import type { Db } from '../../../db/client';
 import { connections, flows } from '../../../db/schema';
 import { DEMO_FLOWS } from './seed-demo-workspace';
+import { activeDemoElsewhere } from './shared-demo-guard';
 
 export interface DemoInfo {
   /** The demo CRM's web page (edit contacts by hand), or null when not configured. */
@@ -15,6 +16,8 @@ export interface DemoInfo {
   helpdeskUrl: string | null;
   /** The sample flows still in this workspace, in the order of DEMO_FLOWS. */
   sampleFlows: { key: keyof typeof DEMO_FLOWS; id: string; name: string; status: 'draft' | 'active' | 'paused' }[];
+  /** Another demo workspace syncs the shared demo systems: this one's sample flows cannot be activated (shared-demo-guard.ts). */
+  sharedElsewhere: boolean;
 }
 
 const pageUrl = (value: string | undefined) => value?.trim().replace(/\/+$/, '') || null;
@@ -39,5 +42,5 @@ export async function demoInfoFor(db: Db, workspaceId: string, env: NodeJS.Proce
     const row = rows.find((r) => r.name === sample.name);
     return row ? [{ key, ...row }] : [];
   });
-  return { crmUrl, helpdeskUrl, sampleFlows };
+  return { crmUrl, helpdeskUrl, sampleFlows, sharedElsewhere: await activeDemoElsewhere(db, workspaceId) };
 }

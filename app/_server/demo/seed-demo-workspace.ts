@@ -23,6 +23,7 @@ import { resolveConnection } from '../../../domain/connections/resolve';
 import { importFlowDoc } from '../flows/flow-lifecycle';
 import { publishFlow, setFlowStatus, type Actor } from '../flows/flow-service';
 import { createDefaultAlertRules } from '../../../domain/alerts/default-rules';
+import { activeDemoElsewhere } from './shared-demo-guard';
 
 export const DEMO_WORKSPACE_NAME = 'Demo: CRM ⇄ Helpdesk';
 export const DEMO_CRM_CONNECTION = 'Demo CRM';
@@ -188,17 +189,6 @@ export async function seedDemoWorkspace(
 /** A demo workspace is one connected to the demo CRM (as in demo-info.ts). */
 async function installationHasDemo(db: Db): Promise<boolean> {
   const [row] = await db.select({ id: connections.id }).from(connections).where(eq(connections.kind, 'demo-crm')).limit(1);
-  return Boolean(row);
-}
-
-/** Whether some demo workspace has an active flow: it is the one the shared demo systems feed. */
-async function activeDemoElsewhere(db: Db): Promise<boolean> {
-  const [row] = await db
-    .select({ id: flows.id })
-    .from(flows)
-    .innerJoin(connections, and(eq(connections.workspaceId, flows.workspaceId), eq(connections.kind, 'demo-crm')))
-    .where(eq(flows.status, 'active'))
-    .limit(1);
   return Boolean(row);
 }
 

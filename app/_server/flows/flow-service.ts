@@ -9,6 +9,7 @@ import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain
 import type { Client } from '@temporalio/client';
 import { getTemporalClient } from '../../../temporal/api/client';
 import { deleteFlowSchedule, upsertFlowSchedule } from '../../../temporal/api/schedules';
+import { sharedDemoRefusal } from '../demo/shared-demo-guard';
 import { timedTriggerOf, TriggerConfigError, triggerSettingsIssues, type TimedTrigger } from '../../../domain/triggers/trigger-settings';
 
 /** Who is acting, in which workspace: every function here is scoped by it. */
@@ -132,6 +133,10 @@ export async function setFlowStatus(db: Db, actor: Actor, input: { flowId: strin
   const flow = await getFlowRow(db, actor.workspaceId, input.flowId);
   const version = await latestVersion(db, flow.id);
   if (input.status === 'active' && !version) throw new ConflictError('Publish the flow before activating it.');
+  if (input.status === 'active' && version) {
+    const refusal = await sharedDemoRefusal(db, actor.workspaceId, await activeGraph(db, version.id));
+    if (refusal) throw new ConflictError(refusal);
+  }
   await db.transaction(async (tx) => {
     // Paused flows keep their schedule ticking (the relay holds their events until resume); a draft has none.
     const previousGraph = flow.status === 'draft' ? null : await activeGraph(tx, flow.activeVersionId);

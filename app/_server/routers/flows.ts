@@ -3,7 +3,8 @@ import { z } from 'zod';
 import { flowVersions } from '../../../db/schema';
 import { archiveOrDeleteFlow, duplicateFlow, exportFlowDoc, importFlowDoc, insertFlow, restoreVersion } from '../flows/flow-lifecycle';
 import { diffRevisions, listFlows, listVersions } from '../flows/flow-queries';
-import { getFlowRow, publishFlow, saveDraft, setFlowStatus } from '../flows/flow-service';
+import { sharedDemoRefusal } from '../demo/shared-demo-guard';
+import { activeGraph, getFlowRow, publishFlow, saveDraft, setFlowStatus } from '../flows/flow-service';
 import { revisionGraphs } from '../flows/revision-graphs';
 import { fetchPollSample, listSampleSources, loadPastSample } from '../flows/sample-data';
 import { lastTestRun, TestRunInputSchema, testRunDraft } from '../flows/test-run';
@@ -29,8 +30,11 @@ export const flowsRouter = router({
       .orderBy(asc(flowVersions.version));
     // The last test run is read on its own (flows.lastTestRun): it can be large and the editor opens without it.
     const { webhookToken, lastTestRun: _lastTestRun, ...rest } = flow;
+    // Why Activate / Resume would be refused (a second demo workspace), shown instead of the button.
+    const latest = versions.at(-1);
+    const activationRefusal = flow.status !== 'active' && latest ? await sharedDemoRefusal(ctx.db, ctx.workspace.id, await activeGraph(ctx.db, latest.id)) : null;
     // Only analysts and admins may see the webhook's secret path.
-    return { ...rest, webhookPath: ctx.workspace.role === 'viewer' ? null : `/api/hooks/${webhookToken}`, versions, role: ctx.workspace.role };
+    return { ...rest, webhookPath: ctx.workspace.role === 'viewer' ? null : `/api/hooks/${webhookToken}`, versions, role: ctx.workspace.role, activationRefusal };
   }),
 
   create: analystProcedure

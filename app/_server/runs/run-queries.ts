@@ -168,7 +168,7 @@ export async function getRun(db: Db, workspaceId: string, runId: string) {
   return {
     run: row.run,
     flowName: row.flowName,
-    graph: row.graph as { nodes: { id: string; type: string; label: string }[]; edges: { id: string; from: { node: string; port: string }; to: { node: string; port: string } }[]; layout: Record<string, { x: number; y: number }> },
+    graph: row.graph as { nodes: { id: string; type: string; typeVersion: number; label: string }[]; edges: { id: string; from: { node: string; port: string }; to: { node: string; port: string } }[]; layout: Record<string, { x: number; y: number }> },
     steps,
     retries,
     latestVersion: latest?.version ?? null,

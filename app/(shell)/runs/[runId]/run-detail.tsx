@@ -14,6 +14,7 @@ import { Dialog } from '../../../_components/flow-editor/dialog';
 import { useTRPC } from '../../../_lib/trpc/react';
 import type { RunDetail } from '../../../_server/runs/run-queries';
 import { formatDuration, formatTime, OutcomeBadge, StatusBadge } from '../run-format';
+import { plainMessage, RunProblem, stepTitle } from '../run-problem';
 import { RunGraph } from './run-graph';
 import { cellText, ItemsTable } from '../../../_components/items-table';
 
@@ -77,14 +78,15 @@ function ConflictDecisions({ step }: { step: Step }) {
   );
 }
 
-function StepPanel({ step, label }: { step: Step; label: string }) {
+function StepPanel({ step, label, nodes }: { step: Step; label: string; nodes: RunDetail['graph']['nodes'] }) {
+  const node = nodes.find((n) => n.id === step.nodeId);
   return (
     <div className="space-y-4" data-testid="step-panel">
       <div className="flex flex-wrap items-center gap-2">
         <h3 className="text-sm font-semibold text-slate-900">{label}</h3>
         <StatusBadge status={step.status} />
         <span className="text-xs text-slate-500">
-          {step.nodeType} ·{' '}
+          {node && stepTitle(node) === label ? '' : `${node ? stepTitle(node) : step.nodeType} · `}
           {step.status === 'running'
             ? `attempt ${step.attempts} of ${step.maxAttempts ?? '?'} failed, retrying`
             : `${isReused(step) ? 'reused' : `${step.attempts} attempt${step.attempts === 1 ? '' : 's'}`} · ${formatDuration(step.startedAt, step.finishedAt)}`}
@@ -96,14 +98,14 @@ function StepPanel({ step, label }: { step: Step; label: string }) {
         </p>
       )}
       {step.error && (
-        <p className="rounded-md bg-red-50 px-3 py-2 text-sm text-red-800" data-testid="step-error">
-          <span className="font-semibold">{step.error.category} error{step.error.field ? ` in ${step.error.field}` : ''}:</span> {step.error.message}
+        <div className="rounded-md bg-red-50 px-3 py-2 text-red-800" data-testid="step-error">
+          <RunProblem error={{ ...step.error, nodeId: step.nodeId }} nodes={nodes} advice={false} />
           {step.status === 'running' ? (
-            <span className="block text-xs text-red-700">Attempt {step.attempts} of {step.maxAttempts ?? '?'} failed; the step is tried again.</span>
+            <p className="text-xs text-red-700">Attempt {step.attempts} of {step.maxAttempts ?? '?'} failed; the step is tried again.</p>
           ) : (
-            step.attempts > 1 && <span className="block text-xs text-red-700">Tried {step.attempts} times before giving up.</span>
+            step.attempts > 1 && <p className="text-xs text-red-700">Tried {step.attempts} times before giving up.</p>
           )}
-        </p>
+        </div>
       )}
       {step.input ? <Items title="Input" items={step.input.items} total={step.input.total} /> : <p className="text-xs text-slate-500">No input recorded.</p>}
       {Object.entries(step.output ?? {}).map(([port, sample]) => (
@@ -339,7 +341,7 @@ function RetryingStep({ step, label, onCancel }: { step: Step; label: string; on
         <p className="text-sm font-semibold text-amber-900">
           Retrying “{label}”: attempt {step.attempts} of {step.maxAttempts ?? '?'} failed
         </p>
-        {step.error && <p className="text-sm text-amber-900">{step.error.message}</p>}
+        {step.error && <p className="text-sm text-amber-900">{plainMessage(step.error.message)}</p>}
         <p className="text-xs text-amber-800">
           {step.nextAttemptAt
             ? seconds
@@ -415,7 +417,8 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
                 <Square size={15} aria-hidden="true" /> Cancel
               </Button>
             ) : (
-              <Button onClick={() => setDialog('retry')}>
+              // Read the run again first: a fix may have been published since the page loaded (the latest version).
+              <Button onClick={() => void query.refetch().then(() => setDialog('retry'))}>
                 <RotateCcw size={15} aria-hidden="true" /> Retry
               </Button>
             )}
@@ -462,12 +465,8 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
         )}
         {retrying && <RetryingStep step={retrying} label={labels[retrying.nodeId] ?? retrying.nodeId} onCancel={() => setDialog('cancel')} />}
         {run.error && (
-          <div className="mt-4 rounded-lg border border-red-200 bg-red-50 px-4 py-3" data-testid="run-error">
-            <p className="text-xs font-semibold tracking-wide text-red-700 uppercase">
-              {run.error.category} error{run.error.nodeId ? ` at “${labels[run.error.nodeId] ?? run.error.nodeId}”` : ''}
-              {run.error.field ? ` · field ${run.error.field}` : ''}
-            </p>
-            <p className="mt-1 text-sm text-red-900">{run.error.message}</p>
+          <div className="mt-4 rounded-lg border border-red-200 bg-red-50 px-4 py-3 text-red-900" data-testid="run-error">
+            <RunProblem error={run.error} nodes={detail.graph.nodes} />
             {run.error.nodeId && run.status === 'failed' && (
               <Link
                 href={`/runs?flow=${run.flowId}&status=failed&step=${encodeURIComponent(run.error.nodeId)}`}
@@ -488,7 +487,7 @@ export function RunDetailView({ runId }: { runId: string; role: 'viewer' | 'anal
           <Timeline detail={detail} selected={selected} onSelect={setPicked} labels={labels} />
         </section>
         <section className="rounded-lg border border-slate-200 bg-white p-4">
-          {step ? <StepPanel step={step} label={labels[step.nodeId] ?? step.nodeId} /> : <p className="text-sm text-slate-500">Choose a step to see its input and output.</p>}
+          {step ? <StepPanel step={step} label={labels[step.nodeId] ?? step.nodeId} nodes={detail.graph.nodes} /> : <p className="text-sm text-slate-500">Choose a step to see its input and output.</p>}
         </section>
       </div>
 

@@ -6,9 +6,10 @@ import clsx from 'clsx';
 import { memo, useMemo } from 'react';
 import dagre from '@dagrejs/dagre';
 import type { RunDetail } from '../../../_server/runs/run-queries';
+import { stepTitle } from '../run-problem';
 
 type Step = RunDetail['steps'][number];
-type RunNodeData = { label: string; type: string; step: Step | undefined; failedHere: boolean; selected: boolean; live: boolean };
+type RunNodeData = { label: string; /** The step's kind in words ("Upsert record"). */ type: string; step: Step | undefined; failedHere: boolean; selected: boolean; live: boolean };
 type RunNode = Node<RunNodeData, 'runNode'>;
 
 const CARD_WIDTH = 190;
@@ -16,7 +17,8 @@ const CARD_HEIGHT = 70;
 
 function compactLayout(graph: RunDetail['graph']): Record<string, { x: number; y: number }> {
   const g = new dagre.graphlib.Graph();
-  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 36, marginx: 10, marginy: 10 });
+  // Room between ranks for the port labels on the edges ("kept (1)").
+  g.setGraph({ rankdir: 'LR', nodesep: 24, ranksep: 84, marginx: 10, marginy: 10 });
   g.setDefaultEdgeLabel(() => ({}));
   for (const n of graph.nodes) g.setNode(n.id, { width: CARD_WIDTH, height: CARD_HEIGHT });
   for (const e of graph.edges) if (g.hasNode(e.from.node) && g.hasNode(e.to.node)) g.setEdge(e.from.node, e.to.node);
@@ -37,9 +39,12 @@ const TONE: Record<string, string> = {
   cancelled: 'border-slate-300 bg-slate-50',
 };
 
+/** A port id in words: `notFound` → "not found". */
+const portWords = (port: string) => port.replace(/([a-z0-9])([A-Z])/g, '$1 $2').toLowerCase();
+
 function counts(step: Step): string {
   const ports = Object.entries(step.itemsOut);
-  const out = ports.length > 1 ? ports.map(([p, n]) => `${n} ${p}`).join(' · ') : `${ports[0]?.[1] ?? 0} out`;
+  const out = ports.length > 1 ? ports.map(([p, n]) => `${n} ${portWords(p)}`).join(' · ') : `${ports[0]?.[1] ?? 0} out`;
   const skipped = step.skipped?.length ?? 0;
   return `${step.itemsIn} in → ${out}${skipped ? ` · ${skipped} skipped` : ''}`;
 }
@@ -56,7 +61,7 @@ function RunNodeCardImpl({ data }: NodeProps<RunNode>) {
     >
       <Handle type="target" position={Position.Left} className="!h-2 !w-2 !bg-slate-400" isConnectable={false} />
       <p className="truncate text-sm font-semibold text-slate-900">{data.label}</p>
-      <p className="truncate text-[11px] text-slate-500">{data.type}</p>
+      {data.type !== data.label && <p className="truncate text-[11px] text-slate-500">{data.type}</p>}
       <p className={clsx('mt-1 text-xs font-medium', status === 'failed' ? 'text-red-700' : status === 'succeeded' ? 'text-emerald-800' : 'text-slate-500')}>
         {data.step ? (data.step.status === 'skipped' ? 'Not reached' : data.step.status === 'failed' ? `Failed${data.step.attempts > 1 ? ` after ${data.step.attempts} attempts` : ''}` : data.step.status === 'running' ? `Retrying: attempt ${data.step.attempts} of ${data.step.maxAttempts ?? '?'} failed` : counts(data.step)) : data.failedHere ? 'Failed' : data.live ? 'Recorded when the run ends' : 'No step recorded'}
       </p>
@@ -80,7 +85,7 @@ export function RunGraph({ detail, selected, onSelect }: { detail: RunDetail; se
         position: layout[n.id] ?? { x: i * 300, y: 0 },
         draggable: false,
         selectable: true,
-        data: { label: n.label, type: n.type, step: steps.find((s) => s.nodeId === n.id), failedHere: run.error?.nodeId === n.id, selected: selected === n.id, live: run.status === 'queued' || run.status === 'running' },
+        data: { label: n.label, type: stepTitle(n), step: steps.find((s) => s.nodeId === n.id), failedHere: run.error?.nodeId === n.id, selected: selected === n.id, live: run.status === 'queued' || run.status === 'running' },
       })),
     [graph, layout, steps, run.error?.nodeId, selected],
   );
@@ -93,7 +98,7 @@ export function RunGraph({ detail, selected, onSelect }: { detail: RunDetail; se
           id: e.id,
           source: e.from.node,
           target: e.to.node,
-          label: `${e.from.port === 'main' ? '' : `${e.from.port} `}${carried !== undefined ? `(${carried})` : ''}`.trim() || undefined,
+          label: `${e.from.port === 'main' ? '' : `${portWords(e.from.port)} `}${carried !== undefined ? `(${carried})` : ''}`.trim() || undefined,
           animated: run.status === 'running',
           style: { stroke: carried ? '#059669' : '#cbd5e1', strokeWidth: carried ? 2 : 1.5 },
         };
