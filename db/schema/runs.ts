@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { flows, flowVersions } from './flows';
 import { workspaces } from './workspaces';
 
@@ -63,10 +63,19 @@ export const inboxEvents = pgTable(
   ],
 );
 
+/**
+ * Run history is partitioned by time (PostgreSQL declarative RANGE partitioning, which drizzle cannot
+ * declare: db/migrations/0014_partition_run_history.sql converts the tables, and
+ * domain/retention/history-partitions.ts creates partitions ahead and drops expired ones). `runs` is
+ * partitioned on `created_at`, `run_steps` on their run's `created_at` (`run_created_at`), so a run and
+ * its steps always sit in partitions with the same bounds. PostgreSQL requires the partition key in
+ * every primary key and unique constraint; a run id alone still finds its run through the primary key
+ * index of each partition (its leading column).
+ */
 export const runs = pgTable(
   'runs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     workspaceId: uuid('workspace_id')
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
@@ -98,6 +107,7 @@ export const runs = pgTable(
   // any page costs the same at any depth. `nullsFirst()` matters: it is what a plain `order by … desc`
   // means, and an index built `desc nulls last` (drizzle's default) cannot serve that order.
   (t) => [
+    primaryKey({ name: 'runs_pkey', columns: [t.id, t.createdAt] }),
     index('runs_workspace_created_idx').on(t.workspaceId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('runs_flow_created_idx').on(t.flowId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('runs_workspace_status_created_idx').on(t.workspaceId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -123,10 +133,10 @@ export interface StepSample {
 export const runSteps = pgTable(
   'run_steps',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    runId: uuid('run_id')
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    runId: uuid('run_id').notNull(),
+    /** The run's `created_at`: the partition key, and with `run_id` the reference to the run. */
+    runCreatedAt: timestamp('run_created_at', { withTimezone: true }).notNull(),
     nodeId: text('node_id').notNull(),
     nodeType: text('node_type').notNull(),
     status: runStatusEnum('status').notNull(),
@@ -146,5 +156,10 @@ export const runSteps = pgTable(
     maxAttempts: integer('max_attempts'),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   },
-  (t) => [unique('run_steps_run_node_key').on(t.runId, t.nodeId)],
+  (t) => [
+    primaryKey({ name: 'run_steps_pkey', columns: [t.id, t.runCreatedAt] }),
+    // One row per (run, node): `run_created_at` follows from `run_id`, so this is that same rule.
+    unique('run_steps_run_node_key').on(t.runId, t.nodeId, t.runCreatedAt),
+    foreignKey({ name: 'run_steps_run_fk', columns: [t.runId, t.runCreatedAt], foreignColumns: [runs.id, runs.createdAt] }).onDelete('cascade'),
+  ],
 );
