@@ -46,14 +46,25 @@ export const stripExpiredSamples = sqlCleaner('run samples', (batchSize) => sql`
     )
     update runs r set trigger_payload = null from batch where r.id = batch.id returning r.id`);
 
-/** Finished runs older than the workspace's run retention are deleted with their steps. */
+/**
+ * Finished runs older than the workspace's run retention are deleted with their steps (foreign key
+ * cascade) and their record lineage. Runs of a workspace with the longest retention of all are left to
+ * dropExpiredHistoryPartitions (history-partitions.ts), which drops them a whole partition at a time at
+ * most one partition interval later; except those in the DEFAULT partition, which is never dropped.
+ */
 export const deleteExpiredRuns = sqlCleaner('runs', (batchSize) => sql`
-    delete from runs where id in (
-      select r.id from runs r join workspaces w on w.id = r.workspace_id
-      where r.created_at < now() - make_interval(days => w.run_retention_days) and r.status not in ('queued', 'running')
-      order by r.created_at limit ${batchSize}
-      for update of r skip locked)
-    returning id`);
+    with deleted as (
+      delete from runs where id in (
+        select r.id from runs r join workspaces w on w.id = r.workspace_id
+        where r.created_at < now() - make_interval(days => w.run_retention_days) and r.status not in ('queued', 'running')
+          and (w.run_retention_days < (select max(run_retention_days) from workspaces) or r.tableoid = 'runs_default'::regclass)
+        order by r.created_at limit ${batchSize}
+        for update of r skip locked)
+      returning id
+    ), lineage as (
+      delete from record_lineage l using deleted where l.run_id = deleted.id
+    )
+    select id from deleted`);
 
 /** Relayed inbox events keep their payload as long as run samples are kept. */
 export const stripExpiredInboxPayloads = sqlCleaner('inbox payloads', (batchSize) => sql`

@@ -1,0 +1,138 @@
+/**
+ * The time partitions of run history (`runs` by `created_at`, `run_steps` by `run_created_at`, the
+ * same bounds for both; see db/migrations/0014_partition_run_history.sql): created ahead of time, and
+ * dropped whole once every workspace's run retention has passed them. Called by the worker's retention
+ * job (temporal/jobs/retention-loop.ts) before the row clean-up.
+ *
+ *   await ensureHistoryPartitions(db, { interval: 'day' });   // partitions up to two days ahead
+ *   await dropExpiredHistoryPartitions(db);                    // the names of the partitions dropped
+ *
+ * Each table also has a DEFAULT partition: an insert never fails for want of a partition. A range whose
+ * rows already went there (e.g. runs recorded with an old or far-future `created_at`) gets no partition of
+ * its own; its rows stay in the default partition, where the row clean-up deletes them.
+ */
+import { sql } from 'drizzle-orm';
+import type { Db } from '../../db/client';
+import { logger } from '../platform/logger';
+
+/** The length of a new partition. Existing partitions keep theirs (the migration made monthly ones). */
+export type PartitionInterval = 'day' | 'week' | 'month';
+export const PARTITION_INTERVALS: readonly PartitionInterval[] = ['day', 'week', 'month'];
+
+/** Parents before children: created in this order, dropped in the reverse (the steps reference runs). */
+const HISTORY_TABLES = [
+  { table: 'runs', key: 'created_at' },
+  { table: 'run_steps', key: 'run_created_at' },
+] as const;
+type HistoryTable = (typeof HISTORY_TABLES)[number]['table'];
+
+const log = logger.child({ component: 'history-partitions' });
+
+/** Waiting longer than this for a lock means queries are busy: give up, the next pass tries again. */
+const LOCK_TIMEOUT = '5s';
+
+export interface HistoryPartition {
+  name: string;
+  from: Date;
+  to: Date;
+}
+
+/** The range partitions of a table (not its DEFAULT one), oldest first. */
+export async function listHistoryPartitions(db: Pick<Db, 'execute'>, table: HistoryTable): Promise<HistoryPartition[]> {
+  const rows = await db.execute<{ name: string; from_ms: number; to_ms: number }>(sql`
+    select name, extract(epoch from bounds[1]::timestamptz)::float8 * 1000 as from_ms, extract(epoch from bounds[2]::timestamptz)::float8 * 1000 as to_ms
+    from (
+      select c.relname as name, regexp_match(pg_get_expr(c.relpartbound, c.oid), 'FROM \\(''([^'']+)''\\) TO \\(''([^'']+)''\\)') as bounds
+      from pg_inherits i join pg_class c on c.oid = i.inhrelid
+      where i.inhparent = ${table}::regclass
+    ) p
+    where bounds is not null
+    order by 2`);
+  return rows.map((r) => ({ name: r.name, from: new Date(Number(r.from_ms)), to: new Date(Number(r.to_ms)) }));
+}
+
+/**
+ * Makes every history table's partitions reach `ahead` intervals past `now`, each new one starting where
+ * the last one ends (so they never overlap, whatever the interval was before). One transaction under an
+ * advisory lock: several workers may call it at once. Returns the names of the partitions created.
+ */
+export async function ensureHistoryPartitions(
+  db: Db,
+  options: { interval?: PartitionInterval; ahead?: number; now?: Date } = {},
+): Promise<string[]> {
+  const interval = options.interval ?? 'day';
+  const ahead = options.ahead ?? 2;
+  const now = options.now ?? new Date();
+  return db.transaction(async (tx) => {
+    await tx.execute(sql`select set_config('timezone', 'UTC', true), set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`);
+    await tx.execute(sql`select pg_advisory_xact_lock(hashtext('syncline.history-partitions'))`);
+    const step = sql.raw(`interval '1 ${interval}'`);
+    const [{ horizon } = { horizon: '' }] = await tx.execute<{ horizon: string }>(sql`select (${now.toISOString()}::timestamptz + ${ahead} * ${step})::text as horizon`);
+    const created: string[] = [];
+    for (const { table, key } of HISTORY_TABLES) {
+      const existing = await listHistoryPartitions(tx, table);
+      const last = existing[existing.length - 1];
+      let start = last
+        ? last.to.toISOString()
+        : ((await tx.execute<{ at: string }>(sql`select date_trunc(${interval}, ${now.toISOString()}::timestamptz)::text as at`))[0]!.at);
+      for (;;) {
+        const [next] = await tx.execute<{ end: string; name: string; due: boolean }>(sql`
+          select (s + ${step})::text as end, ${table} || '_p' || to_char(s, 'YYYYMMDD') as name, s < ${horizon}::timestamptz as due
+          from (select ${start}::timestamptz as s) x`);
+        if (!next!.due) break;
+        const from = sql.raw(`'${start}'::timestamptz`); // values PostgreSQL itself printed; DDL takes no parameters
+        const to = sql.raw(`'${next!.end}'::timestamptz`);
+        const range = sql`${sql.identifier(key)} >= ${from} and ${sql.identifier(key)} < ${to}`;
+        const [inDefault] = await tx.execute(sql`select 1 from ${sql.identifier(`${table}_default`)} where ${range} limit 1`);
+        if (inDefault) {
+          log.warn({ table, from: start, to: next!.end }, 'rows for this range are in the default partition: no partition of its own');
+        } else {
+          // LIKE + ATTACH rather than CREATE … PARTITION OF: attaching locks the parent less strongly.
+          await tx.execute(sql`create table ${sql.identifier(next!.name)} (like ${sql.identifier(table)} including defaults)`);
+          await tx.execute(sql`alter table ${sql.identifier(table)} attach partition ${sql.identifier(next!.name)} for values from (${from}) to (${to})`);
+          created.push(next!.name);
+        }
+        start = next!.end;
+      }
+    }
+    if (created.length > 0) log.info({ partitions: created }, 'history partitions created');
+    return created;
+  });
+}
+
+/**
+ * Drops the history partitions that lie wholly before the longest run retention of any workspace (so
+ * every workspace's retention permits it), unless one of their runs is still queued or running. Steps
+ * first, then the runs; record lineage of those runs is deleted before (it has no foreign key). Each
+ * partition in its own short transaction, DETACH then DROP (a partition of a referenced table can only be
+ * dropped detached; detaching checks that no step still points at it). Returns the names dropped.
+ */
+export async function dropExpiredHistoryPartitions(db: Db, options: { now?: Date } = {}): Promise<string[]> {
+  const now = options.now ?? new Date();
+  const [longest] = await db.execute<{ days: number | null }>(sql`select max(run_retention_days) as days from workspaces`);
+  if (longest?.days == null) return [];
+  const cutoff = new Date(now.getTime() - longest.days * 86_400_000);
+  const runPartitions = (await listHistoryPartitions(db, 'runs')).filter((p) => p.to <= cutoff);
+  const stepPartitions = await listHistoryPartitions(db, 'run_steps');
+  const dropped: string[] = [];
+  for (const partition of runPartitions) {
+    const done = await db.transaction(async (tx) => {
+      await tx.execute(sql`select set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`);
+      const runsTable = sql.identifier(partition.name);
+      const [inFlight] = await tx.execute(sql`select 1 from ${runsTable} where status in ('queued', 'running') limit 1`);
+      if (inFlight) return [];
+      await tx.execute(sql`delete from record_lineage where run_id in (select id from ${runsTable})`);
+      const steps = stepPartitions.filter((s) => s.from.getTime() === partition.from.getTime() && s.to.getTime() === partition.to.getTime());
+      for (const { name } of steps) {
+        await tx.execute(sql`alter table run_steps detach partition ${sql.identifier(name)}`);
+        await tx.execute(sql`drop table ${sql.identifier(name)}`);
+      }
+      await tx.execute(sql`alter table runs detach partition ${runsTable}`);
+      await tx.execute(sql`drop table ${runsTable}`);
+      return [...steps.map((s) => s.name), partition.name];
+    });
+    dropped.push(...done);
+  }
+  if (dropped.length > 0) log.info({ partitions: dropped, olderThan: cutoff.toISOString() }, 'history partitions dropped');
+  return dropped;
+}
