@@ -29,13 +29,14 @@ export interface RunError {
 /**
  * The inbox of the transactional outbox pattern: an accepted trigger event is
  * stored here in the same transaction that answers 202, then relayed to
- * Temporal. `(flow_id, dedupe_key)` is unique, so a repeated delivery is
- * recognised and never makes a second run.
+ * Temporal. Partitioned by `received_at` like runs by `created_at` (an event and
+ * its run share id and time). A repeated delivery is recognised by
+ * `inbox_dedupe_keys` and never makes a second run.
  */
 export const inboxEvents = pgTable(
   'inbox_events',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     /** Arrival order, used to keep runs of one record key in order. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
     workspaceId: uuid('workspace_id')
@@ -57,10 +58,37 @@ export const inboxEvents = pgTable(
     lastRelayError: text('last_relay_error'),
   },
   (t) => [
-    unique('inbox_events_flow_dedupe_key').on(t.flowId, t.dedupeKey),
+    primaryKey({ name: 'inbox_events_pkey', columns: [t.id, t.receivedAt] }),
+    // Not unique: a partitioned table's unique keys must include the partition key. inbox_dedupe_keys
+    // (below) is the one place where (flow_id, dedupe_key) is unique.
+    index('inbox_events_flow_dedupe_idx').on(t.flowId, t.dedupeKey),
     index('inbox_events_pending_idx').on(t.seq).where(sql`relayed_at is null`),
     index('inbox_events_pending_key_idx').on(t.flowId, t.orderingKey, t.seq).where(sql`relayed_at is null`),
   ],
+);
+
+/**
+ * One row per (flow, dedupe key) ever accepted into the inbox (until retention): the unique key that
+ * `inbox_events` cannot hold once partitioned by time, since a repeat may arrive in a later partition.
+ * Narrow (no payload), written in the same statement as its event (domain/inbox/enqueue.ts), deleted with
+ * it: by the row clean-up, or by received_at when its partition is dropped.
+ */
+export const inboxDedupeKeys = pgTable(
+  'inbox_dedupe_keys',
+  {
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    dedupeKey: text('dedupe_key').notNull(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The event first accepted with this key: a repeat answers with its id. */
+    eventId: uuid('event_id').notNull(),
+    /** = that event's received_at. */
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'inbox_dedupe_keys_pkey', columns: [t.flowId, t.dedupeKey] }), index('inbox_dedupe_keys_received_idx').on(t.receivedAt)],
 );
 
 /**

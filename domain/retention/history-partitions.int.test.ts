@@ -15,6 +15,7 @@ import { afterAll, beforeAll, describe, expect, it, inject } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
 import { quoteIdent, withDatabase } from '../../db/embedded';
 import { migrateDatabase } from '../../db/migrate';
+import { enqueueInboxEvents } from '../inbox/enqueue';
 import { dropExpiredHistoryPartitions, ensureHistoryPartitions, listHistoryPartitions } from './history-partitions';
 
 const DAY = 86_400_000;
@@ -40,7 +41,10 @@ async function migrationsBeforePartitioning(): Promise<string> {
 
 interface Seeded {
   workspaceId: string;
+  flowId: string;
   runs: { id: string; ageDays: number; status: string }[];
+  /** An inbox event never relayed (its flow was paused), as old as the oldest run. */
+  pendingEventId: string;
 }
 
 /** Rows in the schema before partitioning (plain SQL: the drizzle schema describes the new one). */
@@ -71,8 +75,15 @@ async function seedOldSchema(db: DbHandle['db']): Promise<Seeded> {
     await db.execute(sql`
       insert into record_lineage (workspace_id, run_id, flow_id, node_id, access, connection_id, object_type, external_id)
       values (${workspaceId}, ${run.id}, ${flow!.id}, 'save', 'write', 'crm', 'contact', ${'c-' + run.id})`);
+    await db.execute(sql`
+      insert into inbox_events (id, workspace_id, flow_id, dedupe_key, source, payload, received_at, relayed_at, run_id)
+      values (${run.id}, ${workspaceId}, ${flow!.id}, ${'key-' + run.id}, 'webhook', '{"n":1}', ${at}::timestamptz, ${at}::timestamptz, ${run.id})`);
   }
-  return { workspaceId, runs };
+  const pendingEventId = randomUUID();
+  await db.execute(sql`
+    insert into inbox_events (id, workspace_id, flow_id, dedupe_key, source, payload, received_at)
+    values (${pendingEventId}, ${workspaceId}, ${flow!.id}, 'key-pending', 'webhook', '{"n":2}', now() - interval '200 days')`);
+  return { workspaceId, flowId: flow!.id, runs, pendingEventId };
 }
 
 beforeAll(async () => {
@@ -112,10 +123,24 @@ describe('run history partitions', () => {
     seeded = await seedOldSchema(handle.db);
     const before = await handle.db.execute(sql`select * from runs order by id`);
     const stepsBefore = await handle.db.execute(sql`select * from run_steps order by id`);
+    const eventsBefore = await handle.db.execute(sql`select * from inbox_events order by id`);
 
     await migrateDatabase(withDatabase(inject('databaseAdminUrl'), name));
 
     expect(await handle.db.execute(sql`select ${sql.raw(Object.keys(before[0]!).join(', '))} from runs order by id`)).toEqual(before);
+    expect(await handle.db.execute(sql`select * from inbox_events order by id`)).toEqual(eventsBefore);
+    const events = await handle.db.execute<{ part: string; month: string }>(
+      sql`select tableoid::regclass::text as part, to_char(received_at at time zone 'UTC', 'YYYYMM01') as month from inbox_events`,
+    );
+    for (const event of events) expect(event.part).toBe(`inbox_events_p${event.month}`);
+    // Every event's key is in inbox_dedupe_keys, and seq goes on from where it was.
+    expect(await handle.db.execute(sql`select count(*)::int as n from inbox_dedupe_keys k join inbox_events e on e.id = k.event_id and e.dedupe_key = k.dedupe_key`)).toEqual([
+      { n: eventsBefore.length },
+    ]);
+    const maxSeq = Math.max(...eventsBefore.map((e) => Number(e.seq)));
+    const [fresh] = await enqueueInboxEvents(handle.db, [{ workspaceId: seeded.workspaceId, flowId: seeded.flowId, dedupeKey: 'after-upgrade', source: 'webhook', payload: {} }], { wake: false });
+    const [{ seq } = { seq: 0 }] = await handle.db.execute<{ seq: string }>(sql`select seq from inbox_events where id = ${fresh!}`);
+    expect(Number(seq)).toBeGreaterThan(maxSeq);
     const stepsAfter = await handle.db.execute<Record<string, unknown>>(sql`select * from run_steps order by id`);
     expect(stepsAfter.map(({ run_created_at: _, ...rest }) => rest)).toEqual(stepsBefore);
     const placed = await handle.db.execute<{ month: string; part: string; steps_part: string; same_time: boolean }>(sql`
@@ -132,6 +157,17 @@ describe('run history partitions', () => {
     expect(fk!.def).toBe('FOREIGN KEY (run_id, run_created_at) REFERENCES runs(id, created_at) ON DELETE CASCADE');
   });
 
+  it('recognises a repeated delivery whose first delivery sits in an older partition, and a twin in the same batch', async () => {
+    const old = seeded.runs[1]!; // 150 days ago: another partition than today's
+    const repeat = { workspaceId: seeded.workspaceId, flowId: seeded.flowId, dedupeKey: `key-${old.id}`, source: 'webhook' as const, payload: { n: 3 } };
+    expect(await enqueueInboxEvents(handle.db, [repeat], { wake: false })).toEqual([]);
+    const twin = { ...repeat, dedupeKey: 'twin' };
+    const ids = await enqueueInboxEvents(handle.db, [twin, { ...twin, payload: { n: 4 } }], { wake: true });
+    expect(ids).toHaveLength(1);
+    expect(await handle.db.execute(sql`select payload from inbox_events where dedupe_key = 'twin'`)).toEqual([{ payload: { n: 3 } }]);
+    expect(await handle.db.execute(sql`select event_id from inbox_dedupe_keys where dedupe_key = 'twin'`)).toEqual([{ event_id: ids[0] }]);
+  });
+
   it('creates partitions ahead, contiguous, once, even when several workers ask at once', async () => {
     const runs = await listHistoryPartitions(handle.db, 'runs');
     const lastBound = runs[runs.length - 1]!.to; // the migration covers up to the end of next month
@@ -139,11 +175,13 @@ describe('run history partitions', () => {
     const created = await Promise.all([0, 1, 2].map(() => ensureHistoryPartitions(handle.db, { interval: 'day', ahead: 2, now })));
     const day = (d: Date) => d.toISOString().slice(0, 10).replaceAll('-', '');
     const expected = [0, 1].map((i) => day(new Date(lastBound.getTime() + i * DAY)));
-    expect(created.flat().sort()).toEqual([...expected.map((d) => `run_steps_p${d}`), ...expected.map((d) => `runs_p${d}`)].sort());
+    expect(created.flat().sort()).toEqual(['inbox_events', 'run_steps', 'runs'].flatMap((table) => expected.map((d) => `${table}_p${d}`)).sort());
     const after = await listHistoryPartitions(handle.db, 'runs');
     for (let i = 1; i < after.length; i++) expect(after[i]!.from).toEqual(after[i - 1]!.to);
     expect(after[after.length - 1]!.to.getTime()).toBe(lastBound.getTime() + 2 * DAY);
-    expect(await listHistoryPartitions(handle.db, 'run_steps')).toEqual(after.map((p) => ({ ...p, name: p.name.replace('runs_', 'run_steps_') })));
+    for (const table of ['run_steps', 'inbox_events'] as const) {
+      expect(await listHistoryPartitions(handle.db, table)).toEqual(after.map((p) => ({ ...p, name: p.name.replace('runs_', `${table}_`) })));
+    }
   });
 
   it('never fails an insert for want of a partition: the DEFAULT partition takes it, and that range gets none of its own', async () => {
@@ -162,6 +200,7 @@ describe('run history partitions', () => {
     const created = await ensureHistoryPartitions(handle.db, { interval: 'day', ahead: 3, now: runs[runs.length - 1]!.to });
     // Day 1 holds that run in the default partition: skipped; days 2 and 3 are created after it.
     expect(created.filter((n) => n.startsWith('runs_'))).toHaveLength(2);
+    expect(created.filter((n) => n.startsWith('inbox_events_'))).toHaveLength(3); // no inbox event in the default partition
     const after = await listHistoryPartitions(handle.db, 'runs');
     expect(after.some((p) => p.from <= beyond && beyond < p.to)).toBe(false);
     expect(await handle.db.execute(sql`select tableoid::regclass::text as part from runs where id = ${id}`)).toEqual([{ part: 'runs_default' }]);
@@ -183,8 +222,22 @@ describe('run history partitions', () => {
     // Steps before their runs; every dropped partition lies wholly before the cutoff (empty months between included).
     expect(dropped.slice(0, 2)).toEqual([oldestPartition!.replace('runs_', 'run_steps_'), oldestPartition]);
     expect(dropped).not.toContain(inFlightPartition);
-    for (const partition of dropped.filter((n) => n.startsWith('runs_'))) expect(bounds.get(partition)!.to.getTime()).toBeLessThanOrEqual(cutoff);
-    expect(await listHistoryPartitions(handle.db, 'runs')).toHaveLength(bounds.size - dropped.length / 2);
+    const droppedRuns = dropped.filter((n) => n.startsWith('runs_'));
+    for (const partition of droppedRuns) expect(bounds.get(partition)!.to.getTime()).toBeLessThanOrEqual(cutoff);
+    expect(await listHistoryPartitions(handle.db, 'runs')).toHaveLength(bounds.size - droppedRuns.length);
+    // The inbox: the oldest month keeps its partition while an event there still waits for the relay;
+    // the 150-day-old events' month goes (their runs' partition stays for the run in flight).
+    const pendingPartition = oldestPartition!.replace('runs_', 'inbox_events_');
+    expect(dropped).not.toContain(pendingPartition);
+    expect(dropped).toContain(inFlightPartition!.replace('runs_', 'inbox_events_'));
+    expect(await handle.db.execute(sql`select id from inbox_events where id = ${seeded.pendingEventId}`)).toEqual([{ id: seeded.pendingEventId }]);
+    expect(await handle.db.execute(sql`select id from inbox_events where id = ${inFlight.id}`)).toEqual([]);
+    // Dedupe keys past the longest retention go, except the pending event's.
+    const keys = (await handle.db.execute<{ dedupe_key: string }>(sql`select dedupe_key from inbox_dedupe_keys`)).map((k) => k.dedupe_key);
+    expect(keys).toContain('key-pending');
+    expect(keys).not.toContain(`key-${oldest.id}`);
+    expect(keys).not.toContain(`key-${inFlight.id}`);
+    expect(keys).toContain(`key-${seeded.runs[3]!.id}`); // 40 days old
     const left = (await handle.db.execute<{ id: string }>(sql`select id from runs`)).map((r) => r.id);
     expect(left).not.toContain(oldest.id);
     for (const run of seeded.runs.slice(1)) expect(left).toContain(run.id); // within 120 days, or sharing a partition with a run in flight
@@ -193,9 +246,11 @@ describe('run history partitions', () => {
     expect(await handle.db.execute(sql`select 1 from record_lineage where run_id = ${oldest.id}`)).toEqual([]);
     expect(await handle.db.execute(sql`select count(*)::int as n from record_lineage`)).toEqual([{ n: seeded.runs.length - 1 }]);
 
-    // Once that run finishes, its partition goes too; a second pass then finds nothing.
+    // Once that run finishes and that event is relayed, their partitions go too; a second pass then finds nothing.
     await handle.db.execute(sql`update runs set status = 'succeeded' where id = ${inFlight.id}`);
-    expect(await dropExpiredHistoryPartitions(handle.db)).toEqual([inFlightPartition!.replace('runs_', 'run_steps_'), inFlightPartition]);
+    await handle.db.execute(sql`update inbox_events set relayed_at = now() where id = ${seeded.pendingEventId}`);
+    expect(await dropExpiredHistoryPartitions(handle.db)).toEqual([inFlightPartition!.replace('runs_', 'run_steps_'), inFlightPartition, pendingPartition]);
+    expect((await handle.db.execute<{ dedupe_key: string }>(sql`select dedupe_key from inbox_dedupe_keys`)).map((k) => k.dedupe_key)).not.toContain('key-pending');
     expect(await handle.db.execute(sql`select id from runs where id = ${inFlight.id}`)).toEqual([]);
     expect(await dropExpiredHistoryPartitions(handle.db)).toEqual([]);
   });

@@ -1,8 +1,9 @@
 /**
- * The time partitions of run history (`runs` by `created_at`, `run_steps` by `run_created_at`, the
- * same bounds for both; see db/migrations/0014_partition_run_history.sql): created ahead of time, and
- * dropped whole once every workspace's run retention has passed them. Called by the worker's retention
- * job (temporal/jobs/retention-loop.ts) before the row clean-up.
+ * The time partitions of run history (`runs` by `created_at`, `run_steps` by `run_created_at`,
+ * `inbox_events` by `received_at`, the same bounds for all; see
+ * db/migrations/0014_partition_run_history.sql): created ahead of time, and dropped whole once every
+ * workspace's run retention has passed them. Called by the worker's retention job
+ * (temporal/jobs/retention-loop.ts) before the row clean-up.
  *
  *   await ensureHistoryPartitions(db, { interval: 'day' });   // partitions up to two days ahead
  *   await dropExpiredHistoryPartitions(db);                    // the names of the partitions dropped
@@ -11,7 +12,7 @@
  * rows already went there (e.g. runs recorded with an old or far-future `created_at`) gets no partition of
  * its own; its rows stay in the default partition, where the row clean-up deletes them.
  */
-import { sql } from 'drizzle-orm';
+import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { logger } from '../platform/logger';
 
@@ -23,6 +24,7 @@ export const PARTITION_INTERVALS: readonly PartitionInterval[] = ['day', 'week',
 const HISTORY_TABLES = [
   { table: 'runs', key: 'created_at' },
   { table: 'run_steps', key: 'run_created_at' },
+  { table: 'inbox_events', key: 'received_at' },
 ] as const;
 type HistoryTable = (typeof HISTORY_TABLES)[number]['table'];
 
@@ -102,37 +104,65 @@ export async function ensureHistoryPartitions(
 
 /**
  * Drops the history partitions that lie wholly before the longest run retention of any workspace (so
- * every workspace's retention permits it), unless one of their runs is still queued or running. Steps
- * first, then the runs; record lineage of those runs is deleted before (it has no foreign key). Each
+ * every workspace's retention permits it): a run partition unless one of its runs is still queued or
+ * running, with its steps (dropped first) and the record lineage of its runs (deleted before: it has no
+ * foreign key); an inbox partition unless one of its events is still waiting for the relay. Each
  * partition in its own short transaction, DETACH then DROP (a partition of a referenced table can only be
- * dropped detached; detaching checks that no step still points at it). Returns the names dropped.
+ * dropped detached; detaching checks that no step still points at it). Then the inbox dedupe keys of the
+ * same age go (trimExpiredDedupeKeys). Returns the names of the partitions dropped.
  */
-export async function dropExpiredHistoryPartitions(db: Db, options: { now?: Date } = {}): Promise<string[]> {
+export async function dropExpiredHistoryPartitions(db: Db, options: { now?: Date; batchSize?: number } = {}): Promise<string[]> {
   const now = options.now ?? new Date();
   const [longest] = await db.execute<{ days: number | null }>(sql`select max(run_retention_days) as days from workspaces`);
   if (longest?.days == null) return [];
   const cutoff = new Date(now.getTime() - longest.days * 86_400_000);
-  const runPartitions = (await listHistoryPartitions(db, 'runs')).filter((p) => p.to <= cutoff);
   const stepPartitions = await listHistoryPartitions(db, 'run_steps');
   const dropped: string[] = [];
-  for (const partition of runPartitions) {
-    const done = await db.transaction(async (tx) => {
+
+  const dropWhole = (partition: HistoryPartition, keep: SQL, before: (tx: Db) => Promise<HistoryPartition[]>) =>
+    db.transaction(async (tx) => {
       await tx.execute(sql`select set_config('lock_timeout', ${LOCK_TIMEOUT}, true)`);
-      const runsTable = sql.identifier(partition.name);
-      const [inFlight] = await tx.execute(sql`select 1 from ${runsTable} where status in ('queued', 'running') limit 1`);
-      if (inFlight) return [];
-      await tx.execute(sql`delete from record_lineage where run_id in (select id from ${runsTable})`);
-      const steps = stepPartitions.filter((s) => s.from.getTime() === partition.from.getTime() && s.to.getTime() === partition.to.getTime());
-      for (const { name } of steps) {
-        await tx.execute(sql`alter table run_steps detach partition ${sql.identifier(name)}`);
+      const [kept] = await tx.execute(sql`select 1 from ${sql.identifier(partition.name)} where ${keep} limit 1`);
+      if (kept) return [];
+      const children = await before(tx as unknown as Db);
+      for (const { name } of [...children, partition]) {
+        const parent = name.slice(0, name.lastIndexOf('_p')); // <table>_pYYYYMMDD
+        await tx.execute(sql`alter table ${sql.identifier(parent)} detach partition ${sql.identifier(name)}`);
         await tx.execute(sql`drop table ${sql.identifier(name)}`);
       }
-      await tx.execute(sql`alter table runs detach partition ${runsTable}`);
-      await tx.execute(sql`drop table ${runsTable}`);
-      return [...steps.map((s) => s.name), partition.name];
+      return [...children, partition].map((p) => p.name);
+    });
+
+  for (const partition of (await listHistoryPartitions(db, 'runs')).filter((p) => p.to <= cutoff)) {
+    const done = await dropWhole(partition, sql`status in ('queued', 'running')`, async (tx) => {
+      await tx.execute(sql`delete from record_lineage where run_id in (select id from ${sql.identifier(partition.name)})`);
+      return stepPartitions.filter((s) => s.from.getTime() === partition.from.getTime() && s.to.getTime() === partition.to.getTime());
     });
     dropped.push(...done);
   }
+  for (const partition of (await listHistoryPartitions(db, 'inbox_events')).filter((p) => p.to <= cutoff)) {
+    dropped.push(...(await dropWhole(partition, sql`relayed_at is null`, async () => [])));
+  }
+  await trimExpiredDedupeKeys(db, cutoff, options.batchSize ?? 10_000);
   if (dropped.length > 0) log.info({ partitions: dropped, olderThan: cutoff.toISOString() }, 'history partitions dropped');
   return dropped;
+}
+
+/**
+ * Inbox dedupe keys older than the longest retention go, in batches (their events are past every
+ * workspace's retention, dropped with their partition or deleted by the row clean-up), except the keys of
+ * events still waiting for the relay: those are few, and a repeat of them must still be recognised.
+ */
+async function trimExpiredDedupeKeys(db: Db, cutoff: Date, batchSize: number): Promise<void> {
+  const before = cutoff.toISOString();
+  for (;;) {
+    const deleted = await db.execute(sql`
+      delete from inbox_dedupe_keys where ctid = any(array(
+        select ctid from inbox_dedupe_keys
+        where received_at < ${before}::timestamptz
+          and event_id not in (select id from inbox_events where relayed_at is null and received_at < ${before}::timestamptz)
+        limit ${batchSize}))
+      returning 1`);
+    if (deleted.length < batchSize) return;
+  }
 }

@@ -78,15 +78,23 @@ export const stripExpiredInboxPayloads = sqlCleaner('inbox payloads', (batchSize
 
 /**
  * Relayed inbox events go with their runs. Until then they also recognise a repeated delivery of the
- * same event (dedupe key), so the run retention is the window for that.
+ * same event (dedupe key), so the run retention is the window for that: an event's key in
+ * inbox_dedupe_keys goes with it. Events of a workspace with the longest retention of all are left to
+ * the partition drops (history-partitions.ts), except those in the DEFAULT partition.
  */
 export const deleteExpiredInboxEvents = sqlCleaner('inbox events', (batchSize) => sql`
-    delete from inbox_events where id in (
-      select e.id from inbox_events e join workspaces w on w.id = e.workspace_id
-      where e.relayed_at is not null and e.received_at < now() - make_interval(days => w.run_retention_days)
-      limit ${batchSize}
-      for update of e skip locked)
-    returning id`);
+    with deleted as (
+      delete from inbox_events where id in (
+        select e.id from inbox_events e join workspaces w on w.id = e.workspace_id
+        where e.relayed_at is not null and e.received_at < now() - make_interval(days => w.run_retention_days)
+          and (w.run_retention_days < (select max(run_retention_days) from workspaces) or e.tableoid = 'inbox_events_default'::regclass)
+        limit ${batchSize}
+        for update of e skip locked)
+      returning id, flow_id, dedupe_key
+    ), keys as (
+      delete from inbox_dedupe_keys k using deleted d where k.flow_id = d.flow_id and k.dedupe_key = d.dedupe_key and k.event_id = d.id
+    )
+    select id from deleted`);
 
 /** Resolved alert incidents (with their notifications and deliveries) are kept as long as runs. */
 export const deleteExpiredAlertHistory = sqlCleaner('alert history', (batchSize) => sql`
