@@ -65,7 +65,7 @@ async function planOf(query: SQL | { toSQL(): { sql: string; params: unknown[] }
   );
   return rows
     .map((r) => String((r as Record<string, unknown>)['QUERY PLAN']))
-    .map((line) => line.replace(/using (\S+)/, (all, index: string) => (parents.has(index) ? `using ${parents.get(index)}` : all)))
+    .map((line) => line.replace(/\w+/g, (word) => parents.get(word) ?? word))
     .join('\n');
 }
 
