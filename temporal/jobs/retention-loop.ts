@@ -19,9 +19,16 @@ export function startRetentionLoop(options: {
     name: 'retention',
     intervalMs: options.intervalMs ?? 10 * 60_000,
     run: async () => {
-      await ensureHistoryPartitions(options.db, { interval: options.partitionInterval });
-      await dropExpiredHistoryPartitions(options.db);
-      await runRetentionCleanup(options.db, options.cleaners ?? RETENTION_CLEANERS);
+      // Each step runs even when one before failed (e.g. a partition step that gave up waiting for a lock
+      // must not hold up the row clean-up); the first failure is then reported by the periodic job.
+      const steps = [
+        () => ensureHistoryPartitions(options.db, { interval: options.partitionInterval }),
+        () => dropExpiredHistoryPartitions(options.db),
+        () => runRetentionCleanup(options.db, options.cleaners ?? RETENTION_CLEANERS),
+      ];
+      const failures: unknown[] = [];
+      for (const step of steps) await step().catch((error: unknown) => failures.push(error));
+      if (failures.length > 0) throw failures[0];
     },
   });
 }
