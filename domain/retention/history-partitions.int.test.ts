@@ -182,6 +182,19 @@ describe('run history partitions', () => {
     for (const table of ['run_steps', 'inbox_events'] as const) {
       expect(await listHistoryPartitions(handle.db, table)).toEqual(after.map((p) => ({ ...p, name: p.name.replace('runs_', `${table}_`) })));
     }
+
+    // The new partitions keep the steps' reference to their run: no orphan step, cascade on delete.
+    const at = new Date(lastBound.getTime() + 3_600_000).toISOString();
+    const [run] = await handle.db.execute<{ id: string }>(sql`
+      insert into runs (workspace_id, flow_id, flow_version_id, version, trigger, workflow_id, created_at)
+      select workspace_id, flow_id, flow_version_id, 1, 'webhook', 'w-new', ${at}::timestamptz from runs limit 1 returning id`);
+    const step = (runId: string) => sql`insert into run_steps (run_id, run_created_at, node_id, node_type, status) values (${runId}, ${at}::timestamptz, 'n', 't', 'queued')`;
+    await handle.db.execute(step(run!.id));
+    const orphan = await handle.db.execute(step(randomUUID())).then(() => undefined, (error: { cause?: { message?: string } }) => error.cause?.message);
+    expect(orphan).toMatch(/violates foreign key constraint "run_steps_run_fk"/);
+    expect(await handle.db.execute(sql`select tableoid::regclass::text as part from run_steps where run_id = ${run!.id}`)).toEqual([{ part: `run_steps_p${expected[0]}` }]);
+    await handle.db.execute(sql`delete from runs where id = ${run!.id}`);
+    expect(await handle.db.execute(sql`select 1 from run_steps where run_id = ${run!.id}`)).toEqual([]);
   });
 
   it('never fails an insert for want of a partition: the DEFAULT partition takes it, and that range gets none of its own', async () => {
