@@ -21,6 +21,8 @@ export interface WorkerSettings {
   shutdownGraceTimeMs: number;
   /** PostgreSQL connections of the worker (activities and the relay). */
   databasePool: number;
+  /** Length of new run history partitions, created ahead by the retention job. */
+  historyPartitionInterval: 'day' | 'week' | 'month';
 }
 
 /** From the validated environment, or from raw variables (validated here: tests, tools). */
@@ -35,5 +37,6 @@ export function workerSettings(source: Env | Record<string, string | undefined>)
     maxCachedWorkflows: env.SYNCLINE_WORKER_CACHED_WORKFLOWS,
     shutdownGraceTimeMs: env.SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS * 1000,
     databasePool: env.SYNCLINE_WORKER_DB_POOL,
+    historyPartitionInterval: env.SYNCLINE_HISTORY_PARTITION_INTERVAL,
   };
 }

@@ -59,7 +59,7 @@ async function main(): Promise<void> {
   const healthChecks = startConnectionHealthChecks(database.db);
   // Both keep their state in PostgreSQL and are safe in every worker at once (see their modules).
   const alerts = startAlertLoop({ db: database.db, sql: database.sql });
-  const retention = startRetentionLoop({ db: database.db });
+  const retention = startRetentionLoop({ db: database.db, partitionInterval: tuning.historyPartitionInterval });
   try {
     const worker = await Worker.create({
       connection,

@@ -1,5 +1,4 @@
 import { index, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
-import { runs } from './runs';
 import { workspaces } from './workspaces';
 
 /**
@@ -14,9 +13,11 @@ export const recordLineage = pgTable(
     workspaceId: uuid('workspace_id')
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
-    runId: uuid('run_id')
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    /**
+     * No foreign key: `runs` is partitioned and its key is (id, created_at). Lineage goes with its run in
+     * code: the retention job deletes it with expired runs, row by row or before dropping a partition.
+     */
+    runId: uuid('run_id').notNull(),
     flowId: uuid('flow_id').notNull(),
     nodeId: text('node_id').notNull(),
     access: text('access').$type<'read' | 'write'>().notNull(),

@@ -1,5 +1,5 @@
 import { sql } from 'drizzle-orm';
-import { bigserial, index, integer, jsonb, pgEnum, pgTable, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
+import { bigserial, foreignKey, index, integer, jsonb, pgEnum, pgTable, primaryKey, text, timestamp, unique, uuid } from 'drizzle-orm/pg-core';
 import { flows, flowVersions } from './flows';
 import { workspaces } from './workspaces';
 
@@ -29,13 +29,14 @@ export interface RunError {
 /**
  * The inbox of the transactional outbox pattern: an accepted trigger event is
  * stored here in the same transaction that answers 202, then relayed to
- * Temporal. `(flow_id, dedupe_key)` is unique, so a repeated delivery is
- * recognised and never makes a second run.
+ * Temporal. Partitioned by `received_at` like runs by `created_at` (an event and
+ * its run share id and time). A repeated delivery is recognised by
+ * `inbox_dedupe_keys` and never makes a second run.
  */
 export const inboxEvents = pgTable(
   'inbox_events',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     /** Arrival order, used to keep runs of one record key in order. */
     seq: bigserial('seq', { mode: 'number' }).notNull(),
     workspaceId: uuid('workspace_id')
@@ -57,16 +58,52 @@ export const inboxEvents = pgTable(
     lastRelayError: text('last_relay_error'),
   },
   (t) => [
-    unique('inbox_events_flow_dedupe_key').on(t.flowId, t.dedupeKey),
+    primaryKey({ name: 'inbox_events_pkey', columns: [t.id, t.receivedAt] }),
+    // Not unique: a partitioned table's unique keys must include the partition key. inbox_dedupe_keys
+    // (below) is the one place where (flow_id, dedupe_key) is unique.
+    index('inbox_events_flow_dedupe_idx').on(t.flowId, t.dedupeKey),
     index('inbox_events_pending_idx').on(t.seq).where(sql`relayed_at is null`),
     index('inbox_events_pending_key_idx').on(t.flowId, t.orderingKey, t.seq).where(sql`relayed_at is null`),
   ],
 );
 
+/**
+ * One row per (flow, dedupe key) ever accepted into the inbox (until retention): the unique key that
+ * `inbox_events` cannot hold once partitioned by time, since a repeat may arrive in a later partition.
+ * Narrow (no payload), written in the same statement as its event (domain/inbox/enqueue.ts), deleted with
+ * it: by the row clean-up, or by received_at when its partition is dropped.
+ */
+export const inboxDedupeKeys = pgTable(
+  'inbox_dedupe_keys',
+  {
+    flowId: uuid('flow_id')
+      .notNull()
+      .references(() => flows.id, { onDelete: 'cascade' }),
+    dedupeKey: text('dedupe_key').notNull(),
+    workspaceId: uuid('workspace_id')
+      .notNull()
+      .references(() => workspaces.id, { onDelete: 'cascade' }),
+    /** The event first accepted with this key: a repeat answers with its id. */
+    eventId: uuid('event_id').notNull(),
+    /** = that event's received_at. */
+    receivedAt: timestamp('received_at', { withTimezone: true }).notNull(),
+  },
+  (t) => [primaryKey({ name: 'inbox_dedupe_keys_pkey', columns: [t.flowId, t.dedupeKey] }), index('inbox_dedupe_keys_received_idx').on(t.receivedAt)],
+);
+
+/**
+ * Run history is partitioned by time (PostgreSQL declarative RANGE partitioning, which drizzle cannot
+ * declare: db/migrations/0014_partition_run_history.sql converts the tables, and
+ * domain/retention/history-partitions.ts creates partitions ahead and drops expired ones). `runs` is
+ * partitioned on `created_at`, `run_steps` on their run's `created_at` (`run_created_at`), so a run and
+ * its steps always sit in partitions with the same bounds. PostgreSQL requires the partition key in
+ * every primary key and unique constraint; a run id alone still finds its run through the primary key
+ * index of each partition (its leading column).
+ */
 export const runs = pgTable(
   'runs',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
+    id: uuid('id').notNull().defaultRandom(),
     workspaceId: uuid('workspace_id')
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
@@ -98,6 +135,7 @@ export const runs = pgTable(
   // any page costs the same at any depth. `nullsFirst()` matters: it is what a plain `order by … desc`
   // means, and an index built `desc nulls last` (drizzle's default) cannot serve that order.
   (t) => [
+    primaryKey({ name: 'runs_pkey', columns: [t.id, t.createdAt] }),
     index('runs_workspace_created_idx').on(t.workspaceId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('runs_flow_created_idx').on(t.flowId, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
     index('runs_workspace_status_created_idx').on(t.workspaceId, t.status, t.createdAt.desc().nullsFirst(), t.id.desc().nullsFirst()),
@@ -123,10 +161,10 @@ export interface StepSample {
 export const runSteps = pgTable(
   'run_steps',
   {
-    id: uuid('id').primaryKey().defaultRandom(),
-    runId: uuid('run_id')
-      .notNull()
-      .references(() => runs.id, { onDelete: 'cascade' }),
+    id: uuid('id').notNull().defaultRandom(),
+    runId: uuid('run_id').notNull(),
+    /** The run's `created_at`: the partition key, and with `run_id` the reference to the run. */
+    runCreatedAt: timestamp('run_created_at', { withTimezone: true }).notNull(),
     nodeId: text('node_id').notNull(),
     nodeType: text('node_type').notNull(),
     status: runStatusEnum('status').notNull(),
@@ -146,5 +184,10 @@ export const runSteps = pgTable(
     maxAttempts: integer('max_attempts'),
     nextAttemptAt: timestamp('next_attempt_at', { withTimezone: true }),
   },
-  (t) => [unique('run_steps_run_node_key').on(t.runId, t.nodeId)],
+  (t) => [
+    primaryKey({ name: 'run_steps_pkey', columns: [t.id, t.runCreatedAt] }),
+    // One row per (run, node): `run_created_at` follows from `run_id`, so this is that same rule.
+    unique('run_steps_run_node_key').on(t.runId, t.nodeId, t.runCreatedAt),
+    foreignKey({ name: 'run_steps_run_fk', columns: [t.runId, t.runCreatedAt], foreignColumns: [runs.id, runs.createdAt] }).onDelete('cascade'),
+  ],
 );

@@ -6,7 +6,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { inboxEvents } from '../../db/schema';
+import { inboxDedupeKeys, inboxEvents } from '../../db/schema';
 import { INBOX_CHANNEL } from './channels';
 
 /** Where an inbox event came from (the relay and the run list show it). */
@@ -42,16 +42,34 @@ type Executor = Pick<Db, 'execute'>;
  */
 export async function enqueueInboxEvents(db: Executor, events: readonly InboxEventInput[], options: { wake: boolean }): Promise<string[]> {
   if (events.length === 0) return [];
+  // Ids and times are chosen here (not by column defaults) so the key row and its event agree.
   const rows = events.map(
-    (e): SQL => sql`(${e.id ?? sql.raw('default')}, ${e.workspaceId}, ${e.flowId}, ${e.dedupeKey}, ${e.orderingKey ?? null}, ${e.source},
-      ${JSON.stringify(e.payload ?? null)}::jsonb, ${e.receivedAt ? e.receivedAt.toISOString() : sql.raw('default')})`,
+    (e, i): SQL => sql`(${i}::int, ${e.id ?? null}::uuid, ${e.workspaceId}::uuid, ${e.flowId}::uuid, ${e.dedupeKey}::text, ${e.orderingKey ?? null}::text,
+      ${e.source}::text, ${JSON.stringify(e.payload ?? null)}::jsonb, ${e.receivedAt ? e.receivedAt.toISOString() : null}::timestamptz)`,
   );
-  const insert = sql`
-    insert into ${inboxEvents} (id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload, received_at)
-    values ${sql.join(rows, sql`, `)}
-    on conflict (flow_id, dedupe_key) do nothing
-    returning id`;
-  const inserted = await db.execute<{ id: string }>(options.wake ? sql`with ins as (${insert}) select id, pg_notify(${INBOX_CHANNEL}, '') from ins` : insert);
+  // The key is claimed first (inbox_dedupe_keys is where (flow, dedupe key) is unique: the inbox is
+  // partitioned by time); only the events whose key was new are stored. A repeat within the batch loses
+  // to its first twin.
+  const stored = sql`
+    with input as materialized (
+      select ord, coalesce(id, gen_random_uuid()) as id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload,
+             coalesce(received_at, now()) as received_at
+      from (values ${sql.join(rows, sql`, `)}) as v(ord, id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload, received_at)
+    ), claimed as (
+      insert into ${inboxDedupeKeys} (flow_id, dedupe_key, workspace_id, event_id, received_at)
+      select flow_id, dedupe_key, workspace_id, id, received_at from input order by ord
+      on conflict (flow_id, dedupe_key) do nothing
+      returning event_id
+    ), stored as (
+      insert into ${inboxEvents} (id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload, received_at)
+      select i.id, i.workspace_id, i.flow_id, i.dedupe_key, i.ordering_key, i.source, i.payload, i.received_at
+      from input i join claimed c on c.event_id = i.id
+      order by i.ord
+      returning id
+    )`;
+  const inserted = await db.execute<{ id: string }>(
+    options.wake ? sql`${stored} select id, pg_notify(${INBOX_CHANNEL}, '') from stored` : sql`${stored} select id from stored`,
+  );
   return inserted.map((row) => row.id);
 }
 

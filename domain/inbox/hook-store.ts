@@ -63,7 +63,7 @@ async function storeEvents(db: Db, items: readonly { event: WebhookEvent; wake: 
   if (repeats.length > 0) {
     const pairs = repeats.map((event) => sql`(${event.flowId}::uuid, ${event.dedupeKey})`);
     const rows = await db.execute<{ id: string; flow_id: string; dedupe_key: string }>(
-      sql`select id, flow_id, dedupe_key from inbox_events where (flow_id, dedupe_key) in (${sql.join(pairs, sql`, `)})`,
+      sql`select event_id as id, flow_id, dedupe_key from inbox_dedupe_keys where (flow_id, dedupe_key) in (${sql.join(pairs, sql`, `)})`,
     );
     for (const row of rows) existing.set(keyOf(row.flow_id, row.dedupe_key), row.id);
   }

@@ -48,6 +48,8 @@ const host = () =>
       message: 'must be an IP address or a host name to listen on (127.0.0.1 for this machine only, 0.0.0.0 for every interface).',
     });
 
+const PARTITION_INTERVALS = ['day', 'week', 'month'] as const;
+
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
 export const EnvSchema = z.object({
@@ -94,6 +96,12 @@ export const EnvSchema = z.object({
   SYNCLINE_WORKER_CACHED_WORKFLOWS: wholeNumber(500, 2),
   SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS: wholeNumber(20, 0),
   SYNCLINE_WORKER_DB_POOL: wholeNumber(10),
+  // Length of new run history partitions (domain/retention/history-partitions.ts).
+  SYNCLINE_HISTORY_PARTITION_INTERVAL: z
+    .string()
+    .optional()
+    .transform((value) => value?.trim() || 'day')
+    .pipe(z.enum(PARTITION_INTERVALS, { error: 'must be day, week or month.' })),
   SYNCLINE_WORKER_METRICS_ADDRESS: text(),
   // Longer than the Temporal server's long-poll expiry (60 s by default; 5 s on npm start's dev server).
   SYNCLINE_WORKER_SEEN_WITHIN_SECONDS: wholeNumber(70),

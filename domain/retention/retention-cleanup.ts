@@ -47,14 +47,25 @@ export const stripExpiredSamples = sqlCleaner('run samples', (batchSize) => sql`
     )
     update runs r set trigger_payload = null from batch where r.id = batch.id returning r.id`);
 
-/** Finished runs older than the workspace's run retention are deleted with their steps. */
+/**
+ * Finished runs older than the workspace's run retention are deleted with their steps (foreign key
+ * cascade) and their record lineage. Runs of a workspace with the longest retention of all are left to
+ * dropExpiredHistoryPartitions (history-partitions.ts), which drops them a whole partition at a time at
+ * most one partition interval later; except those in the DEFAULT partition, which is never dropped.
+ */
 export const deleteExpiredRuns = sqlCleaner('runs', (batchSize) => sql`
-    delete from runs where id in (
-      select r.id from runs r join workspaces w on w.id = r.workspace_id
-      where r.created_at < now() - make_interval(days => w.run_retention_days) and r.status not in ('queued', 'running')
-      order by r.created_at limit ${batchSize}
-      for update of r skip locked)
-    returning id`);
+    with deleted as (
+      delete from runs where id in (
+        select r.id from runs r join workspaces w on w.id = r.workspace_id
+        where r.created_at < now() - make_interval(days => w.run_retention_days) and r.status not in ('queued', 'running')
+          and (w.run_retention_days < (select max(run_retention_days) from workspaces) or r.tableoid = 'runs_default'::regclass)
+        order by r.created_at limit ${batchSize}
+        for update of r skip locked)
+      returning id
+    ), lineage as (
+      delete from record_lineage l using deleted where l.run_id = deleted.id
+    )
+    select id from deleted`);
 
 /** Relayed inbox events keep their payload as long as run samples are kept. */
 export const stripExpiredInboxPayloads = sqlCleaner('inbox payloads', (batchSize) => sql`
@@ -68,15 +79,23 @@ export const stripExpiredInboxPayloads = sqlCleaner('inbox payloads', (batchSize
 
 /**
  * Relayed inbox events go with their runs. Until then they also recognise a repeated delivery of the
- * same event (dedupe key), so the run retention is the window for that.
+ * same event (dedupe key), so the run retention is the window for that: an event's key in
+ * inbox_dedupe_keys goes with it. Events of a workspace with the longest retention of all are left to
+ * the partition drops (history-partitions.ts), except those in the DEFAULT partition.
  */
 export const deleteExpiredInboxEvents = sqlCleaner('inbox events', (batchSize) => sql`
-    delete from inbox_events where id in (
-      select e.id from inbox_events e join workspaces w on w.id = e.workspace_id
-      where e.relayed_at is not null and e.received_at < now() - make_interval(days => w.run_retention_days)
-      limit ${batchSize}
-      for update of e skip locked)
-    returning id`);
+    with deleted as (
+      delete from inbox_events where id in (
+        select e.id from inbox_events e join workspaces w on w.id = e.workspace_id
+        where e.relayed_at is not null and e.received_at < now() - make_interval(days => w.run_retention_days)
+          and (w.run_retention_days < (select max(run_retention_days) from workspaces) or e.tableoid = 'inbox_events_default'::regclass)
+        limit ${batchSize}
+        for update of e skip locked)
+      returning id, flow_id, dedupe_key
+    ), keys as (
+      delete from inbox_dedupe_keys k using deleted d where k.flow_id = d.flow_id and k.dedupe_key = d.dedupe_key and k.event_id = d.id
+    )
+    select id from deleted`);
 
 /** Resolved alert incidents (with their notifications and deliveries) are kept as long as runs. */
 export const deleteExpiredAlertHistory = sqlCleaner('alert history', (batchSize) => sql`

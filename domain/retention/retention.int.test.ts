@@ -51,6 +51,7 @@ async function seedRun(flow: { flowId: string; versionId: string; workspaceId: s
   });
   await handle.db.insert(runSteps).values({
     runId: id,
+    runCreatedAt: at,
     nodeId: 'trigger',
     nodeType: 'webhook-trigger',
     status: 'succeeded',

@@ -5,9 +5,9 @@
  * and when the next attempt is due. Nothing is written on the happy path. completeRun replaces the
  * row with the step's final record.
  */
-import { sql } from 'drizzle-orm';
+import { eq, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { runSteps, type RunError } from '../../db/schema';
+import { runs, runSteps, type RunError } from '../../db/schema';
 import type { RetryPolicy } from '../../flows-engine/index';
 
 export interface FailedAttempt {
@@ -47,9 +47,12 @@ export async function recordFailedAttempt(db: Db, failure: FailedAttempt): Promi
     error: failure.error,
     finishedAt: null,
   };
+  // The run's created_at is the step's partition key (run_created_at).
+  const [run] = await db.select({ createdAt: runs.createdAt }).from(runs).where(eq(runs.id, failure.runId));
+  if (!run) throw new Error(`run ${failure.runId} has no run record`);
   await db
     .insert(runSteps)
-    .values({ runId: failure.runId, nodeId: failure.nodeId, nodeType: failure.nodeType, startedAt: failure.startedAt, ...live })
-    .onConflictDoUpdate({ target: [runSteps.runId, runSteps.nodeId], set: { ...live, startedAt: sql`coalesce(${runSteps.startedAt}, excluded.started_at)` } });
+    .values({ runId: failure.runId, runCreatedAt: run.createdAt, nodeId: failure.nodeId, nodeType: failure.nodeType, startedAt: failure.startedAt, ...live })
+    .onConflictDoUpdate({ target: [runSteps.runId, runSteps.nodeId, runSteps.runCreatedAt], set: { ...live, startedAt: sql`coalesce(${runSteps.startedAt}, excluded.started_at)` } });
   return true;
 }

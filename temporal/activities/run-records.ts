@@ -84,11 +84,16 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
     }));
     const ids = rows.map((r) => r.id);
     const finished = await db.transaction(async (tx) => {
+      // Each run's created_at is its steps' partition key (run_created_at).
+      const present = await tx.select({ id: runs.id, createdAt: runs.createdAt }).from(runs).where(inArray(runs.id, ids));
+      const createdAt = new Map(present.map((p) => [p.id, p.createdAt]));
+      const missing = ids.filter((id) => !createdAt.has(id));
+      if (missing.length > 0) throw new Error(`run ${missing.join(', ')} has no run record`); // retried
       await tx.delete(runSteps).where(inArray(runSteps.runId, ids));
       const neverStore = await applyItemDataPolicy(tx as unknown as Db, ids);
       const steps = completed.flatMap(({ runId, result, attempts, timings = {} }) =>
         stepsAsStored(
-          result.trace.map((step) => toStepRow(runId, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId])),
+          result.trace.map((step) => toStepRow(runId, createdAt.get(runId)!, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId])),
           neverStore.has(runId),
         ),
       );
@@ -100,11 +105,6 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
           as v(id uuid, status run_status, items_in integer, items_out integer, items_skipped integer, error jsonb, outcome text)
         where runs.id = v.id and runs.status <> 'cancelled'
         returning runs.id, runs.workspace_id, runs.flow_id, runs.version, runs.trigger, runs.started_at, runs.finished_at`);
-      if (updated.length < ids.length) {
-        const present = await tx.select({ id: runs.id }).from(runs).where(inArray(runs.id, ids));
-        const missing = ids.filter((id) => !present.some((p) => p.id === id));
-        if (missing.length > 0) throw new Error(`run ${missing.join(', ')} has no run record`); // rolls back; retried
-      }
       // The next events of these runs' ordering keys may start now: wake the relay.
       await wakeRelay(tx);
       return updated;
@@ -193,7 +193,7 @@ function toRunError(error: NonNullable<RunResult['error']>): RunError {
   };
 }
 
-function toStepRow(runId: string, step: NodeTrace, attempts: number, timing: StepTimings[string] | undefined): typeof runSteps.$inferInsert {
+function toStepRow(runId: string, runCreatedAt: Date, step: NodeTrace, attempts: number, timing: StepTimings[string] | undefined): typeof runSteps.$inferInsert {
   const output = Object.fromEntries(
     Object.entries(step.outputSample).map(([port, items]) => [
       port,
@@ -202,6 +202,7 @@ function toStepRow(runId: string, step: NodeTrace, attempts: number, timing: Ste
   );
   return {
     runId,
+    runCreatedAt,
     nodeId: step.nodeId,
     nodeType: step.type,
     status: step.status,

@@ -8,7 +8,7 @@ import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
 import { and, eq, isNull, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { externalIds, flows, flowVersions, inboxEvents, pollCursors } from '../../db/schema';
+import { externalIds, flows, flowVersions, inboxDedupeKeys, inboxEvents, pollCursors } from '../../db/schema';
 import { UserError } from '../../flows-engine/index';
 import { ConnectionMissingError, resolveConnection } from '../../domain/connections/resolve';
 import { enqueueInboxEvents } from '../../domain/inbox/enqueue';
@@ -162,7 +162,9 @@ export function createTriggerActivities(db: Db) {
       if (flow.status === 'paused') {
         // `relayed_at is null` is re-checked after waiting for a relay that holds the row, so a tick
         // racing a resume either folds in before the run starts or becomes an event of its own.
+        // The folded event now answers for this tick's key too (inbox_dedupe_keys), so a retried tick adds nothing.
         const folded = await db.execute<{ id: string }>(sql`
+          with folded as (
           update ${inboxEvents}
           set dedupe_key = 'schedule:' || greatest(payload->>'scheduledAt', ${scheduledAt}::text),
               payload = jsonb_build_object(
@@ -173,7 +175,13 @@ export function createTriggerActivities(db: Db) {
             where flow_id = ${input.flowId} and source = 'schedule' and relayed_at is null and dedupe_key <> ${dedupeKey}
             order by seq desc limit 1
             for update)
-          returning id`);
+          returning id, flow_id, dedupe_key, workspace_id, received_at
+          ), keyed as (
+            insert into ${inboxDedupeKeys} (flow_id, dedupe_key, workspace_id, event_id, received_at)
+            select flow_id, dedupe_key, workspace_id, id, received_at from folded
+            on conflict (flow_id, dedupe_key) do nothing
+          )
+          select id from folded`);
         if (folded.length > 0) return false;
       }
       const inserted = await enqueueInboxEvents(db, [{ workspaceId: input.workspaceId, flowId: input.flowId, dedupeKey, source: 'schedule', payload: { scheduledAt } }], { wake: true });

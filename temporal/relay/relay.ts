@@ -130,7 +130,7 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
             })),
           ),
         )
-        .onConflictDoUpdate({ target: runs.id, set: { workflowId: sql`excluded.workflow_id` }, setWhere: eq(runs.status, 'queued') });
+        .onConflictDoUpdate({ target: [runs.id, runs.createdAt], set: { workflowId: sql`excluded.workflow_id` }, setWhere: eq(runs.status, 'queued') });
     }
 
     const results = await Promise.allSettled(

@@ -66,6 +66,7 @@ async function seedFailedRun(workspaceId: string, userId: string) {
   const item = { json: { id: 'c-42', email: 'grace@example.com', recordKey: 'rk-c-42' } };
   const step = (nodeId: string, nodeType: string, start: number, end: number, over: Partial<typeof runSteps.$inferInsert> = {}) => ({
     runId: failedRunId,
+    runCreatedAt: at(0),
     nodeId,
     nodeType,
     status: 'succeeded' as const,

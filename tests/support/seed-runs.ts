@@ -7,10 +7,12 @@
  * created_at, which exercises the id tie-break of the keyset cursor). Statuses are mixed
  * (succeeded ~84%, failed 10%, skipped 4%, cancelled 2%, and the newest few still queued/running);
  * failed runs carry an error message naming a unique `contact-<i>`, ordering keys cycle over 50,000
- * records. Deterministic: the same i always gets the same row.
+ * records. One run in ten also has a step and an inbox event. The history tables are laid out in daily
+ * partitions over the span. Deterministic: the same i always gets the same row.
  */
 import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { ensureHistoryPartitions, listHistoryPartitions } from '../../domain/retention/history-partitions';
 
 export interface SeededRuns {
   workspaceId: string;
@@ -32,6 +34,21 @@ export function seededStatus(i: number): string {
   if (m < 7) return 'skipped';
   if (m === 7) return 'cancelled';
   return 'succeeded';
+}
+
+/**
+ * Lays run history out in daily partitions from `from` for `days` days (a busy installation's layout,
+ * SYNCLINE_HISTORY_PARTITION_INTERVAL=day), in place of the monthly ones a new database starts with.
+ * Only for a database without run history yet: it drops the existing (empty) partitions.
+ */
+async function dailyPartitions(db: Db, from: Date, days: number): Promise<void> {
+  for (const table of ['inbox_events', 'run_steps', 'runs'] as const) {
+    for (const { name } of await listHistoryPartitions(db, table)) {
+      await db.execute(sql`alter table ${sql.identifier(table)} detach partition ${sql.identifier(name)}`);
+      await db.execute(sql`drop table ${sql.identifier(name)}`);
+    }
+  }
+  await ensureHistoryPartitions(db, { interval: 'day', now: from, ahead: days });
 }
 
 export async function seedRunsAtScale(db: Db, options: { total?: number; spanDays?: number } = {}): Promise<SeededRuns> {
@@ -57,10 +74,13 @@ export async function seedRunsAtScale(db: Db, options: { total?: number; spanDay
   await db.execute(sql`
     update flows f set active_version_id = fv.id from flow_versions fv
     where fv.flow_id = f.id and fv.version = 2 and f.workspace_id in (${workspaceId}, ${otherWorkspaceId})`);
+  await dailyPartitions(db, new Date(now.getTime() - (spanDays + 1) * 86_400_000), spanDays + 3);
   // Bulk load: building the secondary indexes once afterwards is several times faster than maintaining
-  // them row by row (the GIN trigram indexes above all).
+  // them row by row (the GIN trigram indexes above all). `runs` is partitioned: pg_indexes shows its
+  // indexes as `ON ONLY public.runs` (the parent alone); created without ONLY they cover every partition.
   const indexes = await db.execute<{ indexname: string; indexdef: string }>(
-    sql`select indexname, indexdef from pg_indexes where schemaname = current_schema() and tablename = 'runs' and indexname <> 'runs_pkey'`,
+    sql`select indexname, replace(indexdef, ' ON ONLY ', ' ON ') as indexdef from pg_indexes
+        where schemaname = current_schema() and tablename = 'runs' and indexname <> 'runs_pkey'`,
   );
   for (const index of indexes) await db.execute(sql.raw(`drop index ${index.indexname}`));
   // Flow of run i: 1 in 10 goes to the other workspace, the rest cycle over the first workspace's flows.
@@ -101,11 +121,20 @@ export async function seedRunsAtScale(db: Db, options: { total?: number; spanDay
     from s
     join flows f on f.id = s.flow_id
     join flow_versions fv on fv.flow_id = s.flow_id and fv.version = 1 + (s.i / 1000) % 2`);
+    // One run in ten also gets a step and its inbox event (the other partitioned tables, for their EXPLAIN).
+    await tx.execute(sql`
+      insert into run_steps (run_id, run_created_at, node_id, node_type, status, items_in, items_out)
+      select id, created_at, 'save', 'sync.save-external-id', status, items_in, jsonb_build_object('main', items_out)
+      from runs where right(workflow_id, 1) = '0'`);
+    await tx.execute(sql`
+      insert into inbox_events (id, workspace_id, flow_id, dedupe_key, source, payload, received_at, relayed_at, run_id)
+      select id, workspace_id, flow_id, workflow_id, trigger, '{}'::jsonb, created_at, case when status = 'queued' then null else created_at end, id
+      from runs where right(workflow_id, 1) = '0'`);
   });
   await db.transaction(async (tx) => {
     await tx.execute(sql`set local maintenance_work_mem = '256MB'`);
     for (const index of indexes) await tx.execute(sql.raw(index.indexdef));
   });
-  await db.execute(sql`vacuum analyze runs`);
+  for (const table of ['runs', 'run_steps', 'inbox_events']) await db.execute(sql`vacuum analyze ${sql.identifier(table)}`); // their partitions too
   return { workspaceId: workspaceId!, otherWorkspaceId: otherWorkspaceId!, flowIds, otherFlowId, total, stepMs, now };
 }

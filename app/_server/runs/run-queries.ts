@@ -83,7 +83,9 @@ export function runListQuery(db: Db, workspaceId: string, filter: RunListFilter)
   }
   if (filter.cursor) {
     const [createdAt, id] = decodeCursor(filter.cursor);
-    conditions.push(sql`(${runs.createdAt}, ${runs.id}) < (${createdAt}::timestamptz, ${id}::uuid)`);
+    // The plain `created_at <=` is implied by the row comparison, but only it lets PostgreSQL skip the
+    // newer partitions of `runs` (partition pruning does not see through a row comparison).
+    conditions.push(sql`(${runs.createdAt}, ${runs.id}) < (${createdAt}::timestamptz, ${id}::uuid) and ${runs.createdAt} <= ${createdAt}::timestamptz`);
   }
   return db
     .select({

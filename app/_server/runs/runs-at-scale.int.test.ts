@@ -1,9 +1,11 @@
 /**
  * Run history at scale: 1,000,000 runs seeded once (two workspaces, four flows, mixed statuses,
- * errors and record keys; tests/support/seed-runs.ts). Checks keyset pagination (first page, deep
- * page, page boundaries inside groups of equal created_at), each filter against plain SQL, workspace
- * scoping, the dashboard's numbers against plain aggregates, and that the list and dashboard queries
- * are served by their indexes (no Seq Scan on runs). Speed itself is measured by `npm run bench -- runs`.
+ * errors and record keys, in daily partitions; tests/support/seed-runs.ts). Checks keyset pagination
+ * (first page, deep page, page boundaries inside groups of equal created_at), each filter against plain
+ * SQL, workspace scoping, the dashboard's numbers against plain aggregates, that the list and dashboard
+ * queries are served by their indexes in every partition holding rows (no Seq Scan on one; an empty
+ * partition's zero-cost Seq Scan is the planner's right choice), and that time bounds prune partitions.
+ * Speed itself is measured by `npm run bench -- runs`.
  */
 import { sql, type SQL } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -12,6 +14,7 @@ import { createTestDatabase, type TestDatabase } from '../../../tests/support/da
 import { seedRunsAtScale, type SeededRuns } from '../../../tests/support/seed-runs';
 import { dashboardQueries, getDashboard } from '../dashboard/dashboard-service';
 import { floorHour, openWindowStart } from '../dashboard/run-stats-rollup';
+import { listHistoryPartitions } from '../../../domain/retention/history-partitions';
 import { encodeCursor, listRuns, runListQuery, type RunListFilter } from './run-queries';
 
 let database: TestDatabase;
@@ -22,7 +25,11 @@ beforeAll(async () => {
   database = await createTestDatabase();
   handle = openDb(database.url, { max: 4 });
   seeded = await seedRunsAtScale(handle.db, { total: 1_000_000 });
-}, 600_000);
+  const nonEmpty = await handle.db.execute<{ name: string }>(sql`
+    select c.relname as name from pg_class c join pg_inherits i on i.inhrelid = c.oid
+    where i.inhparent in ('runs'::regclass, 'run_steps'::regclass, 'inbox_events'::regclass) and c.reltuples > 0`);
+  partitionsWithRows = new Set(nonEmpty.map((r) => r.name));
+}, 900_000);
 
 afterAll(async () => {
   await handle?.close();
@@ -39,13 +46,40 @@ async function expectedIds(where: SQL, limit: number, offset = 0): Promise<strin
   return rows.map((r) => r.id);
 }
 
+/**
+ * The plan, with each partition's index named after the index of the partitioned table it belongs to
+ * (`runs_p20261201_workspace_id_created_at_id_idx` reads `runs_workspace_created_idx`), so the plan says
+ * which of the table's indexes serves the query.
+ */
 async function planOf(query: SQL | { toSQL(): { sql: string; params: unknown[] } }): Promise<string> {
   const rows =
     'toSQL' in query
       ? await handle.sql.unsafe(`explain ${query.toSQL().sql}`, query.toSQL().params as never[])
       : await handle.db.execute(sql`explain ${query}`);
-  return rows.map((r) => String((r as Record<string, unknown>)['QUERY PLAN'])).join('\n');
+  const parents = new Map(
+    (
+      await handle.db.execute<{ child: string; parent: string }>(sql`
+        select c.relname as child, p.relname as parent from pg_inherits i
+        join pg_class c on c.oid = i.inhrelid join pg_class p on p.oid = i.inhparent where c.relkind = 'i'`)
+    ).map((r) => [r.child, r.parent]),
+  );
+  return rows
+    .map((r) => String((r as Record<string, unknown>)['QUERY PLAN']))
+    .map((line) => line.replace(/\w+/g, (word) => parents.get(word) ?? word))
+    .join('\n');
 }
+
+/** The partitions of the history tables that hold rows (a Seq Scan on one of them reads rows). */
+let partitionsWithRows: Set<string>;
+
+/** No Seq Scan on the table or on a partition of it that holds rows. */
+function expectNoSeqScan(plan: string, table: 'runs' | 'run_steps' | 'inbox_events', label: string) {
+  const scanned = [...plan.matchAll(/Seq Scan on (\S+)/g)].map((m) => m[1]!);
+  expect(scanned.filter((name) => name === table || (name.startsWith(`${table}_`) && partitionsWithRows.has(name))), label).toEqual([]);
+}
+
+/** The partitions of `table` a plan reads. */
+const partitionsIn = (plan: string, table: string) => new Set([...plan.matchAll(new RegExp(`on (${table}_(?:p\\d{8}|default))`, 'g'))].map((m) => m[1]!));
 
 describe('the run list over 1,000,000 runs', () => {
   it('pages through the workspace by cursor without duplicates or gaps, also across equal created_at', async () => {
@@ -129,7 +163,7 @@ describe('the run list over 1,000,000 runs', () => {
     ];
     for (const [shape, filter, index] of shapes) {
       const plan = await planOf(runListQuery(handle.db, seeded.workspaceId, { ...filter, limit: 50 }));
-      expect(plan, shape).not.toMatch(/Seq Scan on runs/);
+      expectNoSeqScan(plan, 'runs', shape);
       expect(plan, shape).toMatch(index);
     }
   });
@@ -182,7 +216,7 @@ describe('the dashboard over 1,000,000 runs', () => {
     }
   });
 
-  it('reads through indexes only: no Seq Scan on runs', async () => {
+  it('reads through indexes only: no Seq Scan on runs or the inbox', async () => {
     const now = new Date();
     const windowStart = new Date(floorHour(now).getTime() - 23 * 3_600_000);
     const queries = dashboardQueries(seeded.workspaceId, windowStart, openWindowStart(now), now);
@@ -190,11 +224,61 @@ describe('the dashboard over 1,000,000 runs', () => {
       ['stats', /runs_workspace_finished_idx/],
       ['live', /runs_active_key_idx|runs_workspace_status_created_idx/],
       ['flows', /runs_flow_status_created_idx/],
+      ['inbox', /inbox_events_pending_(key_)?idx/],
     ];
     for (const [name, index] of expectations) {
       const plan = await planOf(queries[name]);
-      expect(plan, name).not.toMatch(/Seq Scan on runs/);
+      expectNoSeqScan(plan, 'runs', name);
+      expectNoSeqScan(plan, 'inbox_events', name);
       expect(plan, name).toMatch(index);
     }
+  });
+});
+
+describe('the partitions of run history (daily, over the seeded week)', () => {
+  it('holds the seeded rows in daily partitions, none in the default one', async () => {
+    const placed = await handle.db.execute<{ part: string }>(sql`select distinct tableoid::regclass::text as part from runs`);
+    expect(placed.length).toBeGreaterThanOrEqual(7);
+    expect(placed.every((p) => /^runs_p\d{8}$/.test(p.part))).toBe(true);
+  });
+
+  it('prunes: a time range reads only the partitions it overlaps, a deep page none newer than its cursor', async () => {
+    const all = await listHistoryPartitions(handle.db, 'runs');
+    const from = new Date(seeded.now.getTime() - 3 * 86_400_000);
+    const to = new Date(seeded.now.getTime() - 2 * 86_400_000);
+    const ranged = await planOf(runListQuery(handle.db, seeded.workspaceId, { from, to, limit: 50 }));
+    expect(partitionsIn(ranged, 'runs')).toEqual(new Set(all.filter((p) => p.from < to && p.to > from).map((p) => p.name)));
+    expect(ranged).toMatch(/runs_workspace_created_idx/);
+    expectNoSeqScan(ranged, 'runs', 'time range');
+
+    const [anchor] = await handle.db.execute<Row>(
+      sql`select id, created_at::text from runs where workspace_id = ${seeded.workspaceId} order by created_at desc, id desc limit 1 offset 499999`,
+    );
+    const deep = await planOf(runListQuery(handle.db, seeded.workspaceId, { cursor: encodeCursor(anchor!.created_at, anchor!.id), limit: 50 }));
+    const newer = all.filter((p) => p.from > new Date(anchor!.created_at)).map((p) => p.name);
+    expect(newer.length).toBeGreaterThan(0);
+    for (const name of newer) expect(partitionsIn(deep, 'runs').has(name), name).toBe(false);
+    expectNoSeqScan(deep, 'runs', 'deep page');
+  });
+
+  it('finds a run, its steps and its inbox event by id alone through the primary key of each partition, and in one partition with its time', async () => {
+    const [run] = await handle.db.execute<{ id: string; created_at: string }>(
+      sql`select id, created_at::text from runs where right(workflow_id, 1) = '0' and status = 'failed' limit 1`,
+    );
+    const byId = await planOf(sql`select * from runs where id = ${run!.id}`);
+    expectNoSeqScan(byId, 'runs', 'run by id');
+    expect(byId).toMatch(/runs_pkey/);
+    const byIdAndTime = await planOf(sql`select * from runs where id = ${run!.id} and created_at = ${run!.created_at}::timestamptz`);
+    expect(partitionsIn(byIdAndTime, 'runs').size).toBe(1);
+
+    const steps = await planOf(sql`select * from run_steps where run_id = ${run!.id}`);
+    expectNoSeqScan(steps, 'run_steps', 'steps by run id');
+    expect(steps).toMatch(/run_steps_run_node_key/);
+    const stepsWithTime = await planOf(sql`select * from run_steps where run_id = ${run!.id} and run_created_at = ${run!.created_at}::timestamptz`);
+    expect(partitionsIn(stepsWithTime, 'run_steps').size).toBe(1);
+
+    const event = await planOf(sql`select * from inbox_events where id = ${run!.id}`);
+    expectNoSeqScan(event, 'inbox_events', 'event by id');
+    expect(event).toMatch(/inbox_events_pkey/);
   });
 });
