@@ -123,7 +123,7 @@ describe('retention', () => {
     const changed = await runRetentionCleanup(handle.db, undefined, { batchSize: 2 });
     // Old runs are deleted before samples are stripped (no wasted updates); the event of a run in flight
     // has done its job once relayed and goes with the others.
-    expect(changed).toEqual({ runs: 1, 'run samples': 3, 'inbox events': 2, 'inbox payloads': 3, 'alert history': 1, 'expired item batches': 2 });
+    expect(changed).toEqual({ runs: 1, 'run samples': 3, 'inbox events': 2, 'inbox payloads': 3, 'alert history': 1, 'expired item batches': 2, 'expired live samples': 0 });
     expect((await handle.db.select().from(itemBatches).where(eq(itemBatches.runId, recent))).map((b) => b.nodeId)).toEqual(['node-3']);
 
     expect((await stored(old)).run).toBeUndefined();
