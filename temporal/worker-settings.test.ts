@@ -12,6 +12,7 @@ describe('workerSettings', () => {
       maxCachedWorkflows: 500,
       shutdownGraceTimeMs: 20_000,
       databasePool: 10,
+      historyPartitionInterval: 'day',
     });
   });
 
@@ -25,6 +26,7 @@ describe('workerSettings', () => {
       SYNCLINE_WORKER_CACHED_WORKFLOWS: '50',
       SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS: '5',
       SYNCLINE_WORKER_DB_POOL: ' 12 ',
+      SYNCLINE_HISTORY_PARTITION_INTERVAL: 'week',
     });
     expect(settings).toEqual({
       maxConcurrentActivityTaskExecutions: 7,
@@ -35,6 +37,7 @@ describe('workerSettings', () => {
       maxCachedWorkflows: 50,
       shutdownGraceTimeMs: 5000,
       databasePool: 12,
+      historyPartitionInterval: 'week',
     });
   });
 
