@@ -65,6 +65,8 @@ it('seeds the demo workspace while Temporal is unreachable, reports the inactive
       { key: 'crmToHelpdesk', id: demo.flows!.crmToHelpdesk, name: 'CRM → Helpdesk contacts', status: 'active' },
       { key: 'helpdeskToCrm', id: demo.flows!.helpdeskToCrm, name: 'Helpdesk → CRM phone and tier', status: 'draft' },
     ],
+    // The installation's only demo: its flows may be activated.
+    sharedElsewhere: false,
   });
   // Not a demo workspace without the demo systems' pages.
   expect(await demoInfoFor(handle.db, demo.workspaceId, {} as NodeJS.ProcessEnv)).toBeNull();
