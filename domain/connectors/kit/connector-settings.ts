@@ -1,10 +1,12 @@
 /**
  * The settings of a connection of kind `connector` (a system declared with `defineConnector`):
  * which connector, which of its sign-in methods, its per-account parameters, and optionally another
- * base URL (a sandbox, a proxy, or a contract fake in tests). The secret is the connection's one
+ * base URL (a sandbox, a proxy, or a contract fake in tests). A REST API the admin defined
+ * (`connector: 'custom-rest'`) carries its whole definition in `definition` (see custom-rest.ts). The secret is the connection's one
  * secret, as for every kind. A reader that cannot match the settings to a declaration refuses them.
  */
 import { z } from 'zod';
+import { CUSTOM_REST_ID, CustomRestDefinitionSchema, customRestDeclaration, type CustomRestDefinition } from './custom-rest';
 import type { AuthDeclaration, ConnectorDeclaration } from './define-connector';
 import { findConnector } from './registry';
 
@@ -18,8 +20,22 @@ export const ConnectorSettingsSchema = z
     /** OAuth sign-in: other authorize and token endpoints (a sandbox, a test server); empty: the system's own. */
     authorizeUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'authorizeUrl: a URL starting with http:// or https://, or empty for the system’s own.' })]).default(''),
     tokenUrl: z.union([z.literal(''), z.url({ protocol: /^https?$/, error: 'tokenUrl: a URL starting with http:// or https://, or empty for the system’s own.' })]).default(''),
+    /** Only for `custom-rest`: the API the admin defined. */
+    definition: z.unknown().optional(),
+  })
+  .transform((settings, ctx) => {
+    if (settings.connector !== CUSTOM_REST_ID) return { ...settings, definition: undefined };
+    const parsed = CustomRestDefinitionSchema.safeParse(settings.definition);
+    if (!parsed.success) {
+      const issue = parsed.error.issues[0]!;
+      const at = issue.path.slice(0, -1).map(String).join('.');
+      ctx.addIssue({ code: 'custom', path: ['definition'], message: `definition${at ? `.${at}` : ''}.${issue.message}` });
+      return z.NEVER;
+    }
+    return { ...settings, definition: parsed.data as CustomRestDefinition | undefined };
   })
   .superRefine((settings, ctx) => {
+    if (settings.connector === CUSTOM_REST_ID) return; // its definition was checked above
     const declaration = findConnector(settings.connector);
     if (!declaration) {
       ctx.addIssue({ code: 'custom', path: ['connector'], message: `connector: “${settings.connector}” is not a system Syncline knows.` });
@@ -40,6 +56,10 @@ export type ConnectorSettings = z.infer<typeof ConnectorSettingsSchema>;
 
 /** The declaration a connection's settings name (they were validated when read, so it exists). */
 export function declarationOf(settings: ConnectorSettings): ConnectorDeclaration {
+  if (settings.connector === CUSTOM_REST_ID) {
+    if (!settings.definition) throw new Error('a custom REST connection has no definition');
+    return customRestDeclaration(settings.definition);
+  }
   const declaration = findConnector(settings.connector);
   if (!declaration) throw new Error(`connector ${settings.connector} is not registered`);
   return declaration;
