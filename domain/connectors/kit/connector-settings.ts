@@ -27,9 +27,7 @@ export const ConnectorSettingsSchema = z
     if (settings.connector !== CUSTOM_REST_ID) return { ...settings, definition: undefined };
     const parsed = CustomRestDefinitionSchema.safeParse(settings.definition);
     if (!parsed.success) {
-      const issue = parsed.error.issues[0]!;
-      const at = issue.path.slice(0, -1).map(String).join('.');
-      ctx.addIssue({ code: 'custom', path: ['definition'], message: `definition${at ? `.${at}` : ''}.${issue.message}` });
+      ctx.addIssue({ code: 'custom', path: ['definition'], message: definitionIssue(settings.definition, parsed.error.issues[0]!) });
       return z.NEVER;
     }
     return { ...settings, definition: parsed.data as CustomRestDefinition | undefined };
@@ -52,6 +50,23 @@ export const ConnectorSettingsSchema = z
       }
     }
   });
+/**
+ * A definition's first problem, located in the analyst's words: `definition, object “Tickets”: listPath: …`.
+ * Messages already start with their field's name, so only the object (or `auth`) is added.
+ */
+function definitionIssue(definition: unknown, issue: z.core.$ZodIssue): string {
+  if (issue.path.length === 0) return 'definition: define the REST API (base URL, sign-in and at least one object), or import an OpenAPI document.';
+  const [head, index] = issue.path;
+  const inObject = head === 'objects' && typeof index === 'number';
+  // zod's own type messages ("Invalid input: expected string…") become "<field>: enter a value."
+  const field = issue.path.slice(inObject ? 2 : 0).join('.');
+  const message = issue.code === 'invalid_type' || !issue.message.includes(':') ? `${field}: ${issue.code === 'invalid_type' && issue.input === undefined ? 'enter a value.' : issue.message}` : issue.message;
+  if (!inObject) return `definition: ${message}`;
+  const object = (definition as { objects?: { label?: unknown; name?: unknown }[] }).objects?.[index];
+  const name = typeof object?.label === 'string' && object.label ? object.label : typeof object?.name === 'string' && object.name ? object.name : `#${index + 1}`;
+  return `definition, object “${name}”: ${message}`;
+}
+
 export type ConnectorSettings = z.infer<typeof ConnectorSettingsSchema>;
 
 /** The declaration a connection's settings name (they were validated when read, so it exists). */
