@@ -64,6 +64,13 @@ describe('a REST API defined in the connections page', () => {
     expect(fake.log.at(-1)!.url).toMatch(/^\/v2\/tickets\?limit=1/);
   });
 
+  it('signs in with basic, sending the user name entered with the definition', async () => {
+    const basicId = await ctx.connect({ connector: 'custom-rest', baseUrl: '', definition: { ...definition, auth: { type: 'basic', username: 'sync-bot' } } }, 'tk-1');
+    expect(await testConnection(ctx.handle.db, { workspaceId: ctx.workspaceId, connectionId: basicId })).toMatchObject({ ok: true });
+    const wrongUser = await ctx.connect({ connector: 'custom-rest', baseUrl: '', definition: { ...definition, auth: { type: 'basic', username: 'someone-else' } } }, 'tk-1');
+    expect(await testConnection(ctx.handle.db, { workspaceId: ctx.workspaceId, connectionId: wrongUser })).toMatchObject({ ok: false });
+  });
+
   it('polls changes across cursor pages with modified-since, and resumes from the cursor', async () => {
     const base = Date.now() - 3_600_000;
     const seeded = Array.from({ length: 120 }, (_, i) => fake.seed({ subject: `S${i}`, email: `s${i}@poll.example` }, new Date(base + i * 1000)));

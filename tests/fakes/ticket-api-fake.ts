@@ -5,7 +5,7 @@
  *   GET    /v2/tickets?limit=&cursor=&updatedSince=&email=  → { items: [...], meta: { next: cursor | null } },
  *          ordered by (updated_at, id); `updatedSince` keeps tickets updated at or after it (ISO 8601)
  *   GET    /v2/tickets/{ticketId}, POST /v2/tickets, PATCH /v2/tickets/{ticketId}, DELETE /v2/tickets/{ticketId}
- *   sign-in: header `X-Api-Key`; a wrong key → 401 `{ error }`; a create without `subject` → 422 `{ error, field }`.
+ *   sign-in: header `X-Api-Key`, or basic with user `sync-bot` and the key as password; a wrong key → 401 `{ error }`; a create without `subject` → 422 `{ error, field }`.
  */
 import { monotonicClock, startFakeApi, type FakeApi } from './fake-api';
 
@@ -95,7 +95,8 @@ export async function startTicketApiFake(options: { apiKey: string }): Promise<T
   const ordered = () => [...tickets.values()].sort((a, b) => a.updated_at.localeCompare(b.updated_at) || Number(a.id.slice(1)) - Number(b.id.slice(1)));
   const api = await startFakeApi(({ method, url, headers, body }) => {
     if (url.pathname === '/openapi.yaml') return { status: 200, body: TICKET_API_OPENAPI(fake.url) };
-    if (headers['x-api-key'] !== options.apiKey) return { status: 401, body: { error: 'invalid API key' } };
+    const basic = `Basic ${Buffer.from(`sync-bot:${options.apiKey}`).toString('base64')}`;
+    if (headers['x-api-key'] !== options.apiKey && headers.authorization !== basic) return { status: 401, body: { error: 'invalid API key' } };
     const one = /^\/v2\/tickets\/([^/]+)$/.exec(url.pathname);
     if (url.pathname === '/v2/tickets' && method === 'GET') {
       const since = url.searchParams.get('updatedSince');
