@@ -9,6 +9,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../flows-engine/index';
 import { prefillFromOpenApi } from '../../domain/connections/openapi-prefill';
 import { testConnection } from '../../domain/connections/test-connection';
+import { listConnectionObjects, listObjectFields } from '../../domain/connectors/connection-schema';
 import { startTicketApiFake, type TicketApiFake } from '../fakes/ticket-api-fake';
 import { startConnectorTest, type ConnectorTestContext } from '../support/declared-connectors';
 
@@ -62,6 +63,13 @@ describe('a REST API defined in the connections page', () => {
     expect(result).toMatchObject({ ok: true });
     expect(fake.log.at(-1)).toMatchObject({ method: 'GET', status: 200 });
     expect(fake.log.at(-1)!.url).toMatch(/^\/v2\/tickets\?limit=1/);
+  });
+
+  it('gives the editor’s pickers its objects and typed fields', async () => {
+    const query = { workspaceId: ctx.workspaceId, connectionId };
+    expect(await listConnectionObjects(ctx.handle.db, query)).toMatchObject({ objects: [{ name: 'tickets', label: 'Tickets' }] });
+    const { fields } = await listObjectFields(ctx.handle.db, { ...query, objectType: 'tickets' });
+    expect(fields).toEqual(expect.arrayContaining([{ name: 'subject', label: 'Subject', type: 'string', required: true }, { name: 'email', type: 'email' }, { name: 'updated_at', type: 'datetime', readOnly: true }]));
   });
 
   it('signs in with basic, sending the user name entered with the definition', async () => {
