@@ -3,15 +3,20 @@
  * completed by hand with pagination and change detection), stored in the connection's settings and
  * run through the kit's one runtime, against a small local API (tests/fakes/ticket-api-fake.ts):
  * polling with cursor paging and modified-since, upsert by id and by a matched field, delete, a
- * refusal naming the field, and definitions that do not check out refused when saved.
+ * refusal naming the field, definitions that do not check out refused when saved, and a published
+ * flow (webhook → Upsert to the API) run by a real worker.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { FlowInput } from '../../flows-engine/index';
+import { createConnection } from '../../domain/connections/connection-service';
 import { UserError } from '../../flows-engine/index';
 import { prefillFromOpenApi } from '../../domain/connections/openapi-prefill';
 import { testConnection } from '../../domain/connections/test-connection';
 import { listConnectionObjects, listObjectFields } from '../../domain/connectors/connection-schema';
 import { startTicketApiFake, type TicketApiFake } from '../fakes/ticket-api-fake';
 import { startConnectorTest, type ConnectorTestContext } from '../support/declared-connectors';
+import { createPublishedFlow } from '../support/flows';
+import { startRunHarness, type RunHarness } from '../support/run-harness';
 
 let fake: TicketApiFake;
 let ctx: ConnectorTestContext;
@@ -129,5 +134,48 @@ describe('a REST API defined in the connections page', () => {
     await expect(ctx.connect({ connector: 'custom-rest', baseUrl: '', definition: broken }, 'tk-1')).rejects.toThrow(/listPath: a path starting with \//);
     await expect(ctx.connect({ connector: 'custom-rest', baseUrl: '', definition: { ...definition, objects: [] } }, 'tk-1')).rejects.toThrow(/objects: define at least one object/);
     await expect(ctx.connect({ connector: 'custom-rest', baseUrl: '' }, 'tk-1')).rejects.toThrow(/definition/);
+  });
+});
+
+describe('a published flow writing to the defined API through a real worker', () => {
+  let harness: RunHarness;
+  let ticketsConnection: string;
+
+  beforeAll(async () => {
+    harness = await startRunHarness({ prefix: 'custom-rest-flow', targetUrl: 'http://127.0.0.1:9' });
+    const actor = { workspaceId: harness.workspaceId, userId: harness.user.id };
+    ticketsConnection = (await createConnection(harness.handle.db, actor, {
+      name: 'Tickets', kind: 'connector', settings: { connector: 'custom-rest', authMethod: '', params: {}, baseUrl: '', definition }, secret: 'tk-1',
+      integrationIdentity: 'api', owner: '', description: '', scopes: [], credentialExpiresAt: null, allowPrivateNetwork: true,
+    })).id;
+  });
+  afterAll(async () => {
+    await harness?.stop();
+  });
+
+  it('webhook → Upsert to Tickets creates the ticket, and a second delivery updates it, matched by email', async () => {
+    const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+    const graph: Omit<FlowInput, 'id' | 'name'> = {
+      schemaVersion: 1,
+      nodes: [
+        { id: 'hook', type: 'core.webhook-trigger', typeVersion: 1, label: 'Ticket raised', config: {} },
+        {
+          id: 'upsert', type: 'sync.upsert-record', typeVersion: 1, label: 'Upsert to Tickets',
+          config: {
+            connectionId: lit(ticketsConnection),
+            objectType: lit('tickets'),
+            fields: lit([{ target: 'email', sourcePath: 'email' }, { target: 'subject', sourcePath: 'subject' }]),
+            matchBy: lit({ naturalKey: { target: 'email', sourcePath: 'email' } }),
+          },
+        },
+      ],
+      edges: [{ id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'upsert', port: 'main' } }],
+      layout: {},
+    };
+    const { token } = await createPublishedFlow(harness.handle.db, { workspaceId: harness.workspaceId, userId: harness.user.id }, graph);
+    expect(await harness.finished(await harness.deliver(token, { email: 'grace@flow.example', subject: 'VPN down' }))).toMatchObject({ status: 'succeeded' });
+    expect(await harness.finished(await harness.deliver(token, { email: 'grace@flow.example', subject: 'VPN down again' }))).toMatchObject({ status: 'succeeded' });
+    const stored = [...fake.tickets.values()].filter((t) => t.email === 'grace@flow.example');
+    expect(stored).toEqual([expect.objectContaining({ subject: 'VPN down again' })]);
   });
 });
