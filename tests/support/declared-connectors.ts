@@ -22,7 +22,7 @@ export interface ConnectorTestContext {
   readonly handle: DbHandle;
   readonly workspaceId: string;
   /** A connection of kind `connector`; private addresses allowed (the fake listens on loopback). */
-  connect(settings: { connector: string; authMethod?: string; params?: Record<string, string>; baseUrl: string }, secret: string): Promise<string>;
+  connect(settings: { connector: string; authMethod?: string; params?: Record<string, string>; baseUrl: string; definition?: unknown }, secret: string): Promise<string>;
   connectors(): ReturnType<typeof createConnectors>;
   /** A live flow polling `objectType` of the connection; returns its id. */
   pollFlow(connectionId: string, objectType: string, options?: { pageSize?: number; lookbackMs?: number; idField?: string; modifiedField?: string }): Promise<string>;

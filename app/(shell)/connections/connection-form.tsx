@@ -4,13 +4,14 @@ import { useState, type FormEvent } from 'react';
 import { Button } from '../../_components/button';
 import { TextField } from '../../_components/text-field';
 import type { ConnectorSummary } from '../../../domain/connectors/kit/catalog';
+import { CUSTOM_REST, CustomRestEditor, customRestSecretLabel, emptyDefinition, type CustomDefinition } from './custom-rest-editor';
 import { SignInSection, signsInWithOAuth, type SignInView } from './sign-in-status';
 
 export type Kind = 'connector' | 'rest' | 'postgres' | 'mysql' | 'webhook' | 'demo-crm' | 'demo-helpdesk';
 type AuthType = 'none' | 'apiKey' | 'bearer' | 'basic' | 'oauth2';
 
 export const KIND_LABELS: Record<Kind, string> = {
-  connector: 'Known system (HubSpot, Zendesk, Freshdesk…)',
+  connector: 'Known system or custom REST API (HubSpot, Zendesk, your own…)',
   rest: 'REST API',
   postgres: 'PostgreSQL database',
   mysql: 'MySQL or MariaDB database',
@@ -78,7 +79,7 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
   const systemAuth = system?.auth.find((a) => a.id === v.settings.authMethod) ?? system?.auth[0];
   const params = (v.settings.params ?? {}) as Record<string, string>;
   const oauth = signsInWithOAuth(catalog, v.kind, v.settings);
-  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'mysql' ? 'Password' : v.kind === 'webhook' ? 'Shared HMAC secret' : oauth ? 'Client secret' : v.kind === 'connector' ? (systemAuth?.type === 'none' ? '' : (systemAuth?.label ?? 'Secret')) : SECRET_LABEL[auth.type];
+  const secretLabel = isPg(v.kind) ? 'Database URL' : v.kind === 'mysql' ? 'Password' : v.kind === 'webhook' ? 'Shared HMAC secret' : oauth ? 'Client secret' : v.settings.connector === CUSTOM_REST ? customRestSecretLabel(v.settings.definition) : v.kind === 'connector' ? (systemAuth?.type === 'none' ? '' : (systemAuth?.label ?? 'Secret')) : SECRET_LABEL[auth.type];
   const fieldError = (field: string) => (error?.includes(`${field}:`) ? error : undefined);
 
   const submit = (e: FormEvent) => {
@@ -131,10 +132,16 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
         <div className="grid gap-4 sm:grid-cols-2">
           <div className="space-y-1">
             <label htmlFor="conn-system" className="block text-sm font-medium text-slate-700">System</label>
-            <select id="conn-system" className={select} value={String(v.settings.connector ?? '')} disabled={Boolean(v.id)} onChange={(e) => setSettings({ connector: e.target.value, authMethod: '', params: {} })}>
+            <select id="conn-system" className={select} value={String(v.settings.connector ?? '')} disabled={Boolean(v.id)} onChange={(e) => setSettings({ connector: e.target.value, authMethod: '', params: {}, definition: e.target.value === CUSTOM_REST ? emptyDefinition() : undefined })}>
               {catalog.map((c) => <option key={c.id} value={c.id}>{c.label}</option>)}
+              <option value={CUSTOM_REST}>Custom REST API (define it here or import OpenAPI)</option>
             </select>
           </div>
+          {v.settings.connector === CUSTOM_REST && (
+            <div className="sm:col-span-2">
+              <CustomRestEditor definition={v.settings.definition as CustomDefinition} allowPrivateNetwork={v.allowPrivateNetwork} onChange={(definition) => setSettings({ definition })} />
+            </div>
+          )}
           {system && system.auth.length > 1 && (
             <div className="space-y-1">
               <label htmlFor="conn-signin" className="block text-sm font-medium text-slate-700">Sign in with</label>
@@ -147,7 +154,7 @@ export function ConnectionForm({ initial, catalog, busy, error, onSubmit, onCanc
             <TextField key={p.name} label={p.label} placeholder={p.example} hint={p.help} value={params[p.name] ?? ''} required={!p.optional}
               onChange={(e) => setSettings({ params: { ...params, [p.name]: e.target.value } })} error={fieldError(`params.${p.name}`)} />
           ))}
-          <TextField label="Other base URL" hint="Only for a sandbox or a proxy; empty uses the system’s own address" value={String(v.settings.baseUrl ?? '')} onChange={(e) => setSettings({ baseUrl: e.target.value })} error={fieldError('baseUrl')} />
+          {v.settings.connector !== CUSTOM_REST && <TextField label="Other base URL" hint="Only for a sandbox or a proxy; empty uses the system’s own address" value={String(v.settings.baseUrl ?? '')} onChange={(e) => setSettings({ baseUrl: e.target.value })} error={fieldError('baseUrl')} />}
           {oauth && (
             <>
               <TextField label="Other sign-in page" hint="Only for a sandbox or a test server; empty uses the system’s own" value={String(v.settings.authorizeUrl ?? '')} onChange={(e) => setSettings({ authorizeUrl: e.target.value })} error={fieldError('authorizeUrl')} />

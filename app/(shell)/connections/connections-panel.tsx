@@ -10,6 +10,7 @@ import { useConfirmDialog } from '../../_components/confirm-dialog';
 import { EmptyState } from '../../_components/empty-state';
 import { useTRPC } from '../../_lib/trpc/react';
 import { ConnectionForm, KIND_LABELS, type ConnectionDraft, type ConnectionSubmit, type Kind } from './connection-form';
+import { CUSTOM_REST } from './custom-rest-editor';
 import { ConnectButton, SignInBadge, signsInWithOAuth } from './sign-in-status';
 
 const NEW: ConnectionDraft = {
@@ -137,7 +138,7 @@ export function ConnectionsPanel() {
             {data.connections.map((c) => (
               <tr key={c.id} data-testid={`connection-${c.name}`}>
                 <td className="px-4 py-3 font-medium text-slate-900">{c.name}<span className="block text-xs font-normal text-slate-500">{c.description}</span></td>
-                <td className="px-4 py-3">{c.kind === 'connector' ? (catalog.data?.find((s) => s.id === c.settings.connector)?.label ?? 'Known system') : KIND_LABELS[c.kind as Kind]}</td>
+                <td className="px-4 py-3">{c.kind === 'connector' ? (catalog.data?.find((s) => s.id === c.settings.connector)?.label ?? (c.settings.connector === CUSTOM_REST ? 'Custom REST API' : 'Known system')) : KIND_LABELS[c.kind as Kind]}</td>
                 <td className="px-4 py-3 font-mono text-xs">{c.integrationIdentity || '—'}</td>
                 <td className="px-4 py-3">
                   {c.secretSet ? <span className="rounded bg-emerald-100 px-2 py-0.5 text-emerald-800">set</span> : <span className="text-slate-400">none</span>}

@@ -11,6 +11,7 @@ import {
 import { ConnectionIdSchema, CreateConnectionSchema, RotateSecretSchema, UpdateConnectionSchema } from '../../../domain/connections/schemas';
 import { testConnection } from '../../../domain/connections/test-connection';
 import { connectorCatalog } from '../../../domain/connectors/kit/catalog';
+import { OpenApiSourceSchema, prefillFromOpenApi } from '../../../domain/connections/openapi-prefill';
 import { flowsUsingConnection } from '../../../domain/connections/usage';
 import { redirectUriFor, startSignIn } from '../../../domain/connections/oauth-sign-in';
 import { publicUrl } from '../public-url';
@@ -39,6 +40,8 @@ export const connectionsRouter = router({
   startSignIn: adminProcedure
     .input(ConnectionIdSchema)
     .mutation(({ ctx, input }) => startSignIn(ctx.db, actorOf(ctx), { connectionId: input.id, redirectUri: redirectUriFor(publicUrl()) })),
+  /** "Import OpenAPI document": a custom REST API's definition prefilled from a document (text or URL). */
+  importOpenApi: adminProcedure.input(OpenApiSourceSchema).mutation(({ input }) => prefillFromOpenApi(input)),
   test: adminProcedure.input(ConnectionIdSchema).mutation(async ({ ctx, input }) => {
     await getConnectionRow(ctx.db, ctx.workspace.id, input.id); // 404 for another workspace's id
     return testConnection(ctx.db, { workspaceId: ctx.workspace.id, connectionId: input.id });

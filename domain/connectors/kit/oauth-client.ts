@@ -11,7 +11,7 @@ import { HttpFailure, explainStatus, sendHttp } from '../../connections/http-cli
 import type { ResolvedConnection } from '../../connections/resolve';
 import { authOf, declarationOf, type ConnectorSettings } from './connector-settings';
 import { clientFromEnvironment } from './oauth-app';
-import type { AuthDeclaration } from './define-connector';
+import type { AuthDeclaration, ConnectorDeclaration } from './define-connector';
 import { renderText, type TemplateValues } from './templates';
 
 export type TokenAuth = Extract<AuthDeclaration, { tokenUrl: string }>;
@@ -26,10 +26,17 @@ export interface OAuthEndpoints {
 }
 
 /** The template values of a connection's auth: its parameters and its base URL (`{{baseUrl}}`). */
+/** The connection's parameters, a declared default standing in for each one left empty. */
+export function paramsOf(settings: ConnectorSettings, declaration: ConnectorDeclaration = declarationOf(settings)): Record<string, string> {
+  const defaults = Object.fromEntries(Object.entries(declaration.params ?? {}).flatMap(([name, p]) => (p.default !== undefined ? [[name, p.default]] : [])));
+  return { ...defaults, ...Object.fromEntries(Object.entries(settings.params).filter(([, v]) => v !== '')) };
+}
+
 export function signingValuesOf(connection: ResolvedConnection): TemplateValues {
   const settings = connection.settings as ConnectorSettings;
   const declaration = declarationOf(settings);
-  const values: TemplateValues = { params: settings.params };
+  // Defaults count in sign-in too (Dataverse's `authorityHost` in its token URL, a custom API's basic user name).
+  const values: TemplateValues = { params: paramsOf(settings, declaration) };
   return { ...values, secret: connection.secret ?? '', baseUrl: (settings.baseUrl || renderText(declaration.baseUrl, values)).replace(/\/$/, '') };
 }
 

@@ -13,7 +13,7 @@ import { classify, joinUrl } from '../http-connector';
 import { rejectConnectorToken, signRequest } from './auth';
 import { authOf, declarationOf, type ConnectorSettings } from './connector-settings';
 import type { ConnectorDeclaration, RequestTemplate } from './define-connector';
-import { signingValuesOf } from './oauth-client';
+import { paramsOf, signingValuesOf } from './oauth-client';
 import { readAll, readOne, renderJson, renderText, type TemplateValues } from './templates';
 
 const DEFAULT_TRANSIENT = [408, 500, 502, 503, 504];
@@ -77,9 +77,7 @@ export function createRequester(connection: ResolvedConnection): Requester {
   const settings = connection.settings as ConnectorSettings;
   const declaration = declarationOf(settings);
   const auth = authOf(settings);
-  const defaults = Object.fromEntries(Object.entries(declaration.params ?? {}).flatMap(([name, p]) => (p.default !== undefined ? [[name, p.default]] : [])));
-  const params = { ...defaults, ...Object.fromEntries(Object.entries(settings.params).filter(([, v]) => v !== '')) };
-  const values: TemplateValues = { params };
+  const values: TemplateValues = { params: paramsOf(settings, declaration) };
   // `{{baseUrl}}` in a token URL follows a connection's own base URL (a sandbox, a fake).
   const signingValues = signingValuesOf(connection);
   const transient = new Set(declaration.rateLimit.transientStatuses ?? DEFAULT_TRANSIENT);
