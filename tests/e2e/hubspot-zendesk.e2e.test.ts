@@ -11,7 +11,8 @@
  *   integration identity is the user its token acts for, and the HubSpot → Zendesk flow continues only for
  *   changes by someone else (its runs of Syncline's own writes show "Skipped as echo").
  * - Zendesk's users carry no "modified by" field, so the Zendesk → HubSpot direction cannot tell
- *   Syncline's writes apart by author. The HubSpot guard then stops the second half of that bounce.
+ *   Syncline's writes apart by author: the echo of a HubSpot change reaches the HubSpot upsert, which matches
+ *   the contact by email, finds it holding every value already and sends nothing ("Unchanged").
  *
  * Zendesk's incremental export leaves out changes of the last minute (documented, and so does the fake):
  * a Zendesk change reaches the poll a minute later at the earliest, which sets this test's length.
@@ -240,36 +241,50 @@ describe('HubSpot ⇄ Zendesk two-way sync, built by a new user', () => {
     await publishAndActivate();
   });
 
-  it('a change on either side arrives once and its bounce is stopped', async () => {
-    // The first polls sync the seeded records both ways; wait until the systems hold each other's.
-    await expect.poll(() => [...zendesk.users.values()].some((u) => u.email === 'ada@acme.example'), { timeout: 60_000, interval: 500 }).toBe(true);
-
+  it('a change on either side arrives once, and its bounce is stopped', async () => {
+    // The first poll of HubSpot brings Ada to Zendesk.
+    const adaInZendesk = () => [...zendesk.users.values()].find((u) => u.email === 'ada@acme.example');
+    await expect.poll(() => adaInZendesk()?.phone, { timeout: 60_000, interval: 250 }).toBe('+44 20 7946 0001');
     const ada = [...hubspot.contacts.values()].find((c) => c.properties.email === 'ada@acme.example')!;
     const grace = [...zendesk.users.values()].find((u) => u.email === 'grace@acme.example')!;
     const zendeskBefore = zendeskWrites().length;
     const hubspotBefore = hubspotWrites().length;
-    // A person edits Ada's phone in HubSpot, and an agent Grace's phone in Zendesk.
+
+    // A person edits Ada's phone in HubSpot: it arrives in Zendesk.
     hubspot.touch(ada.id, { phone: '+44 20 7946 0999' }, PERSON_USER);
-    zendesk.touch(grace.id, { phone: '+1 555 0199' }, new Date());
-
-    const adaInZendesk = () => [...zendesk.users.values()].find((u) => u.email === 'ada@acme.example');
     await expect.poll(() => adaInZendesk()?.phone, { timeout: 30_000, interval: 250 }).toBe('+44 20 7946 0999');
+    // An agent edits Grace's phone in Zendesk, a little later (so the two reach the Zendesk poll apart):
+    // a minute on, past Zendesk's export horizon, Grace arrives in HubSpot, written by the integration user.
+    await new Promise((r) => setTimeout(r, 10_000));
+    zendesk.touch(grace.id, { phone: '+1 555 0199' }, new Date());
     const graceInHubSpot = () => [...hubspot.contacts.values()].find((c) => c.properties.email === 'grace@acme.example');
-    await expect.poll(() => graceInHubSpot()?.properties.phone, { timeout: 150_000, interval: 500 }).toBe('+1 555 0199');
-    expect(graceInHubSpot()?.properties.hs_updated_by_user_id).toBe(INTEGRATION_USER);
-    // Give each poll a few more checks to show that nothing bounces further.
-    await new Promise((r) => setTimeout(r, 80_000));
+    await expect.poll(() => graceInHubSpot()?.properties.phone, { timeout: 120_000, interval: 500 }).toBe('+1 555 0199');
+    expect(graceInHubSpot()?.properties).toMatchObject({ firstname: 'Grace', hs_updated_by_user_id: INTEGRATION_USER });
 
-    expect(zendeskWrites().length - zendeskBefore).toBe(1); // Ada's phone, once
-    expect(adaInZendesk()?.phone).toBe('+44 20 7946 0999');
-    expect(hubspot.contacts.get(ada.id)?.properties.phone).toBe('+44 20 7946 0999');
-    expect(zendesk.users.get(grace.id)?.phone).toBe('+1 555 0199');
-
+    // Runs says what happened: each change written once; Ada's write to Zendesk came back from the Zendesk poll
+    // and found HubSpot holding those values ("Unchanged", nothing sent); Grace's write to HubSpot came back from
+    // the HubSpot poll and met the loop guard ("Skipped as echo").
     await page.getByRole('navigation', { name: 'Main' }).getByRole('link', { name: 'Runs' }).click();
-    await page.waitForURL(/\/runs/);
-    const echo = page.locator('[data-testid="run-outcome"][data-outcome="echo"]');
-    await echo.first().waitFor();
+    await page.waitForURL(`${app.url}/runs`);
+    const outcomes = async () => {
+      await page.reload();
+      await page.getByTestId('runs-table').waitFor();
+      const rows = await page.getByTestId('run-row').evaluateAll((trs) =>
+        trs.map((tr) => `${tr.querySelector('[data-testid="run-outcome"]')?.getAttribute('data-outcome')} · ${tr.textContent?.includes('HubSpot contacts → Zendesk') ? 'to Zendesk' : 'to HubSpot'}`),
+      );
+      return rows.sort();
+    };
+    const settled = ['echo · to Zendesk', 'unchanged · to HubSpot', 'written · to HubSpot', 'written · to Zendesk', 'written · to Zendesk'];
+    await expect.poll(outcomes, { timeout: 30_000, interval: 1_000 }).toEqual(settled);
+    // Three more checks of each poll: nothing further bounces.
+    await new Promise((r) => setTimeout(r, 15_000));
+    await expect(outcomes()).resolves.toEqual(settled);
     await screenshot('runs');
-    expect(hubspotWrites().length - hubspotBefore).toBeGreaterThanOrEqual(1);
-  }, 300_000);
+
+    expect(zendeskWrites().length - zendeskBefore).toBe(1); // Ada's phone
+    expect(hubspotWrites().length - hubspotBefore).toBe(1); // Grace, created
+    // Ada's record in HubSpot still shows the person's change, not the integration's echo of it.
+    expect(hubspot.contacts.get(ada.id)?.properties).toMatchObject({ phone: '+44 20 7946 0999', hs_updated_by_user_id: PERSON_USER });
+    expect(zendesk.users.get(grace.id)?.phone).toBe('+1 555 0199');
+  }, 240_000);
 });
