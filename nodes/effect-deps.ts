@@ -65,6 +65,8 @@ export interface UpsertRecordInput {
 export interface UpsertRecordResult {
   readonly externalId: string;
   readonly created: boolean;
+  /** The matched record already held every value: nothing was written. */
+  readonly unchanged?: boolean;
 }
 
 /** Talks to a connection's target system (REST API, PostgreSQL table, demo systems). */

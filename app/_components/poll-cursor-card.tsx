@@ -73,7 +73,7 @@ export function PollCursorCard() {
       </h3>
       {cursor.isPending ? (
         <p className="mt-1 text-xs text-slate-500">Loading…</p>
-      ) : cursor.error ? (
+      ) : cursor.error || !cursor.data ? (
         <p className="mt-1 text-xs text-slate-500">Publish the flow to start polling: the cursor belongs to the published trigger.</p>
       ) : (
         <>

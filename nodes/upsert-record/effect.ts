@@ -43,7 +43,7 @@ export const upsertRecordEffect = defineEffect(upsertRecordNode, async ({ config
   return {
     main: items.map((item, i) => {
       const conflict = decisions[i];
-      const upserted = unchanged[i] ? { ...results[i], unchanged: true } : results[i];
+      const upserted = unchanged[i] || results[i]!.unchanged ? { ...results[i], unchanged: true } : results[i];
       return { json: { ...item.json, upserted, ...(conflict ? { conflict } : {}) } };
     }),
   };

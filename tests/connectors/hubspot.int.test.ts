@@ -68,6 +68,11 @@ describe('HubSpot contacts through the connector kit', () => {
     const [matched] = await upsert([{ naturalKey: { field: 'email', value: 'ADA@lovelace.example' }, fields: { lastname: 'Lovelace' } }]);
     expect(matched).toEqual({ externalId: created!.externalId, created: false });
     expect(fake.contacts.get(created!.externalId)!.properties).toMatchObject({ firstname: 'Ada', lastname: 'Lovelace' });
+    // Matched holding every value already (a two-way sync's echo): nothing is sent, the record keeps its last change.
+    const patches = fake.log.filter((r) => r.method === 'PATCH').length;
+    const [same] = await upsert([{ naturalKey: { field: 'email', value: 'ada@lovelace.example' }, fields: { firstname: 'Ada', lastname: 'Lovelace' } }]);
+    expect(same).toEqual({ externalId: created!.externalId, created: false, unchanged: true });
+    expect(fake.log.filter((r) => r.method === 'PATCH').length).toBe(patches);
 
     const [byId] = await upsert([{ externalId: created!.externalId, fields: { company: 'Analytical Engines' } }]);
     expect(byId).toEqual({ externalId: created!.externalId, created: false });

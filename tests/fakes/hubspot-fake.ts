@@ -10,6 +10,8 @@
  *   https://developers.hubspot.com/docs/api/oauth/tokens              an OAuth access token is validated by its issuer: here,
  *                                                                     optionally, a real OAuth server's introspection (RFC 7662)
  * Records: `{ id, properties, createdAt, updatedAt, archived }`, property values as text, lastmodifieddate ISO 8601.
+ * `hs_updated_by_user_id` (read-only, "Updated by user ID") holds the user behind the last change: with `apiUserId`, every
+ * write through the API is stamped with it (the user the token acts for); `touch` is a change by another user in HubSpot.
  */
 import { randomUUID } from 'node:crypto';
 import { monotonicClock, startFakeApi, type Exchange, type FakeApi, type FakeReply } from './fake-api';
@@ -43,6 +45,8 @@ export interface HubSpotFake extends FakeApi {
   readonly contacts: Map<string, HubSpotContact>;
   /** Adds contacts directly (as if made in HubSpot), with a given modified time. */
   seed(properties: Record<string, string>, modifiedAt?: Date): HubSpotContact;
+  /** Changes a contact as a HubSpot user would in HubSpot's own pages, stamped with that user's id. */
+  touch(id: string, properties: Record<string, string>, byUserId: string): void;
   /** Access tokens the API accepts (a private app token, or tokens issued by /oauth/v1/token). */
   readonly tokens: Set<string>;
   /** Refresh tokens /oauth/v1/token accepts. */
@@ -64,6 +68,8 @@ export async function startHubSpotFake(options: {
   oauthClient?: { id: string; secret: string };
   /** Asks an OAuth authorization server whether an unknown bearer token is active (tests/fakes/oauth-provider.ts). */
   introspect?: (token: string) => Promise<boolean>;
+  /** The HubSpot user id API writes are stamped with (`hs_updated_by_user_id`); unset, API writes leave it as it was. */
+  apiUserId?: string;
 }): Promise<HubSpotFake> {
   const contacts = new Map<string, HubSpotContact>();
   const tokens = new Set([options.token]);
@@ -111,6 +117,10 @@ export async function startHubSpotFake(options: {
     contact.properties.lastmodifieddate = stamp;
     contact.updatedAt = stamp;
     version += 1;
+  }
+
+  function stampApiUser(contact: HubSpotContact) {
+    if (options.apiUserId) contact.properties.hs_updated_by_user_id = options.apiUserId;
   }
 
   // Timestamps parsed once each (searches re-read the same ones): a search over 50,000 contacts stays cheap (the connectors bench).
@@ -214,6 +224,7 @@ export async function startHubSpotFake(options: {
       if (refused) return refused;
       const contact = seed({});
       write(contact, properties);
+      stampApiUser(contact);
       return { status: 201, body: view(contact, Object.keys(properties)) };
     }
     const one = new RegExp(`^${CONTACTS}/([^/]+)$`).exec(url.pathname);
@@ -231,9 +242,11 @@ export async function startHubSpotFake(options: {
       const refused = validate(properties, live!.id);
       if (refused) return refused;
       write(live!, properties);
+      stampApiUser(live!);
       return { status: 200, body: view(live!, Object.keys(properties)) };
     }
     return error(404, 'OBJECT_NOT_FOUND', `No route for ${method} ${url.pathname}`);
   });
-  return { ...api, contacts, seed, tokens, refreshTokens };
+  const touch = (id: string, properties: Record<string, string>, byUserId: string) => write(contacts.get(id)!, { ...properties, hs_updated_by_user_id: byUserId });
+  return { ...api, contacts, seed, touch, tokens, refreshTokens };
 }

@@ -10,10 +10,12 @@ import { timedTriggerOf } from '../../../domain/triggers/trigger-settings';
 import { InvalidInputError } from '../../../domain/platform/errors';
 import { getFlowRow, latestVersion, type Actor } from './flow-service';
 
-async function pollNodeId(db: Db, workspaceId: string, flowId: string): Promise<string> {
+/** The published poll trigger's node id; null while the flow has never been published (there is no cursor yet). */
+async function pollNodeId(db: Db, workspaceId: string, flowId: string): Promise<string | null> {
   const flow = await getFlowRow(db, workspaceId, flowId);
   const versionId = flow.activeVersionId ?? (await latestVersion(db, flow.id))?.id;
-  const [version] = versionId ? await db.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.id, versionId)) : [];
+  if (!versionId) return null;
+  const [version] = await db.select({ graph: flowVersions.graph }).from(flowVersions).where(eq(flowVersions.id, versionId));
   let trigger: ReturnType<typeof timedTriggerOf>;
   try {
     trigger = timedTriggerOf(version?.graph);
@@ -24,8 +26,10 @@ async function pollNodeId(db: Db, workspaceId: string, flowId: string): Promise<
   return trigger.nodeId;
 }
 
+/** Null for a draft never published: the editor then says to publish first (asked while the trigger is built). */
 export async function getPollCursor(db: Db, workspaceId: string, flowId: string) {
   const nodeId = await pollNodeId(db, workspaceId, flowId);
+  if (nodeId === null) return null;
   const cursor = await readPollCursor(db, flowId, nodeId);
   const [row] = await db
     .select({ updatedAt: pollCursors.updatedAt })
@@ -37,6 +41,7 @@ export async function getPollCursor(db: Db, workspaceId: string, flowId: string)
 /** Moves the cursor to `since` (null: from the beginning); the next poll reads everything modified from then on. */
 export async function resetPollCursor(db: Db, actor: Actor, input: { flowId: string; since: string | null }) {
   const nodeId = await pollNodeId(db, actor.workspaceId, input.flowId);
+  if (nodeId === null) throw new InvalidInputError('Publish the flow first: the poll cursor belongs to the published trigger.');
   const since = input.since === null ? null : new Date(input.since);
   if (since && Number.isNaN(since.getTime())) throw new InvalidInputError('since: not a date.');
   await db.transaction(async (tx) => {

@@ -75,6 +75,11 @@ function sameValue(a: unknown, b: unknown): boolean {
 
 /** Ids of the records whose `field` equals `value` (checked again on the answer: a system may match loosely). */
 export async function findDeclaredIds(object: DeclaredObject, field: string, value: string): Promise<string[]> {
+  return (await findDeclared(object, field, value)).map((record) => idOf(object, record, `finding by “${field}”`));
+}
+
+/** The records (as flows see them) whose `field` equals `value`. */
+async function findDeclared(object: DeclaredObject, field: string, value: string): Promise<Record<string, unknown>[]> {
   const op = operation(object, 'findBy', 'searched by a field');
   const names = await fieldNames(object);
   const answer = await sendNaming(object, names, () =>
@@ -82,8 +87,12 @@ export async function findDeclaredIds(object: DeclaredObject, field: string, val
   );
   return recordsAt(answer.body, op.records)
     .map((raw) => recordView(object.declaration, raw))
-    .filter((record) => sameValue(record[field], value))
-    .map((record) => idOf(object, record, `finding by “${field}”`));
+    .filter((record) => sameValue(record[field], value));
+}
+
+/** The found record already holds every value to write (text as the systems give it back, null as missing). */
+function holdsAll(found: Record<string, unknown>, fields: Readonly<Record<string, unknown>>): boolean {
+  return Object.entries(fields).every(([name, value]) => (found[name] ?? null) === (value ?? null) || (found[name] != null && value != null && String(found[name]) === String(value)));
 }
 
 /** The record list at a path of an answer ('' when the answer is the list), or [] when there is none. */
@@ -145,7 +154,11 @@ export function createDeclaredGateway(resolve: (connectionId: string) => Promise
         }
         // No value, no match: an empty filter could match every record.
         if (!targetId && hasKey) {
-          targetId = (await findDeclaredIds(object, natural.field, String(natural.value)))[0];
+          const [found] = await findDeclared(object, natural.field, String(natural.value));
+          targetId = found ? idOf(object, found, `finding by “${natural.field}”`) : undefined;
+          // A write of nothing new would stamp the record as the integration's and hide a person's pending change
+          // from a poller's loop guard; on a two-way sync it is the echo of this very record coming back.
+          if (found && targetId && holdsAll(found, record.fields)) return { externalId: targetId, created: false, unchanged: true };
         }
         if (targetId) {
           const update = operation(object, 'update', 'updated');
