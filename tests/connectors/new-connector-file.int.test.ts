@@ -130,5 +130,10 @@ describe('a connector declared in one new file', () => {
 
     const refused = await records.upsertMany({ connectionId, objectType: 'notes', idempotencyKey: 'r:3', records: [{ fields: { author: 'No title' } }] }).catch((e: unknown) => e);
     expect((refused as Error).message).toBe('Acme Notes · Notes: “title” is required to create a record.');
+
+    // A record the system lists without its id is refused with where it is, not synced half-way.
+    notes.set('orphan', { title: 'Orphan', changed: new Date(Date.UTC(2025, 0, 1)).toISOString() } as Note);
+    const orphaned = await ctx.poll(flowId).catch((e: unknown) => e);
+    expect(String((orphaned as Error).message)).toMatch(/^Acme Notes · Notes: record \d+ of the answer has no “key” \(the id field\), so it cannot be synced\.$/);
   });
 });

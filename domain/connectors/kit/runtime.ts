@@ -282,6 +282,12 @@ export async function readDeclaredPage(
   if (!Array.isArray(list_)) {
     throw new UserError(`${object.requester.declaration.label} · ${object.declaration.label}: the answer has no record list at “${list.records}”.`, { field: 'objectType' });
   }
+  const { idField } = object.declaration;
+  const missing = list_.findIndex((raw) => { const id = (raw as Record<string, unknown> | null)?.[idField]; return id === undefined || id === null || id === ''; });
+  if (missing >= 0) {
+    // A record without its id cannot be matched, written back or remembered in a cursor: refuse the page, say where.
+    throw new UserError(`${object.requester.declaration.label} · ${object.declaration.label}: record ${missing + 1} of the answer has no “${idField}” (the id field), so it cannot be synced.`, { field: idField });
+  }
   return { records: list_.map((raw) => recordView(object.declaration, raw)), next: nextPosition(list, answer, position, { count: list_.length, limit }) };
 }
 
