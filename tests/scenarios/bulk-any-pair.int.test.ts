@@ -69,7 +69,7 @@ async function connectHubSpot(fake: HubSpotFake): Promise<string> {
 }
 
 /** Starts a load of `spec` and waits until it completes (the worker runs meanwhile). */
-async function load(spec: BulkSpec, sourceConnectionId: string, targetConnectionId: string) {
+async function load(spec: BulkSpec & { fields: { target: string; source: string }[] }, sourceConnectionId: string, targetConnectionId: string) {
   const caller = callerFor(systems.handle.db, workspace.user, workspace.workspaceId);
   return withWorker(async () => {
     const { jobId } = await caller.bulk.start({ spec, sourceConnectionId, targetConnectionId });
@@ -91,14 +91,14 @@ describe('bulk loads of any object pair', () => {
         insert into customers (name, email, updated_by)
         select 'Imported ' || n, 'hs' || n || '@example.com', 'helpdesk-agent' from generate_series(1, ${ALREADY_IN_HELPDESK}::int) n`;
       const hubspot = await connectHubSpot(fake);
-      const spec: BulkSpec = {
+      const spec = {
         sourceObject: 'contacts',
         sourceIdField: 'id',
         sourceModifiedField: 'lastmodifieddate',
         targetObject: 'customers',
         fields: [{ target: 'name', source: 'firstname' }, { target: 'email', source: 'email' }],
         matchBy: 'email',
-      };
+      } satisfies BulkSpec;
 
       const first = await load(spec, hubspot, workspace.helpdeskConnectionId);
       expect(first).toMatchObject({ object: 'contacts → customers', processed: CONTACTS, matched: ALREADY_IN_HELPDESK, created: CONTACTS - ALREADY_IN_HELPDESK, skipped: 0 });
@@ -144,17 +144,18 @@ describe('bulk loads of any object pair', () => {
       await systems.helpdesk`
         insert into customers (name, email, updated_by)
         select 'Pg ' || n, 'pg' || n || '@example.com', 'helpdesk-agent' from generate_series(1, 30) n`;
-      const [{ n: inHelpdesk }] = (await systems.helpdesk<{ n: number }[]>`select count(*)::int as n from customers`) as [{ n: number }];
+      const [counted] = await systems.helpdesk<{ n: number }[]>`select count(*)::int as n from customers`;
+      const inHelpdesk = counted!.n;
       const existing = fake.seed({ email: 'pg3@example.com', firstname: 'Already', lastname: 'There' });
       const hubspot = await connectHubSpot(fake);
-      const spec: BulkSpec = {
+      const spec = {
         sourceObject: 'customers',
         sourceIdField: 'id',
         sourceModifiedField: 'updated_at',
         targetObject: 'contacts',
         fields: [{ target: 'email', source: 'email' }, { target: 'firstname', source: 'name' }],
         matchBy: 'email',
-      };
+      } satisfies BulkSpec;
 
       const job = await load(spec, workspace.helpdeskConnectionId, hubspot);
       expect(job).toMatchObject({ processed: inHelpdesk, matched: 1, created: inHelpdesk - 1, skipped: 0 });

@@ -95,6 +95,10 @@ async function createJob(db: Db, actor: Actor, input: StartLoadInput, reason: 'l
   if (spec) {
     if (!holdsRecords(source.kind)) throw new InvalidInputError(`sourceConnectionId: “${source.name}” is a ${source.kind} connection; it has no records to load.`);
     if (!holdsRecords(target.kind)) throw new InvalidInputError(`targetConnectionId: “${target.name}” is a ${target.kind} connection; records cannot be written to it.`);
+    // A declared system names its own id and modified-at fields; a table or REST API needs them to page in order.
+    if (!isConnectorKind(source.kind) && (!spec.sourceIdField || !spec.sourceModifiedField)) {
+      throw new InvalidInputError(`sourceModifiedField: choose the id and modified-at fields of ${spec.sourceObject} in “${source.name}” (they order the pages).`);
+    }
   } else {
     if (!isRestKind(source.kind)) throw new InvalidInputError(`sourceConnectionId: “${source.name}” is a ${source.kind} connection; loads read from a REST API (such as the demo CRM).`);
     if (!isPostgresKind(target.kind)) throw new InvalidInputError(`targetConnectionId: “${target.name}” is a ${target.kind} connection; loads write into a PostgreSQL database (such as the demo helpdesk).`);
