@@ -107,8 +107,9 @@ describe('Bulk page', () => {
     await page.getByLabel('Object').selectOption({ label: 'Any objects: choose them and their fields…' });
     await page.getByLabel('Source connection').selectOption({ label: 'Demo CRM' });
     // The REST API lists no objects: its path is typed; the helpdesk's tables come from PostgreSQL.
-    await page.getByLabel('Source object').fill('contacts');
+    await page.locator('input[aria-label="Source object"]').fill('contacts');
     await page.getByLabel('Target connection').selectOption({ label: 'Demo helpdesk' });
+    await page.locator('select[aria-label="Target object"] option[value="customers"]').waitFor({ state: 'attached' });
     await page.getByLabel('Target object').selectOption('customers');
     // Fields of the same name are mapped already (email, phone); name comes from the CRM's first name.
     await expect.poll(() => page.getByLabel('Source of email').inputValue()).toBe('email');

@@ -6,12 +6,12 @@
  * matched by the natural key, a second load updates through the mappings, a roll-back deletes only
  * what the load created.
  */
-import { randomBytes } from 'node:crypto';
+import { randomBytes, randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import { Worker } from '@temporalio/worker';
 import { and, eq } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { bulkJobs, externalIds } from '../../db/schema';
+import { bulkJobs, externalIds, flows, flowVersions } from '../../db/schema';
 import { createConnection } from '../../domain/connections/connection-service';
 import type { BulkSpec } from '../../domain/bulk/bulk-spec';
 import { createActivities } from '../../temporal/activities';
@@ -163,6 +163,54 @@ describe('bulk loads of any object pair', () => {
       expect(contacts).toHaveLength(inHelpdesk);
       expect(fake.contacts.get(existing.id)!.properties).toMatchObject({ email: 'pg3@example.com', firstname: 'Pg 3', lastname: 'There' });
       expect(contacts.find((c) => c.properties.email === 'pg17@example.com')!.properties.firstname).toBe('Pg 17');
+    } finally {
+      await fake.close();
+    }
+  }, 300_000);
+
+  it('re-syncs a live HubSpot -> PostgreSQL flow with the objects and field map of its poll trigger and upsert step', async () => {
+    workspace = await createBulkWorkspace(systems.handle.db, { crmUrl: systems.crm.url, crmApiKey: 'unused-crm-key', helpdeskDatabaseUrl: systems.demoDbs.helpdeskUrl });
+    const fake = await startHubSpotFake({ token: TOKEN });
+    try {
+      for (let n = 1; n <= 120; n++) fake.seed({ email: `re${n}@example.com`, firstname: `Re ${n}` });
+      const hubspot = await connectHubSpot(fake);
+      const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+      const graph = {
+        schemaVersion: 1,
+        nodes: [
+          { id: 'poll', type: 'core.poll-trigger', typeVersion: 1, label: 'Changed contacts', config: { connectionId: lit(hubspot), objectType: lit('contacts'), idField: lit('id'), modifiedField: lit('lastmodifieddate') } },
+          {
+            id: 'write', type: 'sync.upsert-record', typeVersion: 1, label: 'Customer',
+            config: {
+              connectionId: lit(workspace.helpdeskConnectionId), objectType: lit('customers'),
+              fields: lit([{ target: 'name', sourcePath: 'firstname' }, { target: 'email', sourcePath: 'email' }]),
+              matchBy: lit({ naturalKey: { target: 'email', sourcePath: 'email' } }),
+            },
+          },
+        ],
+        edges: [{ id: 'e1', source: 'poll', sourceHandle: 'main', target: 'write', targetHandle: 'main' }],
+        layout: {},
+      };
+      const flowId = randomUUID();
+      const versionId = randomUUID();
+      const { db } = systems.handle;
+      await db.insert(flows).values({ id: flowId, workspaceId: workspace.workspaceId, name: 'HubSpot → Helpdesk', draft: graph, webhookToken: randomBytes(16).toString('hex'), status: 'active' });
+      await db.insert(flowVersions).values({ id: versionId, flowId, workspaceId: workspace.workspaceId, version: 1, graph });
+      await db.update(flows).set({ activeVersionId: versionId }).where(eq(flows.id, flowId));
+
+      const caller = callerFor(db, workspace.user, workspace.workspaceId);
+      const job = await withWorker(async () => {
+        const outcome = await caller.bulk.resync();
+        expect(outcome).toMatchObject({ started: [{ flow: 'HubSpot → Helpdesk' }], skipped: [] });
+        return eventually(async () => {
+          const [row] = await db.select().from(bulkJobs).where(eq(bulkJobs.id, outcome.started[0]!.jobId));
+          if (row?.status === 'failed') throw new Error(row.error ?? 'failed');
+          return row?.status === 'completed' ? row : undefined;
+        }, 'the re-sync load to complete', 120_000);
+      });
+      expect(job).toMatchObject({ reason: 'resync', object: 'contacts → customers', processed: 120, created: 120, skipped: 0 });
+      const [row] = await systems.helpdesk<{ name: string }[]>`select name from customers where email = 're42@example.com'`;
+      expect(row!.name).toBe('Re 42');
     } finally {
       await fake.close();
     }

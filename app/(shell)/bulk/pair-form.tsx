@@ -33,13 +33,17 @@ function ObjectPicker({ label, connectionId, value, onChange }: { label: string;
   return (
     <label className="text-xs text-slate-600">
       {label}
-      {list.length > 0 ? (
+      {objects.isLoading ? (
+        <select aria-label={label} className={`${select} mt-1 block`} disabled>
+          <option>Loading…</option>
+        </select>
+      ) : list.length > 0 ? (
         <select aria-label={label} className={`${select} mt-1 block`} value={value} onChange={(e) => onChange(e.target.value)}>
           <option value="">Choose…</option>
           {list.map((o) => <option key={o.name} value={o.name}>{o.label}</option>)}
         </select>
       ) : (
-        <input aria-label={label} className={`${select} mt-1 block`} placeholder={objects.isLoading ? 'Loading…' : 'e.g. contacts'} value={value} onChange={(e) => onChange(e.target.value.trim())} />
+        <input aria-label={label} className={`${select} mt-1 block`} placeholder="e.g. contacts" value={value} onChange={(e) => onChange(e.target.value.trim())} />
       )}
       {(objects.data?.problem ?? objects.data?.hint) && <span className="mt-1 block max-w-64 text-slate-500">{objects.data.problem ?? objects.data.hint}</span>}
     </label>

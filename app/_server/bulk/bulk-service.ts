@@ -14,6 +14,7 @@ import { BULK_OBJECTS, bulkLoadWorkflowId, bulkRollbackWorkflowId, isBulkObjectK
 import { startWorkflow } from '../../../temporal/api/start-workflow';
 import { isConnectorKind, isMysqlKind, isPostgresKind, isRestKind } from '../../../domain/connections/kinds';
 import { specLabel, specProblems, type BulkSpec } from '../../../domain/bulk/bulk-spec';
+import { loadOfFlow } from '../../../domain/bulk/flow-spec';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 
 const START_DEADLINE_MS = 5000;
@@ -199,7 +200,8 @@ function pairOf(graph: unknown): { sourceConnectionId: string; targetConnectionI
 
 /**
  * Full re-sync: a load for the object pair of each active flow (its source and target connections),
- * once per pair. Flows whose pair a load cannot move are reported, not failed.
+ * once per pair: the built-in pair where it applies, else the flow's own objects and field map
+ * (domain/bulk/flow-spec.ts). Flows whose pair a load cannot move are reported, not failed.
  */
 export async function resyncWorkspace(db: Db, temporal: Temporal, actor: Actor) {
   const active = await db
@@ -212,21 +214,30 @@ export async function resyncWorkspace(db: Db, temporal: Temporal, actor: Actor) 
   const seen = new Set<string>();
   for (const flow of active) {
     const pair = pairOf(flow.graph);
-    if (!pair) {
-      skipped.push({ flow: flow.name, reason: 'it does not read from one connection and write into another' });
+    const derived = loadOfFlow(flow.graph);
+    const candidates: StartLoadInput[] = [...(pair ? [{ object: 'contacts' satisfies BulkObjectKey, ...pair }] : []), ...('spec' in derived ? [derived] : [])];
+    if (candidates.length === 0) {
+      skipped.push({ flow: flow.name, reason: 'problem' in derived ? derived.problem : 'it does not read from one connection and write into another' });
       continue;
     }
-    const key = `${pair.sourceConnectionId}>${pair.targetConnectionId}`;
+    const key = `${candidates[0]!.sourceConnectionId}>${candidates[0]!.targetConnectionId}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    try {
-      const job = await createJob(db, actor, { object: 'contacts' satisfies BulkObjectKey, ...pair }, 'resync');
-      await launch(db, temporal, job.id, 'bulkLoadWorkflow', job.workflowId);
-      started.push({ jobId: job.id, flow: flow.name });
-    } catch (error) {
-      if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
-      skipped.push({ flow: flow.name, reason: error.message });
+    let reason = '';
+    for (const input of candidates) {
+      try {
+        const job = await createJob(db, actor, input, 'resync');
+        await launch(db, temporal, job.id, 'bulkLoadWorkflow', job.workflowId);
+        started.push({ jobId: job.id, flow: flow.name });
+        reason = '';
+        break;
+      } catch (error) {
+        if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
+        reason = error.message;
+        if (error instanceof ConflictError) break; // a load of this pair is already under way
+      }
     }
+    if (reason) skipped.push({ flow: flow.name, reason });
   }
   await audit(db, actor, 'bulk.resync', actor.workspaceId, { started: started.length, skipped: skipped.length });
   return { started, skipped };
