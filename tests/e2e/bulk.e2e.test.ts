@@ -121,6 +121,7 @@ describe('Bulk page', () => {
 
     const job = page.getByRole('article', { name: 'Load Demo CRM to Demo helpdesk' }).filter({ hasText: 'contacts → customers' });
     await expect.poll(() => job.getByText('completed', { exact: true }).count(), { timeout: 120_000 }).toBe(1);
+    await page.waitForTimeout(1000); // let the bar's width transition finish before the screenshot
     await page.screenshot({ path: screenshotPath('bulk-08-any-pair-completed') });
     const rows = await helpdesk<{ name: string; email: string; phone: string }[]>`select name, email, phone from customers where email = 'person7@example.com'`;
     expect(rows).toEqual([{ name: 'First7', email: 'person7@example.com', phone: '+1 555 7' }]);

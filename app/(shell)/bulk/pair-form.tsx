@@ -88,7 +88,7 @@ export function PairForm({ connections, pending, onStart }: { connections: Conne
 
   return (
     <div className="space-y-3" aria-label="Objects and fields">
-      <div className="flex flex-wrap items-end gap-3">
+      <div className="flex flex-wrap items-start gap-3">
         <ConnectionPicker label="Source connection" connections={connections} value={sourceId} onChange={(v) => { setSourceId(v); setSourceObject(''); }} />
         <ObjectPicker label="Source object" connectionId={sourceId} value={sourceObject} onChange={setSourceObject} />
         <ConnectionPicker label="Target connection" connections={connections.filter((c) => c.id !== sourceId)} value={targetId} onChange={(v) => { setTargetId(v); setTargetObject(''); }} />

@@ -272,6 +272,7 @@ export async function listJobs(db: Db, workspaceId: string, limit = 50) {
       updated: job.updated,
       matched: job.matched,
       skipped: job.skipped,
+      matchBy: job.spec?.matchBy ?? (isBulkObjectKey(job.object) ? BULK_OBJECTS[job.object].naturalKey : 'natural key'),
       rolledBack: job.rolledBack,
       recordsPerSecond,
       etaSeconds: job.status === 'running' && remaining !== null && recordsPerSecond ? remaining / recordsPerSecond : null,
