@@ -11,6 +11,8 @@
  * natural key), so nothing is duplicated and the counts stay exact. The next page is fetched while
  * the current one is written, and a page's checkpoint commits while the next page is written.
  * Between pages the slice honours pause/cancel asked through `control`.
+ * That is the built-in pair's fast path; a job with a spec (any object pair, domain/bulk/bulk-spec.ts)
+ * does steps 1-3 through the record gateways instead (bulk/gateway-page.ts), with the same checkpoints.
  */
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
