@@ -112,7 +112,8 @@ describe('Bulk page', () => {
     await page.locator('select[aria-label="Target object"] option[value="customers"]').waitFor({ state: 'attached' });
     await page.getByLabel('Target object').selectOption('customers');
     // Fields of the same name are mapped already (email, phone); name comes from the CRM's first name.
-    await expect.poll(() => page.getByLabel('Source of email').inputValue()).toBe('email');
+    // (once both field lists have arrived: the CRM's from one of its records, the table's from PostgreSQL)
+    await expect.poll(() => page.getByLabel('Source of email').inputValue(), { timeout: 30_000 }).toBe('email');
     await page.getByLabel('Source of name').selectOption('firstName');
     expect(await page.getByLabel('Source modified-at field').inputValue()).toBe('modifiedAt');
     expect(await page.getByLabel('Match existing records by').inputValue()).toBe('email');
