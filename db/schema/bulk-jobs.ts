@@ -1,9 +1,24 @@
-import { index, integer, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
+import { index, integer, jsonb, pgTable, primaryKey, text, timestamp, uuid } from 'drizzle-orm/pg-core';
 import { users } from './auth';
 import { workspaces } from './workspaces';
 
 export const BULK_JOB_STATUSES = ['running', 'paused', 'cancelled', 'completed', 'failed', 'rolling-back', 'rolled-back'] as const;
 export type BulkJobStatus = (typeof BULK_JOB_STATUSES)[number];
+
+/** Any object pair of a bulk job (checked and applied by domain/bulk/bulk-spec.ts). */
+export interface BulkSpec {
+  /** Object (REST path, table, declared object) read from the source connection. */
+  readonly sourceObject: string;
+  /** Id and modified-at fields of the source records (declared connectors name their own). */
+  readonly sourceIdField: string;
+  readonly sourceModifiedField: string;
+  /** Object written in the target connection. */
+  readonly targetObject: string;
+  /** Target field <- source field; only these target fields are written. */
+  readonly fields: readonly { readonly target: string; readonly source: string }[];
+  /** Target field that identifies the same real-world record (it must be one of the mapped fields). */
+  readonly matchBy: string;
+}
 
 /**
  * A bulk load of one object from a source connection into a target connection (initial load, full
@@ -18,8 +33,10 @@ export const bulkJobs = pgTable(
     workspaceId: uuid('workspace_id')
       .notNull()
       .references(() => workspaces.id, { onDelete: 'cascade' }),
-    /** What is loaded, a key of the object-pair catalog (`contacts`). */
+    /** What is loaded: a key of the object-pair catalog (`contacts`), or the label of `spec`. */
     object: text('object').notNull(),
+    /** Any object pair: source and target objects, field map and natural key; null for a catalog pair. */
+    spec: jsonb('spec').$type<BulkSpec>(),
     sourceConnectionId: uuid('source_connection_id').notNull(),
     targetConnectionId: uuid('target_connection_id').notNull(),
     /** `load` (started by hand) or `resync` (part of a full re-sync of the workspace). */

@@ -11,6 +11,8 @@
  * natural key), so nothing is duplicated and the counts stay exact. The next page is fetched while
  * the current one is written, and a page's checkpoint commits while the next page is written.
  * Between pages the slice honours pause/cancel asked through `control`.
+ * That is the built-in pair's fast path; a job with a spec (any object pair, domain/bulk/bulk-spec.ts)
+ * does steps 1-3 through the record gateways instead (bulk/gateway-page.ts), with the same checkpoints.
  */
 import { createHash } from 'node:crypto';
 import { Context } from '@temporalio/activity';
@@ -24,7 +26,10 @@ import { BULK_OBJECTS, isBulkObjectKey, type BulkJobInput, type BulkSide, type B
 import type { PollTriggerConfig } from '../../domain/triggers/trigger-settings';
 import { FIELD_MAPS } from './bulk/field-maps';
 import { postgresTarget } from './bulk/postgres-target';
-import type { BulkTarget, TargetRow } from './bulk/target';
+import type { BulkTarget, PageOutcome, TargetRow } from './bulk/target';
+import { writePageThroughGateway } from './bulk/gateway-page';
+import { specProblems, type BulkSpec } from '../../domain/bulk/bulk-spec';
+import { createConnectors } from '../../domain/connectors/connectors';
 import { sendWithConnection } from '../../domain/connectors/http-connector';
 import { createExternalIdStore } from '../../domain/connectors/external-id-store';
 import { fetchSourcePage, type SourcePage } from '../../domain/triggers/poll-sources';
@@ -44,7 +49,15 @@ interface LoadContext {
   source: ResolvedConnection;
   target: ResolvedConnection;
   sourceSide: BulkSide;
-  targetSide: BulkSide;
+  targetSide: Pick<BulkSide, 'objectType'>;
+  /** Steps 1-3 of a page (see writePage); `position` is the cursor the page was read from. */
+  write(page: SourcePage, pendingOwners: ReadonlyMap<string, string>, position: string | null): Promise<PageOutcome>;
+  /** Deletes target records (roll-back). */
+  remove(ids: readonly string[]): Promise<void>;
+}
+
+/** The built-in pair's fast path (PostgreSQL target, unnest, deterministic create ids). */
+interface CatalogWrite {
   writer: BulkTarget;
   naturalKey: string;
   identity: string;
@@ -66,9 +79,31 @@ async function resolve(db: Db, workspaceId: string, connectionId: string, field:
   }
 }
 
+/**
+ * A job with a spec: any source object read the way poll triggers read it, written through the
+ * record gateway of the target's kind (the same upsert flows use, matching by natural key).
+ */
+async function specContext(db: Db, job: typeof bulkJobs.$inferSelect, spec: BulkSpec): Promise<LoadContext> {
+  const problems = specProblems(spec);
+  if (problems.length > 0) throw new UserError(`Bulk job ${job.id}: ${problems.join(' ')}`, { field: 'spec' });
+  const source = await resolve(db, job.workspaceId, job.sourceConnectionId, 'sourceConnectionId');
+  const target = await resolve(db, job.workspaceId, job.targetConnectionId, 'targetConnectionId');
+  const { records } = createConnectors(db, { workspaceId: job.workspaceId });
+  return {
+    job,
+    source,
+    target,
+    sourceSide: { objectType: spec.sourceObject, idField: spec.sourceIdField, modifiedField: spec.sourceModifiedField },
+    targetSide: { objectType: spec.targetObject },
+    write: (page, _owners, position) => writePageThroughGateway(db, records, job, spec, page, position),
+    remove: (ids) => records.deleteMany({ connectionId: target.id, objectType: spec.targetObject, externalIds: ids, mode: 'hard', idempotencyKey: `bulk-rollback:${job.id}` }),
+  };
+}
+
 async function loadContext(db: Db, jobId: string): Promise<LoadContext> {
   const [job] = await db.select().from(bulkJobs).where(eq(bulkJobs.id, jobId));
   if (!job) throw new UserError(`Bulk job ${jobId} does not exist (was its workspace deleted?).`);
+  if (job.spec) return specContext(db, job, job.spec);
   if (!isBulkObjectKey(job.object)) throw new UserError(`Bulk job ${jobId}: “${job.object}” is not an object a load can move.`, { field: 'object' });
   const object = BULK_OBJECTS[job.object];
   const source = await resolve(db, job.workspaceId, job.sourceConnectionId, 'sourceConnectionId');
@@ -82,7 +117,17 @@ async function loadContext(db: Db, jobId: string): Promise<LoadContext> {
   if (!identity) throw new UserError(`Connection “${target.name}” has no integration identity: the load would not be told apart from people's edits (loop prevention).`, { field: 'integrationIdentity' });
   const targetSide = object.sides[to];
   const writer = to === 'postgres' ? postgresTarget(target, { table: targetSide.objectType, naturalKey: object.naturalKey, identityColumn: 'updated_by' }) : unsupportedTarget(target);
-  return { job, source, target, sourceSide: object.sides[from], targetSide, writer, naturalKey: object.naturalKey, identity, map };
+  const catalog: CatalogWrite = { writer, naturalKey: object.naturalKey, identity, map };
+  const ctx: LoadContext = {
+    job,
+    source,
+    target,
+    sourceSide: object.sides[from],
+    targetSide,
+    write: (page, owners) => writePage(db, ctx, catalog, page, owners),
+    remove: (ids) => writer.remove(ids),
+  };
+  return ctx;
 }
 
 function unsupportedTarget(target: ResolvedConnection): never {
@@ -109,37 +154,28 @@ async function readPage(ctx: LoadContext, cursor: string | null): Promise<Source
 
 /** `GET {objectType}/_count` -> { total } where the source API offers it (the demo CRM does); else unknown. */
 async function sourceCount(ctx: LoadContext): Promise<number | null> {
+  if (!isRestKind(ctx.source.kind)) return null;
   const response = await sendWithConnection(ctx.source, { method: 'GET', url: `${ctx.sourceSide.objectType}/_count` }).catch(() => null);
   const total = (response?.body as { total?: unknown } | null)?.total;
   return response && response.status === 200 && typeof total === 'number' ? total : null;
-}
-
-interface PageOutcome {
-  processed: number;
-  created: number;
-  updated: number;
-  matched: number;
-  skipped: number;
-  createdRecords: { targetId: string; sourceId: string }[];
-  mappings: { sourceId: string; targetId: string }[];
 }
 
 /**
  * Steps 1-3 of a page: resolve every source record to a target record and write them.
  * `pendingOwners`: target id -> source id of the previous page, whose mappings may not be committed yet.
  */
-async function writePage(db: Db, ctx: LoadContext, page: SourcePage, pendingOwners: ReadonlyMap<string, string>): Promise<PageOutcome> {
+async function writePage(db: Db, ctx: LoadContext, catalog: CatalogWrite, page: SourcePage, pendingOwners: ReadonlyMap<string, string>): Promise<PageOutcome> {
   const { job } = ctx;
   const store = createExternalIdStore(db);
   const outcome: PageOutcome = { processed: page.records.length, created: 0, updated: 0, matched: 0, skipped: 0, createdRecords: [], mappings: [] };
   const sourceIds = page.records.map((r) => r.id);
   const mapped = await store.lookupMany({ workspaceId: job.workspaceId, objectType: ctx.sourceSide.objectType, connectionId: job.sourceConnectionId, externalIds: sourceIds });
   const items = page.records.map((r) => {
-    const fields = ctx.map(r.record);
-    const key = fields[ctx.naturalKey];
+    const fields = catalog.map(r.record);
+    const key = fields[catalog.naturalKey];
     return { sourceId: r.id, fields, key: typeof key === 'string' ? key : null, mappedId: mapped.get(r.id)?.recordKey, createId: createIdFor(job, r.id) };
   });
-  const existing = await ctx.writer.findExisting(
+  const existing = await catalog.writer.findExisting(
     items.flatMap((i) => (i.mappedId ? [i.mappedId, i.createId] : [i.createId])),
     items.filter((i) => !i.mappedId).map((i) => i.key),
   );
@@ -178,7 +214,7 @@ async function writePage(db: Db, ctx: LoadContext, page: SourcePage, pendingOwne
     kinds.set(id, kind);
     rows.push({ id, fields: item.fields });
   }
-  const { written, conflicting } = await ctx.writer.upsert(rows, ctx.identity);
+  const { written, conflicting } = await catalog.writer.upsert(rows, catalog.identity);
   outcome.skipped += conflicting.length;
   for (const id of written) {
     const sourceId = sourceOf.get(id)!;
@@ -266,7 +302,8 @@ export function createBulkLoadActivities(db: Db) {
         if (total !== null) await db.update(bulkJobs).set({ total }).where(eq(bulkJobs.id, job.id));
       }
       const deadline = Date.now() + SLICE_MS;
-      let next: Promise<SourcePage> = readPage(ctx, job.cursor);
+      let readFrom = job.cursor;
+      let next: Promise<SourcePage> = readPage(ctx, readFrom);
       // The checkpoint of page N commits while page N+1 is resolved and written (pipelined); checkpoints
       // still commit in page order. A page written whose checkpoint never commits is simply read again.
       let pending: { checkpoint: Promise<'pause' | 'cancel' | null>; owners: Map<string, string> } | null = null;
@@ -276,11 +313,13 @@ export function createBulkLoadActivities(db: Db) {
       };
       for (;;) {
         const started = Date.now();
+        const position = readFrom;
         const page = await next;
+        readFrom = page.next;
         // Read ahead: the next page travels while this one is written.
         next = page.next === null ? Promise.resolve({ records: [], next: null }) : readPage(ctx, page.next);
         next.catch(() => {}); // a failed read-ahead is thrown when awaited, not as an unhandled rejection
-        const outcome = await writePage(db, ctx, page, pending?.owners ?? new Map());
+        const outcome = await ctx.write(page, pending?.owners ?? new Map(), position);
         const stopped = await settle();
         if (stopped) return { state: stopped };
         const checkpointed = checkpoint(db, ctx, page, outcome, Date.now() - started);
@@ -324,7 +363,7 @@ export function createBulkLoadActivities(db: Db) {
         }
         const targetIds = batch.map((b) => b.targetId);
         // Target first: if this crashes, the rows are still listed and the retry deletes them (again).
-        await ctx.writer.remove(targetIds);
+        await ctx.remove(targetIds);
         await db.transaction(async (tx) => {
           const mapping = (objectType: string, connectionId: string, ids: string[]) =>
             and(eq(externalIds.workspaceId, job.workspaceId), eq(externalIds.objectType, objectType), eq(externalIds.connectionId, connectionId), sql`${externalIds.externalId} = any(${sql.param(ids)}::text[])`);

@@ -7,12 +7,15 @@ import { Button } from '../../_components/button';
 import { Dialog } from '../../_components/flow-editor/dialog';
 import { useTRPC } from '../../_lib/trpc/react';
 import { JobProgress } from './job-progress';
+import { PairForm } from './pair-form';
 
 // A minimum width: an empty select would otherwise shrink to a sliver.
 const select = 'min-w-52 rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
 // Short, so the row keeps Start load and Full re-sync on one line; the note under the row says where to add one.
 const NONE_YET = <option value="">No connection yet</option>;
 const ACTIVE = ['running', 'paused', 'rolling-back'];
+/** The Object choice that opens the pickers for any object pair. */
+const ANY_PAIR = 'any';
 
 export function BulkPanel({ canStart }: { canStart: boolean }) {
   const trpc = useTRPC();
@@ -42,7 +45,8 @@ export function BulkPanel({ canStart }: { canStart: boolean }) {
   const resume = useMutation(trpc.bulk.resume.mutationOptions({ onSuccess: () => void refresh(), onError }));
   const cancel = useMutation(trpc.bulk.cancel.mutationOptions({ onSuccess: () => void refresh(), onError }));
 
-  const object = form.object || options.data?.objects[0]?.key || '';
+  const object = form.object || options.data?.objects[0]?.key || ANY_PAIR;
+  const anyPair = object === ANY_PAIR;
   const source = form.sourceConnectionId || options.data?.sources[0]?.id || '';
   const target = form.targetConnectionId || options.data?.targets[0]?.id || '';
 
@@ -55,30 +59,40 @@ export function BulkPanel({ canStart }: { canStart: boolean }) {
             <label className="text-xs text-slate-600">
               Object
               <select aria-label="Object" className={`${select} mt-1 block`} value={object} onChange={(e) => setForm({ ...form, object: e.target.value })}>
-                {options.data?.objects.length ? options.data.objects.map((o) => <option key={o.key} value={o.key}>{o.label}</option>) : <option value="">{options.isLoading ? 'Loading…' : 'Nothing to load yet'}</option>}
+                {options.data?.objects.map((o) => <option key={o.key} value={o.key}>{o.label}</option>)}
+                <option value={ANY_PAIR}>Any objects: choose them and their fields…</option>
               </select>
             </label>
-            <label className="text-xs text-slate-600">
-              From
-              <select aria-label="Source connection" className={`${select} mt-1 block`} value={source} onChange={(e) => setForm({ ...form, sourceConnectionId: e.target.value })}>
-                {options.data?.sources.length ? options.data.sources.map((c) => <option key={c.id} value={c.id}>{c.name}</option>) : NONE_YET}
-              </select>
-            </label>
-            <label className="text-xs text-slate-600">
-              Into
-              <select aria-label="Target connection" className={`${select} mt-1 block`} value={target} onChange={(e) => setForm({ ...form, targetConnectionId: e.target.value })}>
-                {options.data?.targets.length ? options.data.targets.map((c) => <option key={c.id} value={c.id}>{c.name}</option>) : NONE_YET}
-              </select>
-            </label>
-            <Button disabled={!object || !source || !target || start.isPending} onClick={() => start.mutate({ object, sourceConnectionId: source, targetConnectionId: target })}>
-              Start load
-            </Button>
+            {!anyPair && (
+              <>
+                <label className="text-xs text-slate-600">
+                  From
+                  <select aria-label="Source connection" className={`${select} mt-1 block`} value={source} onChange={(e) => setForm({ ...form, sourceConnectionId: e.target.value })}>
+                    {options.data?.sources.length ? options.data.sources.map((c) => <option key={c.id} value={c.id}>{c.name}</option>) : NONE_YET}
+                  </select>
+                </label>
+                <label className="text-xs text-slate-600">
+                  Into
+                  <select aria-label="Target connection" className={`${select} mt-1 block`} value={target} onChange={(e) => setForm({ ...form, targetConnectionId: e.target.value })}>
+                    {options.data?.targets.length ? options.data.targets.map((c) => <option key={c.id} value={c.id}>{c.name}</option>) : NONE_YET}
+                  </select>
+                </label>
+                <Button disabled={!object || !source || !target || start.isPending} onClick={() => start.mutate({ object, sourceConnectionId: source, targetConnectionId: target })}>
+                  Start load
+                </Button>
+              </>
+            )}
             <span className="grow" />
             <Button variant="secondary" disabled={resync.isPending} onClick={() => resync.mutate()} title="A load for the systems of every active flow">
               Full re-sync
             </Button>
           </div>
-          {options.data && (options.data.sources.length === 0 || options.data.targets.length === 0) && (
+          {anyPair && options.data && (
+            <div className="mt-4">
+              <PairForm connections={options.data.connections} pending={start.isPending} onStart={(input) => start.mutate(input)} />
+            </div>
+          )}
+          {!anyPair && options.data && (options.data.sources.length === 0 || options.data.targets.length === 0) && (
             <p className="mt-2 text-sm text-slate-500">Loads read from a REST API connection and write into a PostgreSQL connection; add them under Connections.</p>
           )}
         </section>

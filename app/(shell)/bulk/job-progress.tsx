@@ -11,6 +11,8 @@ export interface JobView {
   updated: number;
   matched: number;
   skipped: number;
+  /** The target field records are matched by (email for the built-in pair). */
+  matchBy: string;
   rolledBack: number;
   recordsPerSecond: number | null;
   etaSeconds: number | null;
@@ -76,9 +78,9 @@ export function JobProgress({ job }: { job: JobView }) {
           </div>
         )}
         <div><dt className="inline">Created </dt><dd className="inline tabular-nums">{job.created.toLocaleString()}</dd></div>
-        <div><dt className="inline">Matched by email </dt><dd className="inline tabular-nums">{job.matched.toLocaleString()}</dd></div>
+        <div><dt className="inline">Matched by {job.matchBy} </dt><dd className="inline tabular-nums">{job.matched.toLocaleString()}</dd></div>
         <div><dt className="inline">Updated </dt><dd className="inline tabular-nums">{job.updated.toLocaleString()}</dd></div>
-        {job.skipped > 0 && <div><dt className="inline">Skipped (same email twice) </dt><dd className="inline tabular-nums">{job.skipped.toLocaleString()}</dd></div>}
+        {job.skipped > 0 && <div><dt className="inline">Skipped (same {job.matchBy} twice, or none) </dt><dd className="inline tabular-nums">{job.skipped.toLocaleString()}</dd></div>}
         {job.rolledBack > 0 && <div><dt className="inline">Rolled back </dt><dd className="inline tabular-nums">{job.rolledBack.toLocaleString()}</dd></div>}
       </dl>
       {job.error && <p className="text-xs text-red-700">{job.error}</p>}

@@ -12,7 +12,9 @@ import type { Db } from '../../../db/client';
 import { auditLog, bulkJobCreatedRecords, bulkJobs, connections, flows, flowVersions, type BulkJobStatus } from '../../../db/schema';
 import { BULK_OBJECTS, bulkLoadWorkflowId, bulkRollbackWorkflowId, isBulkObjectKey, type BulkJobInput, type BulkObjectKey } from '../../../domain/bulk/bulk-objects';
 import { startWorkflow } from '../../../temporal/api/start-workflow';
-import { isPostgresKind, isRestKind } from '../../../domain/connections/kinds';
+import { isConnectorKind, isMysqlKind, isPostgresKind, isRestKind } from '../../../domain/connections/kinds';
+import { specLabel, specProblems, type BulkSpec } from '../../../domain/bulk/bulk-spec';
+import { loadOfFlow } from '../../../domain/bulk/flow-spec';
 import { ConflictError, InvalidInputError, NotFoundError } from '../../../domain/platform/errors';
 
 const START_DEADLINE_MS = 5000;
@@ -26,10 +28,17 @@ export interface Actor {
 type Temporal = () => Promise<Client>;
 
 export interface StartLoadInput {
-  object: string;
+  /** A built-in pair (bulk-objects.ts); ignored when `spec` is given. */
+  object?: string;
+  /** Any object pair of any two connections that hold records. */
+  spec?: BulkSpec;
   sourceConnectionId: string;
   targetConnectionId: string;
 }
+
+type ConnectionKind = typeof connections.$inferSelect.kind;
+/** Kinds whose records a load can read and write: REST APIs, PostgreSQL, MySQL and declared systems. */
+const holdsRecords = (kind: ConnectionKind) => isRestKind(kind) || isPostgresKind(kind) || isMysqlKind(kind) || isConnectorKind(kind);
 
 async function audit(db: Db, actor: Actor, action: string, jobId: string, details: Record<string, unknown>) {
   await db.insert(auditLog).values({ workspaceId: actor.workspaceId, actorUserId: actor.userId, action, targetType: 'bulk_job', targetId: jobId, details });
@@ -69,7 +78,12 @@ async function launch(db: Db, temporal: Temporal, jobId: string, workflow: 'bulk
 
 /** Checks the pair and inserts the job (status running). */
 async function createJob(db: Db, actor: Actor, input: StartLoadInput, reason: 'load' | 'resync') {
-  if (!isBulkObjectKey(input.object)) throw new InvalidInputError(`object: choose one of ${Object.keys(BULK_OBJECTS).join(', ')}.`);
+  const { spec } = input;
+  if (spec) {
+    const problems = specProblems(spec);
+    if (problems.length > 0) throw new InvalidInputError(problems.join(' '));
+  } else if (!input.object || !isBulkObjectKey(input.object)) throw new InvalidInputError(`object: choose one of ${Object.keys(BULK_OBJECTS).join(', ')}, or choose the objects and fields.`);
+  const object = spec ? specLabel(spec) : input.object!;
   if (input.sourceConnectionId === input.targetConnectionId) throw new InvalidInputError('targetConnectionId: choose a different connection than the source.');
   const rows = await db
     .select({ id: connections.id, name: connections.name, kind: connections.kind, identity: connections.integrationIdentity })
@@ -79,20 +93,30 @@ async function createJob(db: Db, actor: Actor, input: StartLoadInput, reason: 'l
   const target = rows.find((r) => r.id === input.targetConnectionId);
   if (!source) throw new InvalidInputError('sourceConnectionId: no such connection in this workspace.');
   if (!target) throw new InvalidInputError('targetConnectionId: no such connection in this workspace.');
-  if (!isRestKind(source.kind)) throw new InvalidInputError(`sourceConnectionId: “${source.name}” is a ${source.kind} connection; loads read from a REST API (such as the demo CRM).`);
-  if (!isPostgresKind(target.kind)) throw new InvalidInputError(`targetConnectionId: “${target.name}” is a ${target.kind} connection; loads write into a PostgreSQL database (such as the demo helpdesk).`);
-  if (!target.identity.trim()) throw new InvalidInputError(`targetConnectionId: “${target.name}” has no integration identity; set one so the sync flows do not echo what the load writes.`);
+  if (spec) {
+    if (!holdsRecords(source.kind)) throw new InvalidInputError(`sourceConnectionId: “${source.name}” is a ${source.kind} connection; it has no records to load.`);
+    if (!holdsRecords(target.kind)) throw new InvalidInputError(`targetConnectionId: “${target.name}” is a ${target.kind} connection; records cannot be written to it.`);
+    // A declared system names its own id and modified-at fields; a table or REST API needs them to page in order.
+    if (!isConnectorKind(source.kind) && (!spec.sourceIdField || !spec.sourceModifiedField)) {
+      throw new InvalidInputError(`sourceModifiedField: choose the id and modified-at fields of ${spec.sourceObject} in “${source.name}” (they order the pages).`);
+    }
+  } else {
+    if (!isRestKind(source.kind)) throw new InvalidInputError(`sourceConnectionId: “${source.name}” is a ${source.kind} connection; loads read from a REST API (such as the demo CRM).`);
+    if (!isPostgresKind(target.kind)) throw new InvalidInputError(`targetConnectionId: “${target.name}” is a ${target.kind} connection; loads write into a PostgreSQL database (such as the demo helpdesk).`);
+  }
+  // Databases are stamped with the identity (loop prevention); declared systems record who wrote themselves.
+  if ((isPostgresKind(target.kind) || isMysqlKind(target.kind)) && !target.identity.trim()) throw new InvalidInputError(`targetConnectionId: “${target.name}” has no integration identity; set one so the sync flows do not echo what the load writes.`);
   const [busy] = await db
     .select({ id: bulkJobs.id })
     .from(bulkJobs)
-    .where(and(eq(bulkJobs.workspaceId, actor.workspaceId), eq(bulkJobs.targetConnectionId, target.id), eq(bulkJobs.object, input.object), inArray(bulkJobs.status, UNFINISHED)));
-  if (busy) throw new ConflictError(`Another load of ${input.object} into “${target.name}” is not finished yet: wait for it, or cancel it.`);
+    .where(and(eq(bulkJobs.workspaceId, actor.workspaceId), eq(bulkJobs.targetConnectionId, target.id), eq(bulkJobs.object, object), inArray(bulkJobs.status, UNFINISHED)));
+  if (busy) throw new ConflictError(`Another load of ${object} into “${target.name}” is not finished yet: wait for it, or cancel it.`);
   const id = crypto.randomUUID();
   const [job] = await db
     .insert(bulkJobs)
-    .values({ id, workspaceId: actor.workspaceId, object: input.object, sourceConnectionId: source.id, targetConnectionId: target.id, reason, workflowId: bulkLoadWorkflowId(id), startedBy: actor.userId })
+    .values({ id, workspaceId: actor.workspaceId, object, spec: spec ?? null, sourceConnectionId: source.id, targetConnectionId: target.id, reason, workflowId: bulkLoadWorkflowId(id), startedBy: actor.userId })
     .returning();
-  await audit(db, actor, 'bulk.start', id, { object: input.object, reason, source: source.name, target: target.name });
+  await audit(db, actor, 'bulk.start', id, { object, reason, source: source.name, target: target.name });
   return job!;
 }
 
@@ -176,7 +200,8 @@ function pairOf(graph: unknown): { sourceConnectionId: string; targetConnectionI
 
 /**
  * Full re-sync: a load for the object pair of each active flow (its source and target connections),
- * once per pair. Flows whose pair a load cannot move are reported, not failed.
+ * once per pair: the built-in pair where it applies, else the flow's own objects and field map
+ * (domain/bulk/flow-spec.ts). Flows whose pair a load cannot move are reported, not failed.
  */
 export async function resyncWorkspace(db: Db, temporal: Temporal, actor: Actor) {
   const active = await db
@@ -189,21 +214,30 @@ export async function resyncWorkspace(db: Db, temporal: Temporal, actor: Actor) 
   const seen = new Set<string>();
   for (const flow of active) {
     const pair = pairOf(flow.graph);
-    if (!pair) {
-      skipped.push({ flow: flow.name, reason: 'it does not read from one connection and write into another' });
+    const derived = loadOfFlow(flow.graph);
+    const candidates: StartLoadInput[] = [...(pair ? [{ object: 'contacts' satisfies BulkObjectKey, ...pair }] : []), ...('spec' in derived ? [derived] : [])];
+    if (candidates.length === 0) {
+      skipped.push({ flow: flow.name, reason: 'problem' in derived ? derived.problem : 'it does not read from one connection and write into another' });
       continue;
     }
-    const key = `${pair.sourceConnectionId}>${pair.targetConnectionId}`;
+    const key = `${candidates[0]!.sourceConnectionId}>${candidates[0]!.targetConnectionId}`;
     if (seen.has(key)) continue;
     seen.add(key);
-    try {
-      const job = await createJob(db, actor, { object: 'contacts' satisfies BulkObjectKey, ...pair }, 'resync');
-      await launch(db, temporal, job.id, 'bulkLoadWorkflow', job.workflowId);
-      started.push({ jobId: job.id, flow: flow.name });
-    } catch (error) {
-      if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
-      skipped.push({ flow: flow.name, reason: error.message });
+    let reason = '';
+    for (const input of candidates) {
+      try {
+        const job = await createJob(db, actor, input, 'resync');
+        await launch(db, temporal, job.id, 'bulkLoadWorkflow', job.workflowId);
+        started.push({ jobId: job.id, flow: flow.name });
+        reason = '';
+        break;
+      } catch (error) {
+        if (!(error instanceof InvalidInputError || error instanceof ConflictError)) throw error;
+        reason = error.message;
+        if (error instanceof ConflictError) break; // a load of this pair is already under way
+      }
     }
+    if (reason) skipped.push({ flow: flow.name, reason });
   }
   await audit(db, actor, 'bulk.resync', actor.workspaceId, { started: started.length, skipped: skipped.length });
   return { started, skipped };
@@ -238,6 +272,7 @@ export async function listJobs(db: Db, workspaceId: string, limit = 50) {
       updated: job.updated,
       matched: job.matched,
       skipped: job.skipped,
+      matchBy: job.spec?.matchBy ?? (isBulkObjectKey(job.object) ? BULK_OBJECTS[job.object].naturalKey : 'natural key'),
       rolledBack: job.rolledBack,
       recordsPerSecond,
       etaSeconds: job.status === 'running' && remaining !== null && recordsPerSecond ? remaining / recordsPerSecond : null,
@@ -248,7 +283,7 @@ export async function listJobs(db: Db, workspaceId: string, limit = 50) {
   });
 }
 
-/** What the start form offers: the objects and the workspace's connections usable as source or target. */
+/** What the start form offers: the built-in pairs with their connections, and every connection that holds records. */
 export async function loadOptions(db: Db, workspaceId: string) {
   const rows = await db
     .select({ id: connections.id, name: connections.name, kind: connections.kind })
@@ -259,5 +294,7 @@ export async function loadOptions(db: Db, workspaceId: string) {
     objects: Object.entries(BULK_OBJECTS).map(([key, object]) => ({ key, label: object.label })),
     sources: rows.filter((r) => isRestKind(r.kind)),
     targets: rows.filter((r) => isPostgresKind(r.kind)),
+    /** Any of these, for a load of objects chosen by hand (`spec`). */
+    connections: rows.filter((r) => holdsRecords(r.kind)),
   };
 }

@@ -13,3 +13,14 @@ export interface BulkTarget {
   /** Deletes these records; missing ids are ignored. */
   remove(ids: readonly string[]): Promise<void>;
 }
+
+/** What writing one source page did (committed with the page's checkpoint). */
+export interface PageOutcome {
+  processed: number;
+  created: number;
+  updated: number;
+  matched: number;
+  skipped: number;
+  createdRecords: { targetId: string; sourceId: string }[];
+  mappings: { sourceId: string; targetId: string }[];
+}
