@@ -7,7 +7,8 @@
  *               unless TEMPORAL_ADDRESS is set (then TEMPORAL_NAMESPACE, TEMPORAL_TLS_CERT/KEY,
  *               TEMPORAL_API_KEY are passed through to the worker and the web app); SYNCLINE_TEMPORAL=server runs
  *               the production Temporal server on PostgreSQL instead (supervisor/temporal-server-launch.ts)
- *   worker      tsx temporal/worker.ts
+ *   worker      node --import tsx temporal/worker.ts (not the tsx CLI: its signal relay SIGKILLs a child
+ *               that does not acknowledge SIGTERM within 30 ms, cutting the graceful drain short)
  *   web         scripts/web-server.ts (Next.js + the webhook intake listener on one port) / next dev, on HOST:PORT
  *               (127.0.0.1:3000); `next build` first when .next/BUILD_ID is missing
  *   demos       the demo CRM (DEMO_CRM_PORT 4010) and helpdesk (DEMO_HELPDESK_PORT 4020) from examples/, with
@@ -266,7 +267,7 @@ async function main() {
   if (!existsSync(workerFile)) {
     createLogger('worker', 'green').log('temporal/worker.ts not found: not starting a worker');
   } else {
-    const worker = superviseWithRestarts(() => spawnManaged({ name: 'worker', color: 'green', command: bin('tsx'), args: [workerFile], cwd: root, env }));
+    const worker = superviseWithRestarts(() => spawnManaged({ name: 'worker', color: 'green', command: process.execPath, args: ['--import', 'tsx', workerFile], cwd: root, env }));
     workerReady = worker
       .waitForLine(/worker ready/i, 180_000)
       .then(() => worker.logger.log(`ready in ${since()}`))
