@@ -21,6 +21,7 @@ import { explainPostgresError, poolFor } from '../connections/postgres-pool';
 import { ConnectionMissingError, resolveConnection, type ResolvedConnection } from '../connections/resolve';
 import { sendWithConnection } from './http-connector';
 import { declarationOf, type ConnectorSettings } from './kit/connector-settings';
+import type { FieldDeclaration } from './kit/define-connector';
 import { objectFields } from './kit/discover-fields';
 import { listMysqlTables, mysqlTableFields } from './mysql-gateway';
 import { typeOfValue } from './value-type';
@@ -140,6 +141,11 @@ async function postgresFields(connection: ResolvedConnection, objectType: string
   };
 }
 
+/** A declared field (connector kit, MySQL columns) as a picker shows it. */
+function toSchemaField(f: FieldDeclaration): SchemaField {
+  return { name: f.name, type: f.type, ...(f.label ? { label: f.label } : {}), ...(f.required ? { required: true } : {}), ...(f.readOnly ? { readOnly: true } : {}) };
+}
+
 /** The fields of one object of a connection; `refresh` reads discovered fields again. */
 export async function listObjectFields(
   db: Db,
@@ -154,12 +160,12 @@ export async function listObjectFields(
       const object = declaration.objects[objectType];
       if (!object) return { objectLabel: objectType, fields: [], problem: `${declaration.label} has no object “${objectType}”.` };
       const fields = await objectFields(connection, objectType, { refresh: query.refresh ?? false });
-      return { objectLabel: object.label, fields: fields.map((f) => ({ name: f.name, type: f.type, ...(f.label ? { label: f.label } : {}), ...(f.required ? { required: true } : {}), ...(f.readOnly ? { readOnly: true } : {}) })) };
+      return { objectLabel: object.label, fields: fields.map(toSchemaField) };
     }
     if (isPostgresKind(connection.kind)) return await postgresFields(connection, objectType);
     if (isMysqlKind(connection.kind)) {
       const fields = await mysqlTableFields(connection, objectType);
-      return { objectLabel: objectType, fields: fields.map((f) => ({ name: f.name, type: f.type, ...(f.required ? { required: true } : {}), ...(f.readOnly ? { readOnly: true } : {}) })) };
+      return { objectLabel: objectType, fields: fields.map(toSchemaField) };
     }
     if (isRestKind(connection.kind)) return await restFields(connection, objectType);
   } catch (error) {
