@@ -6,7 +6,7 @@ import { runNodeEffect } from '../../nodes/effects';
 import { ITEM_BATCH_REFERENCE_BYTES, loadItemBatch, loadNodeOutput, saveNodeOutput, serializedBytes, type Ports } from '../../domain/runs/item-batches';
 import { withoutQueryParameters } from '../../domain/platform/logger';
 import { recordFailedAttempt } from '../../domain/runs/step-attempts';
-import { recordingTouchedRecords, saveTouchedRecords } from './record-lineage';
+import { recordingTouchedRecords, saveTouchedRecords, type TouchedRecord } from './record-lineage';
 
 export interface NodeEffectRequest extends EffectRequest {
   workspaceId: string;
@@ -19,6 +19,11 @@ export interface NodeEffectRequest extends EffectRequest {
   reuseOutputOf?: string;
   /** The items by reference (an `item_batches` row of this run); `items` is empty then. */
   itemsRef?: { batchId: string; port: string };
+  /**
+   * Leave a small output and the touched records to the run's completion (`completeRuns` stores the
+   * writes of every run of a batch in one statement each) instead of two statements per step here.
+   */
+  deferWrites?: boolean;
 }
 
 export interface NodeEffectResult {
@@ -32,6 +37,11 @@ export interface NodeEffectResult {
   /** Wall-clock time of the step (of the last attempt), ISO 8601. */
   startedAt?: string;
   finishedAt?: string;
+  /**
+   * Set when `deferWrites` was asked and the output was small: neither `ports` nor these touched
+   * records are stored yet; the run's completion stores them. Absent: the activity stored both.
+   */
+  unsaved?: { touched: TouchedRecord[] };
 }
 
 /** Details attached to a failed effect, so the workflow can record the attempt count and the field. */
@@ -50,7 +60,8 @@ export interface NodeEffectFailureDetails {
  * are not retried, everything else is, with the node's retry policy.
  *
  * Since step-outputs-v1 (`flowId` set) the output is also stored in `item_batches` (for a retry from
- * the failed step, and as a reference when large) and the records touched go to the lineage.
+ * the failed step, and as a reference when large) and the records touched go to the lineage: here,
+ * or (`deferWrites`, small outputs) by the run's completion, which stores a whole batch's at once.
  */
 export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string }) => EffectDeps, db: Db) {
   return async function runEffect(request: NodeEffectRequest): Promise<NodeEffectResult> {
@@ -68,6 +79,7 @@ export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string 
         ? await loadNodeOutput(db, { workspaceId: request.workspaceId, runId: request.reuseOutputOf, nodeId: request.nodeId })
         : null;
       let ports: Ports;
+      let touched: TouchedRecord[] = [];
       if (reused) {
         ports = reused;
       } else {
@@ -78,10 +90,13 @@ export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string 
           { workspaceId: request.workspaceId, runId: request.runId, attempt, idempotencyKey: `${request.originalRunId ?? request.runId}:${request.nodeId}` },
           recording.deps,
         );
-        await saveTouchedRecords(db, step, recording.touched);
+        touched = recording.touched;
       }
-      const batchId = await saveNodeOutput(db, { ...step, ports });
       const timing = { startedAt, finishedAt: new Date().toISOString(), ...(reused ? { reused: true } : {}) };
+      // Small enough to travel back through the workflow: the run's completion stores it.
+      if (request.deferWrites && serializedBytes({ ports, touched }) <= ITEM_BATCH_REFERENCE_BYTES) return { ports, attempt, ...timing, unsaved: { touched } };
+      await saveTouchedRecords(db, step, touched);
+      const batchId = await saveNodeOutput(db, { ...step, ports });
       if (serializedBytes(ports) > ITEM_BATCH_REFERENCE_BYTES) return { ports: {}, portsRef: batchId, attempt, ...timing };
       return { ports, attempt, ...timing };
     } catch (error) {

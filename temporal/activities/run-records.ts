@@ -1,11 +1,13 @@
 import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { runs, runSteps, type RunError } from '../../db/schema';
-import type { NodeTrace, RunResult } from '../../flows-engine/index';
+import type { Item, NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
 import { wakeRelay } from '../../domain/inbox/enqueue';
 import { runOutcome } from '../../domain/runs/run-outcome';
+import { saveNodeOutputs } from '../../domain/runs/item-batches';
 import { applyItemDataPolicy, stepsAsStored } from './item-data-policy';
+import { saveLineage, type TouchedRecord } from './record-lineage';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
 export interface CompletedRun {
@@ -16,6 +18,17 @@ export interface CompletedRun {
   itemsOut: number;
   /** When each step ran (runs recorded before step-outputs-v1 have none). */
   timings?: StepTimings;
+  /** Effect outputs and touched records the effect activities handed back unstored (`deferWrites`). */
+  effectWrites?: EffectWrite[];
+}
+
+/** One effect step's output and touched records, for the run's completion to store (see `NodeEffectRequest.deferWrites`). */
+export interface EffectWrite {
+  nodeId: string;
+  ports: Record<string, Item[]>;
+  touched: TouchedRecord[];
+  /** When the step finished (ISO 8601): the lineage's time. */
+  at: string;
 }
 
 /** A run as its record writes return it, for whoever listens (logs, alerts): no extra read per run. */
@@ -85,10 +98,11 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
     const ids = rows.map((r) => r.id);
     const finished = await db.transaction(async (tx) => {
       // Each run's created_at is its steps' partition key (run_created_at).
-      const present = await tx.select({ id: runs.id, createdAt: runs.createdAt }).from(runs).where(inArray(runs.id, ids));
+      const present = await tx.select({ id: runs.id, createdAt: runs.createdAt, workspaceId: runs.workspaceId, flowId: runs.flowId }).from(runs).where(inArray(runs.id, ids));
       const createdAt = new Map(present.map((p) => [p.id, p.createdAt]));
       const missing = ids.filter((id) => !createdAt.has(id));
       if (missing.length > 0) throw new Error(`run ${missing.join(', ')} has no run record`); // retried
+      await storeEffectWrites(tx as unknown as Db, present, completed);
       await tx.delete(runSteps).where(inArray(runSteps.runId, ids));
       const neverStore = await applyItemDataPolicy(tx as unknown as Db, ids);
       const steps = completed.flatMap(({ runId, result, attempts, timings = {} }) =>
@@ -130,6 +144,17 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
   }
 
   return {
+    /**
+     * The effect writes of runs that will not reach `completeRuns` (cancelled while running): what their
+     * effects did stays on record (lineage) and reusable. Idempotent on retry.
+     */
+    async saveEffectWrites(written: readonly Pick<CompletedRun, 'runId' | 'effectWrites'>[]): Promise<void> {
+      const ids = written.map((w) => w.runId);
+      if (ids.length === 0) return;
+      const present = await db.select({ id: runs.id, workspaceId: runs.workspaceId, flowId: runs.flowId }).from(runs).where(inArray(runs.id, ids));
+      await storeEffectWrites(db, present, written);
+    },
+
     /**
      * Marks the run running, unless it was cancelled before it started: then says so, and the workflow stops.
      * Runs started before run-batches-v1 only; later ones are claimed with `claimRuns`.
@@ -182,6 +207,24 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
 
     completeRuns,
   };
+}
+
+/** Stores the effect writes of these runs: their outputs in one statement, their lineage in one more. */
+async function storeEffectWrites(
+  db: Db,
+  present: readonly { id: string; workspaceId: string; flowId: string }[],
+  written: readonly Pick<CompletedRun, 'runId' | 'effectWrites'>[],
+): Promise<void> {
+  const runOf = new Map(present.map((p) => [p.id, p] as const));
+  const steps = written.flatMap(({ runId, effectWrites = [] }) => {
+    const run = runOf.get(runId);
+    return run ? effectWrites.map((write) => ({ workspaceId: run.workspaceId, runId, flowId: run.flowId, ...write })) : [];
+  });
+  await saveNodeOutputs(db, steps);
+  await saveLineage(
+    db,
+    steps.flatMap(({ workspaceId, runId, flowId, nodeId, touched, at }) => touched.map((t) => ({ workspaceId, runId, flowId, nodeId, ...t, at: new Date(at) }))),
+  );
 }
 
 function toRunError(error: NonNullable<RunResult['error']>): RunError {

@@ -8,7 +8,7 @@ import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivit
 import type { EffectRequest, FlowNode, Item, NodeSettings, NodeTrace } from '../../flows-engine/index';
 import type { Activities } from '../activities';
 import type { NodeEffectFailureDetails, NodeEffectRequest } from '../activities/node-effect';
-import type { CompletedRun } from '../activities/run-records';
+import type { CompletedRun, EffectWrite } from '../activities/run-records';
 import type { RunFlowInput, RunFlowSummary, StepTimings } from '../run-input';
 import { sharedEngine } from './shared-engine';
 
@@ -64,12 +64,18 @@ export interface ExecuteRunOptions {
   local: boolean;
   stepOutputs: boolean;
   records: RecordsActivities;
+  /**
+   * Where effects leave the outputs and touched records their activities handed back unstored
+   * (with `stepOutputs`): the caller's, so a run that stops half-way (cancelled) can still store them.
+   * The completion carries them to `completeRuns`.
+   */
+  effectWrites: EffectWrite[];
 }
 
 /** Runs the flow for one run; returns its summary and the record to write (the caller writes it). */
 export async function executeRun(
   input: RunFlowInput,
-  { local, stepOutputs, records }: ExecuteRunOptions,
+  { local, stepOutputs, records, effectWrites }: ExecuteRunOptions,
 ): Promise<{ summary: RunFlowSummary; completion: CompletedRun }> {
   const trigger = stepOutputs && input.trigger.batchId
     ? await records.loadTriggerBatch({ workspaceId: input.workspaceId, batchId: input.trigger.batchId })
@@ -94,13 +100,17 @@ export async function executeRun(
               originalRunId: input.retry?.originalRunId ?? input.runId,
               ...(input.retry?.reuseOutputsOf ? { reuseOutputOf: input.retry.reuseOutputsOf } : {}),
               ...(ref ? { itemsRef: ref } : {}),
+              deferWrites: true,
             }
           : {}),
       };
       const result = await effectActivity(request.settings, local)(effectRequest);
       // 0 attempts on a step that succeeded: its output was reused from the retried run.
       attempts[request.nodeId] = result.reused ? 0 : result.attempt;
-      effectTimes[request.nodeId] = { startedAt: result.startedAt ?? calledAt, finishedAt: result.finishedAt ?? new Date().toISOString() };
+      const finishedAt = result.finishedAt ?? new Date().toISOString();
+      effectTimes[request.nodeId] = { startedAt: result.startedAt ?? calledAt, finishedAt };
+      // Histories recorded before deferred writes have no `unsaved`: their activity stored everything.
+      if (result.unsaved) effectWrites.push({ nodeId: request.nodeId, ports: result.ports, touched: result.unsaved.touched, at: finishedAt });
       if (!result.portsRef) return result.ports;
       const ports = await records.loadOutputBatch({ workspaceId: input.workspaceId, batchId: result.portsRef });
       for (const [port, items] of Object.entries(ports)) references.set(items, { batchId: result.portsRef, port });
@@ -139,6 +149,7 @@ export async function executeRun(
       itemsIn,
       itemsOut,
       ...(stepOutputs ? { timings: stepTimings(input.flow.nodes, result.trace, effectTimes, sleeps, runStartedAt) } : {}),
+      ...(effectWrites.length > 0 ? { effectWrites } : {}),
     },
     summary: {
       runId: input.runId,

@@ -1,5 +1,5 @@
 import { CancellationScope, condition, defineSignal, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { CompletedRun } from '../activities/run-records';
+import type { CompletedRun, EffectWrite } from '../activities/run-records';
 import { CANCEL_RUN_SIGNAL } from '../api/ids';
 import type { BatchedRun, RunBatchInput, RunFlowInput, RunFlowSummary } from '../run-input';
 import { executeRun, notRunSummary, recordsActivities } from './execute-run';
@@ -47,20 +47,25 @@ export async function runFlowBatchWorkflow(batch: RunBatchInput): Promise<RunFlo
 
   const summaries = await Promise.all(
     toRun.map(async (run) => {
+      const effectWrites: EffectWrite[] = [];
       try {
         if (cancelled.has(run.runId)) return notRunSummary(run.runId, 'cancelled');
         const scope = new CancellationScope();
         scopes.set(run.runId, scope);
-        const { summary, completion } = await scope.run(() => executeRun(runInput(batch, run), { local: true, stepOutputs: true, records }));
+        const { summary, completion } = await scope.run(() => executeRun(runInput(batch, run), { local: true, stepOutputs: true, records, effectWrites }));
         ended.push(completion);
         // A cancelled run's steps are recorded; its status stays `cancelled` (`completeRuns` never changes that).
         return cancelled.has(run.runId) ? { ...summary, status: 'cancelled' as const } : summary;
       } catch (error) {
-        if (isCancellation(error)) return notRunSummary(run.runId, 'cancelled');
+        if (isCancellation(error)) {
+          // What its effects did before the cancel stays on record (outside the run's cancelled scope).
+          if (effectWrites.length > 0) await records.saveEffectWrites([{ runId: run.runId, effectWrites }]);
+          return notRunSummary(run.runId, 'cancelled');
+        }
         // Not a step failure (the engine records those itself) but a fault of the workflow code for
         // this run's data: this run fails, its neighbours go on.
         const message = `The run stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
-        ended.push({ runId: run.runId, result: { status: 'failed', trace: [], error: { message, category: 'unexpected' } }, attempts: {}, itemsIn: 0, itemsOut: 0 });
+        ended.push({ runId: run.runId, result: { status: 'failed', trace: [], error: { message, category: 'unexpected' } }, attempts: {}, itemsIn: 0, itemsOut: 0, effectWrites });
         return { runId: run.runId, status: 'failed' as const, itemsIn: 0, itemsOut: 0, itemsSkipped: 0, error: { message, category: 'unexpected' } };
       } finally {
         scopes.delete(run.runId);

@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptWebhook } from '../../domain/inbox/accept-webhook';
 import { setFlowStatus } from '../../app/_server/flows/flow-service';
 import { openDb, type DbHandle } from '../../db/client';
-import { externalIds, inboxEvents, runs, runSteps } from '../../db/schema';
+import { externalIds, inboxEvents, itemBatches, recordLineage, runs, runSteps } from '../../db/schema';
 import { TransientError, UserError, type FlowInput } from '../../flows-engine/index';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { insertUser, insertWorkspace } from '../../tests/support/app-context';
@@ -307,13 +307,19 @@ describe('runs in batches', () => {
     expect(mappings.map((m) => m.externalId).sort()).toEqual(['good-1', 'good-2']);
   });
 
-  it('cancels one run of a batch and lets its neighbour finish', async () => {
+  it('cancels one run of a batch and lets its neighbour finish; both keep their lookup's output and lineage', async () => {
     const base = contactIntakeFlow();
     const lit = (value: unknown) => ({ kind: 'literal' as const, value });
     const graph: Omit<FlowInput, 'id' | 'name'> = {
       ...base,
-      nodes: [...base.nodes.filter((n) => n.id === 'hook'), { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(5000) } }],
-      edges: [{ id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'wait', port: 'main' } }],
+      nodes: [
+        ...base.nodes.filter((n) => n.id === 'hook' || n.id === 'lookup'),
+        { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(5000) } },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'lookup', port: 'main' } },
+        { id: 'e2', from: { node: 'lookup', port: 'notFound' }, to: { node: 'wait', port: 'main' } },
+      ],
     };
     const { token } = await createPublishedFlow(handle.db, actor, graph);
     // Long enough for the cancel to land while the runs wait, even on a loaded machine.
@@ -331,5 +337,14 @@ describe('runs in batches', () => {
     expect(rows.get(kept)?.status).toBe('succeeded');
     expect(rows.get(stopped)?.status).toBe('cancelled');
     expect(rows.get(kept)?.workflowId).toBe(rows.get(stopped)?.workflowId);
+    // The lookup's output and lineage come back to the workflow unstored; the runs' completion writes them
+    // (the cancelled run's too: its steps are recorded, its status stays cancelled).
+    for (const runId of [kept, stopped]) {
+      const lineage = await handle.db.select().from(recordLineage).where(eq(recordLineage.runId, runId));
+      expect(lineage.map((l) => [l.nodeId, l.access, l.externalId])).toEqual([['lookup', 'read', runId === kept ? 'keep' : 'stop']]);
+      const outputs = await handle.db.select().from(itemBatches).where(eq(itemBatches.runId, runId));
+      expect(outputs.map((o) => [o.kind, o.nodeId])).toEqual([['node-output', 'lookup']]);
+      expect((outputs[0]!.data as Record<string, unknown[]>).notFound).toHaveLength(1);
+    }
   });
 });
