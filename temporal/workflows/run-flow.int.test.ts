@@ -307,7 +307,7 @@ describe('runs in batches', () => {
     expect(mappings.map((m) => m.externalId).sort()).toEqual(['good-1', 'good-2']);
   });
 
-  it('cancels one run of a batch and lets its neighbour finish; both keep their lookup's output and lineage', async () => {
+  it('cancels one run of a batch and lets its neighbour finish; both keep their lookup output and lineage', async () => {
     const base = contactIntakeFlow();
     const lit = (value: unknown) => ({ kind: 'literal' as const, value });
     const graph: Omit<FlowInput, 'id' | 'name'> = {
