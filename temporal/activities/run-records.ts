@@ -3,7 +3,7 @@ import type { Db } from '../../db/client';
 import { runs, runSteps, type RunError } from '../../db/schema';
 import type { Item, NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
-import { wakeRelay } from '../../domain/inbox/enqueue';
+import { finishedRunsPayload, INBOX_CHANNEL } from '../../domain/inbox/channels';
 import { runOutcome } from '../../domain/runs/run-outcome';
 import { saveNodeOutputs } from '../../domain/runs/item-batches';
 import { applyItemDataPolicy, stepsAsStored } from './item-data-policy';
@@ -97,6 +97,10 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
     }));
     const ids = rows.map((r) => r.id);
     const finished = await db.transaction(async (tx) => {
+      // Every step row's foreign key check looks its run up in the partitioned `runs`; with the default
+      // plan cache mode PostgreSQL plans that check again for every row (a custom plan prunes to one
+      // partition, so it never settles on the generic one). The generic plan prunes at run time instead.
+      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
       // Each run's created_at is its steps' partition key (run_created_at).
       const present = await tx.select({ id: runs.id, createdAt: runs.createdAt, workspaceId: runs.workspaceId, flowId: runs.flowId }).from(runs).where(inArray(runs.id, ids));
       const createdAt = new Map(present.map((p) => [p.id, p.createdAt]));
@@ -119,8 +123,9 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
           as v(id uuid, status run_status, items_in integer, items_out integer, items_skipped integer, error jsonb, outcome text)
         where runs.id = v.id and runs.status <> 'cancelled'
         returning runs.id, runs.workspace_id, runs.flow_id, runs.version, runs.trigger, runs.started_at, runs.finished_at`);
-      // The next events of these runs' ordering keys may start now: wake the relay.
-      await wakeRelay(tx);
+      // The next events of these runs' ordering keys may start now, and the relay holding their flow's
+      // next batch (relay-loop.ts) learns that their execution is done: wake it, naming the runs.
+      await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${finishedRunsPayload(ids)})`);
       return updated;
     });
     if (!listener.finished) return;

@@ -250,6 +250,70 @@ async function runRows(ids: string[]) {
   return handle.db.select().from(runs).where(inArray(runs.id, ids));
 }
 
+/** Webhook -> Delay of `ms`: a run that stays running for a while. */
+function delayGraph(ms: number): Omit<FlowInput, 'id' | 'name'> {
+  const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+  return {
+    ...contactIntakeFlow(),
+    nodes: [
+      { id: 'hook', type: 'core.webhook-trigger', typeVersion: 1, label: 'Contact changed', config: {} },
+      { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(ms) } },
+    ],
+    edges: [{ id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'wait', port: 'main' } }],
+  };
+}
+
+/** Waits until every one of these runs has finished; returns their rows by id. */
+async function finishedRuns(ids: string[]) {
+  return eventually(async () => {
+    const rows = await handle.db.select().from(runs).where(inArray(runs.id, ids));
+    return rows.length === ids.length && rows.every((r) => r.finishedAt) ? new Map(rows.map((r) => [r.id, r])) : undefined;
+  }, `runs ${ids.join(', ')} to finish`);
+}
+
+async function relayedAt(id: string): Promise<Date | null> {
+  const [event] = await handle.db.select({ relayedAt: inboxEvents.relayedAt }).from(inboxEvents).where(eq(inboxEvents.id, id));
+  return event?.relayedAt ?? null;
+}
+
+describe('the relay loop gathers batches', () => {
+  it("holds a flow's next events while its execution runs, and starts them together once it finishes", async () => {
+    const { token } = await createPublishedFlow(handle.db, actor, delayGraph(2000));
+    const loop = startRelayLoop({ db: handle.db, sql: handle.sql, temporal: env.client, intervalMs: 200, holdMs: 20_000 });
+    try {
+      const rows = await withWorker(undefined, async () => {
+        const first = (await deliver(token, { id: 'g1' })).eventId;
+        await eventually(async () => ((await runRows([first]))[0]?.status === 'running' ? true : undefined), 'the first run to start');
+        const later = [(await deliver(token, { id: 'g2' })).eventId, (await deliver(token, { id: 'g3' })).eventId];
+        return finishedRuns([first, ...later]).then((byId) => ({ first: byId.get(first)!, later: later.map((id) => byId.get(id)!) }));
+      });
+      const [second, third] = rows.later;
+      expect(second!.workflowId).toBe(third!.workflowId);
+      expect(second!.workflowId).not.toBe(rows.first.workflowId);
+      for (const run of rows.later) expect((await relayedAt(run.id))!.getTime()).toBeGreaterThanOrEqual(rows.first.finishedAt!.getTime());
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('never holds a flow longer than the hold time, however long its execution runs', async () => {
+    const { token } = await createPublishedFlow(handle.db, actor, delayGraph(4000));
+    const loop = startRelayLoop({ db: handle.db, sql: handle.sql, temporal: env.client, intervalMs: 200, holdMs: 300 });
+    try {
+      const rows = await withWorker(undefined, async () => {
+        const first = (await deliver(token, { id: 'h1' })).eventId;
+        await eventually(async () => ((await runRows([first]))[0]?.status === 'running' ? true : undefined), 'the first run to start');
+        const second = (await deliver(token, { id: 'h2' })).eventId;
+        return finishedRuns([first, second]).then((byId) => [byId.get(first)!, byId.get(second)!] as const);
+      });
+      const [first, second] = rows;
+      expect((await relayedAt(second.id))!.getTime()).toBeLessThan(first.finishedAt!.getTime());
+    } finally {
+      await loop.stop();
+    }
+  });
+});
+
 /** Several runs of one flow in one execution (`runFlowBatchWorkflow`), each with its own record, steps, failure and cancel. */
 describe('runs in batches', () => {
   it('runs a batch in which one event fails with a user error and its neighbours succeed, each with its own run record', async () => {
