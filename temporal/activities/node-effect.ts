@@ -24,6 +24,8 @@ export interface NodeEffectRequest extends EffectRequest {
    * writes of every run of a batch in one statement each) instead of two statements per step here.
    */
   deferWrites?: boolean;
+  /** Attempts already made elsewhere (the first one in a `runNodeEffects` batch): this call's attempts count on from there. */
+  attemptsBefore?: number;
 }
 
 export interface NodeEffectResult {
@@ -44,6 +46,11 @@ export interface NodeEffectResult {
   unsaved?: { touched: TouchedRecord[] };
 }
 
+/** One request's outcome in a `runNodeEffects` batch: its result, or its failure as the single activity would have thrown it. */
+export type NodeEffectOutcome =
+  | { result: NodeEffectResult }
+  | { failure: { type: string; message: string; nonRetryable: boolean; details: NodeEffectFailureDetails } };
+
 /** Details attached to a failed effect, so the workflow can record the attempt count and the field. */
 export interface NodeEffectFailureDetails {
   attempt: number;
@@ -63,11 +70,10 @@ export interface NodeEffectFailureDetails {
  * the failed step, and as a reference when large) and the records touched go to the lineage: here,
  * or (`deferWrites`, small outputs) by the run's completion, which stores a whole batch's at once.
  */
-export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string }) => EffectDeps, db: Db) {
-  return async function runEffect(request: NodeEffectRequest): Promise<NodeEffectResult> {
+export function createNodeEffectActivities(depsFor: (scope: { workspaceId: string }) => EffectDeps, db: Db) {
+  async function runOnce(request: NodeEffectRequest, attempt: number): Promise<NodeEffectResult> {
     // The run's own workspace, from the activity input: connections resolve only there.
     const deps = depsFor({ workspaceId: request.workspaceId });
-    const { attempt } = Context.current().info;
     const startedAt = new Date().toISOString();
     try {
       if (request.flowId === undefined) {
@@ -123,6 +129,29 @@ export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string 
         details: [details],
       });
     }
+  }
+
+  return {
+    runNodeEffect: (request: NodeEffectRequest): Promise<NodeEffectResult> => runOnce(request, Context.current().info.attempt + (request.attemptsBefore ?? 0)),
+
+    /**
+     * The first attempt of one effect step for several runs of a batch at once (see
+     * `workflows/gathered-effects.ts`), side by side; each request's failure is returned, not thrown,
+     * so one run's failure is not its neighbours'. A failed request's further attempts are the workflow's
+     * business (single `runNodeEffect` calls, `attemptsBefore: 1`).
+     */
+    async runNodeEffects({ requests }: { requests: NodeEffectRequest[] }): Promise<NodeEffectOutcome[]> {
+      return Promise.all(
+        requests.map((request) =>
+          runOnce(request, 1).then(
+            (result): NodeEffectOutcome => ({ result }),
+            (error: ApplicationFailure): NodeEffectOutcome => ({
+              failure: { type: error.type ?? 'Error', message: error.message, nonRetryable: error.nonRetryable === true, details: error.details?.[0] as NodeEffectFailureDetails },
+            }),
+          ),
+        ),
+      );
+    },
   };
 }
 

@@ -1,10 +1,14 @@
-import { CancellationScope, condition, defineSignal, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, condition, defineSignal, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
 import type { CompletedRun, EffectWrite } from '../activities/run-records';
 import { CANCEL_RUN_SIGNAL } from '../api/ids';
 import type { BatchedRun, RunBatchInput, RunFlowInput, RunFlowSummary } from '../run-input';
 import { executeRun, notRunSummary, recordsActivities } from './execute-run';
+import { gatheredEffects } from './gathered-effects';
 
 const cancelRun = defineSignal<[runId: string]>(CANCEL_RUN_SIGNAL);
+
+/** Patch marker of gathered effects: runs waiting on one effect step together make one activity (`gathered-effects.ts`). */
+const GATHERED_EFFECTS_PATCH = 'gathered-effects-v1';
 
 /**
  * A few ready runs of one flow version in one workflow execution: the relay's lever against the
@@ -27,6 +31,7 @@ export async function runFlowBatchWorkflow(batch: RunBatchInput): Promise<RunFlo
     scopes.get(runId)?.cancel();
   });
 
+  const effects = patched(GATHERED_EFFECTS_PATCH) ? gatheredEffects() : undefined;
   const claim = await records.claimRuns({ workflowId: workflowInfo().workflowId, runIds: batch.runs.map((r) => r.runId) });
   const notRun = [
     ...claim.cancelled.map((id) => notRunSummary(id, 'cancelled')),
@@ -52,7 +57,7 @@ export async function runFlowBatchWorkflow(batch: RunBatchInput): Promise<RunFlo
         if (cancelled.has(run.runId)) return notRunSummary(run.runId, 'cancelled');
         const scope = new CancellationScope();
         scopes.set(run.runId, scope);
-        const { summary, completion } = await scope.run(() => executeRun(runInput(batch, run), { local: true, stepOutputs: true, records, effectWrites }));
+        const { summary, completion } = await scope.run(() => executeRun(runInput(batch, run), { local: true, stepOutputs: true, records, effectWrites, effects: effects?.run }));
         ended.push(completion);
         // A cancelled run's steps are recorded; its status stays `cancelled` (`completeRuns` never changes that).
         return cancelled.has(run.runId) ? { ...summary, status: 'cancelled' as const } : summary;
@@ -73,6 +78,7 @@ export async function runFlowBatchWorkflow(batch: RunBatchInput): Promise<RunFlo
       }
     }),
   );
+  await effects?.close();
   await writer;
   return [...summaries, ...notRun];
 }

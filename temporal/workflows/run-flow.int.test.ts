@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -369,6 +369,51 @@ describe('runs in batches', () => {
     }
     const mappings = await handle.db.select().from(externalIds).where(inArray(externalIds.externalId, ['good-1', 'bad', 'good-2']));
     expect(mappings.map((m) => m.externalId).sort()).toEqual(['good-1', 'good-2']);
+  });
+
+  it("gathers one effect step of a batch's runs into one activity; a run whose first attempt fails retries alone", async () => {
+    const real = createEffectDeps(handle.db, actor);
+    const lookups: string[][] = [];
+    let failedOnce = false;
+    const effects: EffectDeps = {
+      ...real,
+      externalIds: {
+        ...real.externalIds,
+        lookupMany: async (query) => {
+          lookups.push([...query.externalIds]);
+          if (query.externalIds.includes('flaky') && !failedOnce) {
+            failedOnce = true;
+            throw new TransientError('the mapping store is busy');
+          }
+          return real.externalIds.lookupMany(query);
+        },
+      },
+    };
+    const graph = contactIntakeFlow();
+    graph.nodes.find((n) => n.id === 'lookup')!.settings = { retry: { maximumAttempts: 3, initialIntervalMs: 50, backoffCoefficient: 2, maximumIntervalMs: 1000 } };
+    const { token } = await createPublishedFlow(handle.db, actor, graph);
+    const ids = [
+      (await deliver(token, { id: 'calm-1', email: 'c1@example.com' })).eventId,
+      (await deliver(token, { id: 'flaky', email: 'flaky@example.com' })).eventId,
+      (await deliver(token, { id: 'calm-2', email: 'c2@example.com' })).eventId,
+    ];
+    const { summaries, history } = await withWorker(effects, async () => {
+      expect(await relayPendingEvents(handle.db, env.client, { maxRunsPerExecution: 20 })).toEqual({ started: 3, failed: 0 });
+      const [first] = await runRows([ids[0]!]);
+      const execution = env.client.workflow.getHandle<typeof runFlowBatchWorkflow>(first!.workflowId);
+      return { summaries: await execution.result(), history: await execution.fetchHistory() };
+    });
+    expect(summaries.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    // The three lookups' first attempts were one activity, and so were the two calm runs' saves; the flaky
+    // run's second lookup attempt and then its save (it reached the save alone) were activities of their own.
+    const activityTypes = (history.events ?? []).flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      return data ? [...Buffer.from(data).toString('utf8').matchAll(/runNodeEffects?\b/g)].map((m) => m[0]) : [];
+    });
+    expect(activityTypes.sort()).toEqual(['runNodeEffect', 'runNodeEffect', 'runNodeEffects', 'runNodeEffects']);
+    expect(lookups.filter((l) => l.includes('flaky'))).toHaveLength(2);
+    const steps = await handle.db.select().from(runSteps).where(and(inArray(runSteps.runId, ids), eq(runSteps.nodeId, 'lookup')));
+    expect(Object.fromEntries(steps.map((s) => [ids.indexOf(s.runId), s.attempts]))).toEqual({ 0: 1, 1: 2, 2: 1 });
   });
 
   it('cancels one run of a batch and lets its neighbour finish; both keep their lookup output and lineage', async () => {
