@@ -411,6 +411,8 @@ describe('runs in batches', () => {
       return data ? [...Buffer.from(data).toString('utf8').matchAll(/runNodeEffects?\b/g)].map((m) => m[0]) : [];
     });
     expect(activityTypes.sort()).toEqual(['runNodeEffect', 'runNodeEffect', 'runNodeEffects', 'runNodeEffects']);
+    // The replay test checks the batch workflow code against this history (a gathered call, a retry alone, a timer).
+    if (process.env.SYNCLINE_RECORD_HISTORIES) writeFileSync(path.join(HISTORIES, 'run-flow-batch-gathered-effects-v1.json'), historyToJSON(history));
     expect(lookups.filter((l) => l.includes('flaky'))).toHaveLength(2);
     const steps = await handle.db.select().from(runSteps).where(and(inArray(runSteps.runId, ids), eq(runSteps.nodeId, 'lookup')));
     expect(Object.fromEntries(steps.map((s) => [ids.indexOf(s.runId), s.attempts]))).toEqual({ 0: 1, 1: 2, 2: 1 });
