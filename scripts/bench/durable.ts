@@ -28,6 +28,7 @@ import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flow
 import { startTemporalServer } from '../../tests/support/processes';
 import { getFreePort } from '../supervisor/ports';
 import { setFlowStatus } from '../../app/_server/flows/flow-service';
+import { INBOX_CHANNEL } from '../../domain/inbox/channels';
 import type { FlowInput } from '../../flows-engine/index';
 import type { BenchOutcome } from '../bench';
 
@@ -146,20 +147,29 @@ export default async function run(): Promise<BenchOutcome> {
       return ((await res.json()) as { eventId: string }).eventId;
     };
 
-    // Completion watcher: one query for every outstanding run, every 20 ms.
+    // Completion watcher: one query for every outstanding run whenever the relay's channel is notified (a
+    // finished run notifies it, so does a new event), and every 50 ms regardless; one query at a time.
     const waiting = new Map<string, () => void>();
     let watching = true;
+    let wanted = true;
+    let wake: () => void = () => {};
+    const check = () => {
+      wanted = true;
+      wake();
+    };
+    const subscription = await sql.listen(INBOX_CHANNEL, check);
+    const poll = setInterval(check, 50);
     const watcher = (async () => {
       while (watching) {
+        if (!wanted) await new Promise<void>((resolve) => (wake = resolve));
+        wanted = false;
         const ids = [...waiting.keys()];
-        if (ids.length > 0) {
-          const done = await sql<{ id: string }[]>`select id from runs where id = any(${ids}::uuid[]) and finished_at is not null`;
-          for (const { id } of done) {
-            waiting.get(id)?.();
-            waiting.delete(id);
-          }
+        if (ids.length === 0) continue;
+        const done = await sql<{ id: string }[]>`select id from runs where id = any(${ids}::uuid[]) and finished_at is not null`;
+        for (const { id } of done) {
+          waiting.get(id)?.();
+          waiting.delete(id);
         }
-        await new Promise((r) => setTimeout(r, 20));
       }
     })();
     const finished = (runId: string) => new Promise<void>((resolve) => waiting.set(runId, resolve));
@@ -215,7 +225,10 @@ export default async function run(): Promise<BenchOutcome> {
     const peersC10 = await closedLoop(10, PEERS_RUNS, peers.token, 'peers c10');
     notes.push(`load average (1 min) before the load ${loadBefore.toFixed(2)}, after ${os.loadavg()[0]!.toFixed(2)}`);
     watching = false;
+    check();
     await watcher;
+    clearInterval(poll);
+    await subscription.unlisten();
     clearInterval(sampler);
 
     // Intake only: the flow is paused, so every request is an inbox write and nothing else.

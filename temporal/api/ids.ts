@@ -49,3 +49,9 @@ export interface TriggerTickInput {
   /** Set when a tick is started by hand (tests); a scheduled tick takes its scheduled time from Temporal. */
   scheduledAt?: string;
 }
+
+/**
+ * Failure type of an effect that failed because Syncline's own database was unreachable (not the step's
+ * fault): the workflow waits and tries the step again, without limit, instead of spending the node's retries.
+ */
+export const OWN_DATABASE_UNAVAILABLE = 'SynclineDatabaseUnavailable';

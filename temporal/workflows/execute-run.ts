@@ -10,6 +10,7 @@ import type { Activities } from '../activities';
 import type { NodeEffectFailureDetails, NodeEffectRequest, NodeEffectResult } from '../activities/node-effect';
 import type { CompletedRun, EffectWrite } from '../activities/run-records';
 import type { RunFlowInput, RunFlowSummary, StepTimings } from '../run-input';
+import { OWN_DATABASE_UNAVAILABLE } from '../api/ids';
 import { sharedEngine } from './shared-engine';
 
 const { executeFlow, nodeRegistry, TransientError, UnexpectedError, UserError } = sharedEngine();
@@ -114,7 +115,7 @@ export async function executeRun(
             }
           : {}),
       };
-      const result = await effects(effectRequest, request.settings);
+      const result = await untilOwnDatabaseAnswers(() => effects(effectRequest, request.settings));
       // 0 attempts on a step that succeeded: its output was reused from the retried run.
       attempts[request.nodeId] = result.reused ? 0 : result.attempt;
       const finishedAt = result.finishedAt ?? new Date().toISOString();
@@ -202,6 +203,23 @@ function stepTimings(
     cursor = timing.finishedAt;
   }
   return timings;
+}
+
+/**
+ * Runs an effect call again, without limit and with a growing wait (1 s up to 30 s), while it fails
+ * because Syncline's own database is unreachable: an outage of ours is not the step's failure and must
+ * not use up its retries (run records ride it out the same way).
+ */
+async function untilOwnDatabaseAnswers<T>(call: () => Promise<T>): Promise<T> {
+  for (let waitMs = 1000; ; waitMs = Math.min(waitMs * 2, 30_000)) {
+    try {
+      return await call();
+    } catch (error) {
+      const cause = error instanceof ActivityFailure ? error.cause : error;
+      if (!(cause instanceof ApplicationFailure && cause.type === OWN_DATABASE_UNAVAILABLE)) throw error;
+      await sleep(waitMs);
+    }
+  }
 }
 
 function failureDetails(error: unknown): NodeEffectFailureDetails | undefined {
