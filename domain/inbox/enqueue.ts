@@ -4,8 +4,8 @@
  * into runs. A repeat of an event (same flow and dedupe key) is ignored, so a sender's retry, a retried
  * activity or a second worker never makes a second run.
  */
-import { sql, type SQL } from 'drizzle-orm';
-import type { Db } from '../../db/client';
+import { sql } from 'drizzle-orm';
+import { executePrepared, type Db } from '../../db/client';
 import { inboxDedupeKeys, inboxEvents } from '../../db/schema';
 import { INBOX_CHANNEL } from './channels';
 
@@ -42,11 +42,11 @@ type Executor = Pick<Db, 'execute'>;
  */
 export async function enqueueInboxEvents(db: Executor, events: readonly InboxEventInput[], options: { wake: boolean }): Promise<string[]> {
   if (events.length === 0) return [];
-  // Ids and times are chosen here (not by column defaults) so the key row and its event agree.
-  const rows = events.map(
-    (e, i): SQL => sql`(${i}::int, ${e.id ?? null}::uuid, ${e.workspaceId}::uuid, ${e.flowId}::uuid, ${e.dedupeKey}::text, ${e.orderingKey ?? null}::text,
-      ${e.source}::text, ${JSON.stringify(e.payload ?? null)}::jsonb, ${e.receivedAt ? e.receivedAt.toISOString() : null}::timestamptz)`,
-  );
+  // One fixed statement whatever the number of events: each column is one array parameter, so the SQL
+  // text does not depend on the batch's size and is prepared once per connection (executePrepared). Ids and times
+  // are chosen here (not by column defaults) so the key row and its event agree. (Times go as text:
+  // drizzle passes timestamptz[] parameters to postgres.js unserialised.)
+  const column = (value: (e: InboxEventInput) => string | null) => sql.param(events.map(value));
   // The key is claimed first (inbox_dedupe_keys is where (flow, dedupe key) is unique: the inbox is
   // partitioned by time); only the events whose key was new are stored. A repeat within the batch loses
   // to its first twin.
@@ -54,7 +54,11 @@ export async function enqueueInboxEvents(db: Executor, events: readonly InboxEve
     with input as materialized (
       select ord, coalesce(id, gen_random_uuid()) as id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload,
              coalesce(received_at, now()) as received_at
-      from (values ${sql.join(rows, sql`, `)}) as v(ord, id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload, received_at)
+      from unnest(
+        ${column((e) => e.id ?? null)}::uuid[], ${column((e) => e.workspaceId)}::uuid[], ${column((e) => e.flowId)}::uuid[],
+        ${column((e) => e.dedupeKey)}::text[], ${column((e) => e.orderingKey ?? null)}::text[], ${column((e) => e.source)}::text[],
+        ${column((e) => JSON.stringify(e.payload ?? null))}::jsonb[], ${column((e) => (e.receivedAt ? e.receivedAt.toISOString() : null))}::text[]::timestamptz[]
+      ) with ordinality as v(id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload, received_at, ord)
     ), claimed as (
       insert into ${inboxDedupeKeys} (flow_id, dedupe_key, workspace_id, event_id, received_at)
       select flow_id, dedupe_key, workspace_id, id, received_at from input order by ord
@@ -67,7 +71,8 @@ export async function enqueueInboxEvents(db: Executor, events: readonly InboxEve
       order by i.ord
       returning id
     )`;
-  const inserted = await db.execute<{ id: string }>(
+  const inserted = await executePrepared<{ id: string }>(
+    db,
     options.wake ? sql`${stored} select id, pg_notify(${INBOX_CHANNEL}, '') from stored` : sql`${stored} select id from stored`,
   );
   return inserted.map((row) => row.id);

@@ -8,9 +8,9 @@
  *   request is answered only after the COMMIT of its batch, and a failed batch fails every request in
  *   it (one statement: none of its rows is stored).
  */
-import { and, inArray, isNull, sql } from 'drizzle-orm';
-import type { Db } from '../../db/client';
-import { flows } from '../../db/schema';
+import { DrizzleQueryError, sql } from 'drizzle-orm';
+import { executePrepared, type Db } from '../../db/client';
+import { flows, inboxDedupeKeys } from '../../db/schema';
 import { enqueueInboxEvents, type InboxEventInput } from './enqueue';
 import { createMicroBatch, type MicroBatchOptions } from './micro-batch';
 
@@ -39,12 +39,14 @@ export interface HookStore {
   store(event: WebhookEvent, wake: boolean): Promise<StoredEvent>;
 }
 
+/** One fixed statement whatever the number of tokens, prepared once per connection. */
 async function findHooks(db: Db, tokens: readonly string[]): Promise<(HookFlow | undefined)[]> {
-  const rows = await db
-    .select({ id: flows.id, workspaceId: flows.workspaceId, status: flows.status, versionId: flows.activeVersionId, token: flows.webhookToken })
-    .from(flows)
-    .where(and(inArray(flows.webhookToken, [...new Set(tokens)]), isNull(flows.archivedAt)));
-  const byToken = new Map(rows.map(({ token, ...flow }) => [token, flow]));
+  const rows = await executePrepared<{ id: string; workspace_id: string; status: HookFlow['status']; active_version_id: string | null; webhook_token: string }>(
+    db,
+    sql`select id, workspace_id, status, active_version_id, webhook_token from ${flows}
+        where webhook_token = any(${sql.param([...new Set(tokens)])}::text[]) and archived_at is null`,
+  );
+  const byToken = new Map(rows.map((row) => [row.webhook_token, { id: row.id, workspaceId: row.workspace_id, status: row.status, versionId: row.active_version_id }]));
   return tokens.map((token) => byToken.get(token));
 }
 
@@ -61,9 +63,10 @@ async function storeEvents(db: Db, items: readonly { event: WebhookEvent; wake: 
   const repeats = events.filter((event) => !inserted.has(event.id));
   const existing = new Map<string, string>();
   if (repeats.length > 0) {
-    const pairs = repeats.map((event) => sql`(${event.flowId}::uuid, ${event.dedupeKey})`);
     const rows = await db.execute<{ id: string; flow_id: string; dedupe_key: string }>(
-      sql`select event_id as id, flow_id, dedupe_key from inbox_dedupe_keys where (flow_id, dedupe_key) in (${sql.join(pairs, sql`, `)})`,
+      sql`select k.event_id as id, k.flow_id, k.dedupe_key
+          from unnest(${sql.param(repeats.map((e) => e.flowId))}::uuid[], ${sql.param(repeats.map((e) => e.dedupeKey))}::text[]) as r(flow_id, dedupe_key)
+          join ${inboxDedupeKeys} k on k.flow_id = r.flow_id and k.dedupe_key = r.dedupe_key`,
     );
     for (const row of rows) existing.set(keyOf(row.flow_id, row.dedupe_key), row.id);
   }
@@ -77,7 +80,8 @@ async function storeEvents(db: Db, items: readonly { event: WebhookEvent; wake: 
 
 /** A data exception (SQLSTATE class 22) is about one row's values, not about the database being away. */
 function isDataException(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const cause = error instanceof DrizzleQueryError && error.cause ? error.cause : error;
+  const code = (cause as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('22');
 }
 
