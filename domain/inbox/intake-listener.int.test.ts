@@ -152,6 +152,29 @@ describe('intake listener: group commit', () => {
     expect(rows[0]!.transactions).toBeLessThan(distinct);
   });
 
+  it('answers with a Content-Length (not chunked) and logs accepted deliveries one line per batch, naming every run id', async () => {
+    const linesBefore = logLines.length;
+    const count = 60;
+    const answers = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const res = await fetch(`${baseUrl}/api/hooks/${token}`, { method: 'POST', body: JSON.stringify({ marker: 'log-batch', n: i }) });
+        const text = await res.text();
+        return { status: res.status, length: res.headers.get('content-length'), chunked: res.headers.get('transfer-encoding'), text };
+      }),
+    );
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 202, length: String(Buffer.byteLength(answer.text)), chunked: null });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the last batch's line is written on the next turn
+    const lines = logLines
+      .slice(linesBefore)
+      .map((line) => JSON.parse(line) as { msg: string; runIds?: string[] })
+      .filter((line) => line.msg === 'webhooks accepted');
+    const logged = lines.flatMap((line) => line.runIds ?? []);
+    expect(logged.sort()).toEqual(answers.map((a) => (JSON.parse(a.text) as { eventId: string }).eventId).sort());
+    expect(lines.length).toBeLessThan(count);
+  });
+
   it('answers every delivery of a batch 503 when PostgreSQL fails during it, and stores none of them', async () => {
     const admin = postgres(database.url, { max: 1, onnotice: () => {} });
     const count = 40;
