@@ -3,19 +3,20 @@
  * row is refused, and the statement a batch sends, whatever its size.
  */
 import { randomUUID } from 'node:crypto';
-import { inArray, sql } from 'drizzle-orm';
+import { eq, inArray, sql } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
-import { inboxEvents } from '../../db/schema';
+import { flows, inboxEvents } from '../../db/schema';
 import { insertUser, insertWorkspace } from '../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
-import { batchedHookStore, GROUP_COMMIT, type WebhookEvent } from './hook-store';
+import { batchedHookStore, FlowChangedError, GROUP_COMMIT, type WebhookEvent } from './hook-store';
 import { openIntakeDb } from './intake-db';
 
 let database: TestDatabase;
 let handle: DbHandle;
 let flow: { workspaceId: string; flowId: string };
+let token: string;
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -23,8 +24,9 @@ beforeAll(async () => {
   const user = await insertUser(handle.db, 'Hook store');
   const workspaceId = await insertWorkspace(handle.db, 'Hook store', [{ userId: user.id, role: 'admin' }]);
   process.env.SYNCLINE_ENCRYPTION_KEY ??= Buffer.alloc(32, 7).toString('base64');
-  const { flowId } = await createPublishedFlow(handle.db, { userId: user.id, workspaceId }, contactIntakeFlow(), 'paused');
-  flow = { workspaceId, flowId };
+  const created = await createPublishedFlow(handle.db, { userId: user.id, workspaceId }, contactIntakeFlow(), 'paused');
+  flow = { workspaceId, flowId: created.flowId };
+  token = created.token;
 });
 
 afterAll(async () => {
@@ -67,6 +69,31 @@ describe('batchedHookStore', () => {
       const prepared = await intake.db.execute<{ statement: string }>(sql`select statement from pg_prepared_statements where statement ilike '%insert into "inbox_dedupe_keys"%'`);
       expect(prepared).toHaveLength(1);
     } finally {
+      await intake.close();
+    }
+  });
+
+  it('remembers a looked-up flow, and stores an event decided on it only while the flow is still as seen', async () => {
+    const intake = openIntakeDb(database.url, { max: 1 });
+    try {
+      const store = batchedHookStore(intake.db);
+      const seen = (await store.findHook(token))!;
+      expect(store.remembered!(token)).toEqual(seen);
+      const asSeen = { webhookToken: token, status: seen.status, versionId: seen.versionId };
+      const first = event({ n: 'as-seen' });
+      expect(await store.store({ ...first, ifFlowStill: asSeen }, false)).toEqual({ eventId: first.id, duplicate: false });
+      // A repeat is still recognised while the flow is as seen.
+      expect(await store.store({ ...event({ n: 'again' }), dedupeKey: first.dedupeKey, ifFlowStill: asSeen }, false)).toEqual({ eventId: first.id, duplicate: true });
+
+      await handle.db.update(flows).set({ status: 'active' }).where(eq(flows.id, flow.flowId));
+      const late = event({ n: 'late' });
+      await expect(store.store({ ...late, ifFlowStill: asSeen }, false)).rejects.toBeInstanceOf(FlowChangedError);
+      // Nor is a repeat recognised on a flow that changed: the delivery is decided again.
+      await expect(store.store({ ...event({ n: 'late-again' }), dedupeKey: first.dedupeKey, ifFlowStill: asSeen }, false)).rejects.toBeInstanceOf(FlowChangedError);
+      expect(await handle.db.select({ id: inboxEvents.id }).from(inboxEvents).where(eq(inboxEvents.id, late.id))).toEqual([]);
+      expect(store.remembered!(token)).toBeUndefined();
+    } finally {
+      await handle.db.update(flows).set({ status: 'paused' }).where(eq(flows.id, flow.flowId));
       await intake.close();
     }
   });

@@ -11,7 +11,7 @@
 import { DrizzleQueryError, sql } from 'drizzle-orm';
 import { executePrepared, type Db } from '../../db/client';
 import { flows, inboxDedupeKeys } from '../../db/schema';
-import { enqueueInboxEvents, type InboxEventInput } from './enqueue';
+import { enqueueInboxEvents, flowStillAsSeen, type InboxEventInput } from './enqueue';
 import { createMicroBatch, type MicroBatchOptions } from './micro-batch';
 
 /** The flow behind a hook token. */
@@ -35,8 +35,22 @@ export interface StoredEvent {
 
 export interface HookStore {
   findHook(token: string): Promise<HookFlow | undefined>;
-  /** Stores the event (or recognises a repeat); `wake`: the relay is notified on commit. */
+  /**
+   * The flow of an earlier look-up of the token, if the store remembers one (the batched store does, for
+   * active and paused flows). It may be stale: only an event stored with `ifFlowStill` (checked in the
+   * INSERT) may rest on it; any other decision is taken on a fresh `findHook`.
+   */
+  remembered?(token: string): HookFlow | undefined;
+  /**
+   * Stores the event (or recognises a repeat); `wake`: the relay is notified on commit. Throws
+   * {@link FlowChangedError} when the event has `ifFlowStill` and its flow no longer is as seen.
+   */
   store(event: WebhookEvent, wake: boolean): Promise<StoredEvent>;
+}
+
+/** The flow changed since it was looked up: nothing was stored; decide again on a fresh look-up. */
+export class FlowChangedError extends Error {
+  override name = 'FlowChangedError';
 }
 
 /** One fixed statement whatever the number of tokens, prepared once per connection. */
@@ -50,31 +64,34 @@ async function findHooks(db: Db, tokens: readonly string[]): Promise<(HookFlow |
   return tokens.map((token) => byToken.get(token));
 }
 
-const keyOf = (flowId: string, dedupeKey: string) => `${flowId}\n${dedupeKey}`;
-
 /**
- * One INSERT for all events (repeats are skipped by the unique key), then, only when some were
- * repeats, one SELECT for the ids they repeat (a repeat within the batch finds the row inserted by
- * its twin).
+ * One INSERT for all events (repeats are skipped by the unique key), then, only when some were not
+ * stored, one SELECT for the ids they repeat (a repeat within the batch finds the row inserted by its
+ * twin) and whether their flow is still as seen (if not, it was refused for that).
  */
-async function storeEvents(db: Db, items: readonly { event: WebhookEvent; wake: boolean }[]): Promise<StoredEvent[]> {
+async function storeEvents(db: Db, items: readonly { event: WebhookEvent; wake: boolean }[]): Promise<(StoredEvent | FlowChangedError)[]> {
   const events = items.map((item) => item.event);
   const inserted = new Set(await enqueueInboxEvents(db, events, { wake: items.some((item) => item.wake) }));
-  const repeats = events.filter((event) => !inserted.has(event.id));
-  const existing = new Map<string, string>();
-  if (repeats.length > 0) {
-    const rows = await db.execute<{ id: string; flow_id: string; dedupe_key: string }>(
-      sql`select k.event_id as id, k.flow_id, k.dedupe_key
-          from unnest(${sql.param(repeats.map((e) => e.flowId))}::uuid[], ${sql.param(repeats.map((e) => e.dedupeKey))}::text[]) as r(flow_id, dedupe_key)
-          join ${inboxDedupeKeys} k on k.flow_id = r.flow_id and k.dedupe_key = r.dedupe_key`,
+  const others = events.filter((event) => !inserted.has(event.id));
+  const found = new Map<string, { id: string | null; flow_still: boolean }>();
+  if (others.length > 0) {
+    const column = (value: (e: WebhookEvent) => string | null) => sql.param(others.map(value));
+    const rows = await executePrepared<{ event: string; id: string | null; flow_still: boolean }>(
+      db,
+      sql`select r.event, k.event_id as id, ${flowStillAsSeen('r')} as flow_still
+          from unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.flowId)}::uuid[], ${column((e) => e.dedupeKey)}::text[],
+                      ${column((e) => e.ifFlowStill?.webhookToken ?? null)}::text[], ${column((e) => e.ifFlowStill?.status ?? null)}::text[],
+                      ${column((e) => e.ifFlowStill?.versionId ?? null)}::uuid[]) as r(event, flow_id, dedupe_key, seen_token, seen_status, seen_version)
+          left join ${inboxDedupeKeys} k on k.flow_id = r.flow_id and k.dedupe_key = r.dedupe_key`,
     );
-    for (const row of rows) existing.set(keyOf(row.flow_id, row.dedupe_key), row.id);
+    for (const row of rows) found.set(row.event, row);
   }
   return events.map((event) => {
     if (inserted.has(event.id)) return { eventId: event.id, duplicate: false };
-    const eventId = existing.get(keyOf(event.flowId, event.dedupeKey));
-    if (!eventId) throw new Error('inbox insert conflicted but no event was found');
-    return { eventId, duplicate: true };
+    const row = found.get(event.id);
+    if (event.ifFlowStill && (!row?.flow_still || !row.id)) return new FlowChangedError('the flow changed since it was looked up');
+    if (!row?.id) throw new Error('inbox insert conflicted but no event was found');
+    return { eventId: row.id, duplicate: true };
   });
 }
 
@@ -85,12 +102,20 @@ function isDataException(error: unknown): boolean {
   return typeof code === 'string' && code.startsWith('22');
 }
 
+function storedOrThrow(stored: StoredEvent | Error): StoredEvent {
+  if (stored instanceof Error) throw stored;
+  return stored;
+}
+
 export function directHookStore(db: Db): HookStore {
   return {
     findHook: async (token) => (await findHooks(db, [token]))[0],
-    store: async (event, wake) => (await storeEvents(db, [{ event, wake }]))[0]!,
+    store: async (event, wake) => storedOrThrow((await storeEvents(db, [{ event, wake }]))[0]!),
   };
 }
+
+/** Tokens whose flow the batched store remembers, at most (then it starts afresh). */
+const REMEMBERED_TOKENS = 10_000;
 
 /**
  * A batch is at most 500 events; one batch in flight (everything that arrives during a COMMIT goes in
@@ -111,12 +136,25 @@ export function batchedHookStore(db: Db, options: MicroBatchOptions = GROUP_COMM
       return Promise.all(items.map((item) => storeEvents(db, [item]).then((stored) => stored[0]!, (failure: unknown) => failure as Error)));
     }
   }, options);
+  // Half of a batch's statements would be token look-ups: a flow that can accept events is remembered,
+  // and the events decided on it are stored only if it is still as seen (ifFlowStill).
+  const remembered = new Map<string, HookFlow>();
   return {
-    findHook: (token) => lookups.add(token),
+    findHook: async (token) => {
+      const flow = await lookups.add(token);
+      if (flow && flow.status !== 'draft') {
+        if (remembered.size >= REMEMBERED_TOKENS) remembered.clear();
+        remembered.set(token, flow);
+      } else {
+        remembered.delete(token);
+      }
+      return flow;
+    },
+    remembered: (token) => remembered.get(token),
     store: async (event, wake) => {
       const stored = await inserts.add({ event, wake });
-      if (stored instanceof Error) throw stored;
-      return stored;
+      if (stored instanceof FlowChangedError && event.ifFlowStill) remembered.delete(event.ifFlowStill.webhookToken);
+      return storedOrThrow(stored);
     },
   };
 }

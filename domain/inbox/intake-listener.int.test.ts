@@ -12,7 +12,7 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
-import { inboxEvents } from '../../db/schema';
+import { flows, inboxEvents } from '../../db/schema';
 import { insertUser, insertWorkspace } from '../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
@@ -126,6 +126,32 @@ describe('intake listener: hostile bodies get a 4xx naming the path, never a 5xx
     const again = await post('{"marker":"rep-1","attempt":2}', { headers: { 'idempotency-key': 'rep-1' } });
     expect(first).toMatchObject({ status: 202, json: { duplicate: false, queued: false } });
     expect(again).toMatchObject({ status: 202, json: { duplicate: true, eventId: first.json!.eventId } });
+  });
+});
+
+describe('intake listener: remembered look-ups', () => {
+  it('answers as a fresh look-up would once the flow is paused, set back to draft, archived or given a new token', async () => {
+    const user = await insertUser(handle.db, 'Remembered');
+    const actor = { userId: user.id, workspaceId: await insertWorkspace(handle.db, 'Remembered', [{ userId: user.id, role: 'admin' }]) };
+    const changing = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+    const set = (values: Partial<typeof flows.$inferInsert>) => handle.db.update(flows).set(values).where(eq(flows.id, changing.flowId));
+    const send = (marker: string, to = changing.token) => post(JSON.stringify({ marker }), { token: to });
+
+    expect(await send('rem-active')).toMatchObject({ status: 202, json: { queued: false } });
+    await set({ status: 'paused' });
+    expect(await send('rem-paused')).toMatchObject({ status: 202, json: { queued: true } });
+    await set({ status: 'draft' });
+    expect((await send('rem-draft')).status).toBe(409);
+    await set({ status: 'active', archivedAt: new Date() });
+    expect((await send('rem-archived')).status).toBe(404);
+    await set({ archivedAt: null });
+    expect(await send('rem-back')).toMatchObject({ status: 202, json: { queued: false } });
+    await set({ webhookToken: `${changing.token}-new` });
+    expect((await send('rem-old-token')).status).toBe(404);
+    expect((await send('rem-new-token', `${changing.token}-new`)).status).toBe(202);
+
+    for (const stored of ['rem-active', 'rem-paused', 'rem-back', 'rem-new-token']) expect(await storedWith(stored)).toBe(1);
+    for (const refused of ['rem-draft', 'rem-archived', 'rem-old-token']) expect(await storedWith(refused)).toBe(0);
   });
 });
 
