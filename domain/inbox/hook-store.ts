@@ -4,9 +4,11 @@
  *
  * - `directHookStore(db)`: one query per call (tests, the Next.js route that `next dev` serves);
  * - `batchedHookStore(db)`: group commit for the intake listener. Token look-ups that arrive together
- *   share one SELECT, and events that arrive together share one multi-row INSERT (one COMMIT): each
- *   request is answered only after the COMMIT of its batch, and a failed batch fails every request in
- *   it (one statement: none of its rows is stored).
+ *   share one SELECT, and events that arrive together share one INSERT (one COMMIT): each request is
+ *   answered only after the COMMIT of its batch, and a failed batch fails every request in it (one
+ *   statement: none of its rows is stored). It also remembers the flow behind each token, so most
+ *   deliveries need no look-up: an event decided on a remembered flow is stored only if the flow is
+ *   still as seen, checked in the INSERT (`ifFlowStill`); otherwise `FlowChangedError`.
  */
 import { DrizzleQueryError, sql } from 'drizzle-orm';
 import { executePrepared, type Db } from '../../db/client';
