@@ -39,7 +39,8 @@ async function main(): Promise<void> {
   const settings = temporalSettings();
   const tuning = workerSettings(environment);
   const queue = taskQueue(environment);
-  const database = openDb(databaseUrl, { max: tuning.databasePool });
+  // Repeated statements prepared: the relay's and the run records' statements are parsed and planned once per connection.
+  const database = openDb(databaseUrl, { max: tuning.databasePool, prepareRepeats: true });
   const connection = await NativeConnection.connect(settings.connection);
   // The relay's client shares the worker's connection: that is what lets a start hand the run's
   // first workflow task straight back to this worker (eager start).

@@ -3,8 +3,29 @@
  * on commit, so a listener never wakes for a row it cannot see yet.
  */
 
-/** New inbox events (and finished runs, which may unblock the next event of their ordering key): the relay listens. */
+/**
+ * New inbox events (and finished runs, which may unblock the next event of their ordering key): the relay
+ * listens. Finished runs name themselves (`finishedRunsPayload`), so the relay knows when an execution it
+ * started is done; every other payload is empty.
+ */
 export const INBOX_CHANNEL = 'syncline_inbox';
+
+const FINISHED = 'finished:';
+
+/** The INBOX_CHANNEL payload of runs that just finished (their ids; NOTIFY payloads hold up to 8,000 bytes). */
+export function finishedRunsPayload(runIds: readonly string[]): string {
+  let payload = FINISHED;
+  for (const id of runIds) {
+    if (payload.length + id.length + 1 > 7_900) break; // the wake-up matters more than the list being whole
+    payload += `${payload === FINISHED ? '' : ','}${id}`;
+  }
+  return payload;
+}
+
+/** The run ids of a finished-runs payload; empty for any other payload. */
+export function finishedRunIds(payload: string): string[] {
+  return payload.startsWith(FINISHED) ? payload.slice(FINISHED.length).split(',').filter(Boolean) : [];
+}
 
 /** A run failed (payload: its workspace id): the alert evaluation listens. */
 export const ALERTS_CHANNEL = 'syncline_alerts';

@@ -1,7 +1,8 @@
 /**
  * Item data by reference: batches kept in PostgreSQL (`item_batches`) instead of Temporal history.
- * Used by the relay (large trigger batches), the effect activity (every effect node's output, so a
- * retry from the failed step can reuse it; large ones reach the workflow as a reference only) and
+ * Used by the relay (large trigger batches), the effect activity and the run's completion (every effect
+ * node's output, so a retry from the failed step can reuse it; large ones are stored by the activity and
+ * reach the workflow as a reference only) and
  * the retention job (`deleteExpiredItemBatches`). No workflow imports this file.
  */
 import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
@@ -44,6 +45,23 @@ export async function saveNodeOutput(db: Db, row: { workspaceId: string; runId: 
     .returning({ id: itemBatches.id });
   if (!saved) throw new Error(`the output of node ${row.nodeId} could not be stored`);
   return saved.id;
+}
+
+/**
+ * Stores the outputs of several effect steps (of one or many runs) in one statement: what a run's
+ * completion does for the small outputs its effect activities handed back instead of storing them.
+ * Replaces a row already there (a retried completion), as `saveNodeOutput` does.
+ */
+export async function saveNodeOutputs(db: Db, rows: readonly { workspaceId: string; runId: string; nodeId: string; ports: Ports }[]): Promise<void> {
+  if (rows.length === 0) return;
+  const expiresAt = expiry();
+  await db
+    .insert(itemBatches)
+    .values(rows.map((row) => ({ workspaceId: row.workspaceId, runId: row.runId, kind: 'node-output' as const, nodeId: row.nodeId, data: row.ports, bytes: serializedBytes(row.ports), expiresAt })))
+    .onConflictDoUpdate({
+      target: [itemBatches.runId, itemBatches.nodeId, itemBatches.kind],
+      set: { data: sql`excluded.data`, bytes: sql`excluded.bytes`, expiresAt: sql`excluded.expires_at` },
+    });
 }
 
 /** The stored output of a node of a run, or null when it never succeeded there (or has expired). */

@@ -191,8 +191,9 @@ export default async function run(): Promise<BenchOutcome> {
       if (failed > 0) throw new Error(`${failed} runs did not succeed`);
       const latencies = rows.map((r) => Number(r.ms)).sort((a, b) => a - b);
       // Where the time goes, per phase (medians): accepted -> relayed -> first workflow task -> finished.
-      const [phases] = await sql<{ relay: number; pickup: number; execute: number }[]>`
-        select percentile_cont(0.5) within group (order by extract(epoch from (e.relayed_at - e.received_at)) * 1000) as relay,
+      const [phases] = await sql<{ relay: number; pickup: number; execute: number; per_execution: number }[]>`
+        select count(*)::float8 / count(distinct r.workflow_id) as per_execution,
+               percentile_cont(0.5) within group (order by extract(epoch from (e.relayed_at - e.received_at)) * 1000) as relay,
                percentile_cont(0.5) within group (order by extract(epoch from (r.started_at - e.relayed_at)) * 1000) as pickup,
                percentile_cont(0.5) within group (order by extract(epoch from (r.finished_at - r.started_at)) * 1000) as execute
         from runs r join inbox_events e on e.id = r.event_id where r.id = any(${ids}::uuid[])`;
@@ -200,7 +201,7 @@ export default async function run(): Promise<BenchOutcome> {
       const cpuMs = Object.fromEntries(Object.keys(processes).map((name) => [name, (cpuAfter[name]! - cpuBefore[name]!) / total]));
       const cpuTotal = Object.values(cpuMs).reduce((a, b) => a + b, 0);
       const cpuPerRun = `${Object.entries(cpuMs).map(([name, ms]) => `${name} ${ms.toFixed(1)}`).join(', ')} (total ${cpuTotal.toFixed(1)})`;
-      const phaseNote = `${label} median ms: relay ${Math.round(phases!.relay)}, pickup ${Math.round(phases!.pickup)}, execute ${Math.round(phases!.execute)}; CPU ms per run: ${cpuPerRun}`;
+      const phaseNote = `${label} median ms: relay ${Math.round(phases!.relay)}, pickup ${Math.round(phases!.pickup)}, execute ${Math.round(phases!.execute)}; runs per workflow execution ${phases!.per_execution.toFixed(1)}; CPU ms per run: ${cpuPerRun}`;
       console.log(phaseNote);
       notes.push(phaseNote);
       return { runsPerSecond: total / seconds, p50: percentile(latencies, 50), p99: percentile(latencies, 99), cpuMs: cpuTotal };

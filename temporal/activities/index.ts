@@ -3,7 +3,7 @@ import type { EffectDeps } from '../../nodes/effect-deps';
 import { createBulkLoadActivities } from './bulk-load';
 import { createEffectDeps } from '../../domain/connectors/effect-deps';
 import { createItemBatchActivities } from './item-batch-activities';
-import { createNodeEffectActivity } from './node-effect';
+import { createNodeEffectActivities } from './node-effect';
 import { createRunRecords } from './run-records';
 import { runOutcomeLog } from './run-outcome-log';
 import { createTriggerActivities } from './triggers';
@@ -24,7 +24,7 @@ export function createActivities(deps: ActivityDeps) {
     ...createTriggerActivities(deps.db),
     ...createItemBatchActivities(deps.db),
     ...createBulkLoadActivities(deps.db),
-    runNodeEffect: createNodeEffectActivity(deps.effects ?? ((scope) => createEffectDeps(deps.db, scope)), deps.db),
+    ...createNodeEffectActivities(deps.effects ?? ((scope) => createEffectDeps(deps.db, scope)), deps.db),
   };
 }
 

@@ -6,7 +6,7 @@ import { runNodeEffect } from '../../nodes/effects';
 import { ITEM_BATCH_REFERENCE_BYTES, loadItemBatch, loadNodeOutput, saveNodeOutput, serializedBytes, type Ports } from '../../domain/runs/item-batches';
 import { withoutQueryParameters } from '../../domain/platform/logger';
 import { recordFailedAttempt } from '../../domain/runs/step-attempts';
-import { recordingTouchedRecords, saveTouchedRecords } from './record-lineage';
+import { recordingTouchedRecords, saveTouchedRecords, type TouchedRecord } from './record-lineage';
 
 export interface NodeEffectRequest extends EffectRequest {
   workspaceId: string;
@@ -19,6 +19,13 @@ export interface NodeEffectRequest extends EffectRequest {
   reuseOutputOf?: string;
   /** The items by reference (an `item_batches` row of this run); `items` is empty then. */
   itemsRef?: { batchId: string; port: string };
+  /**
+   * Leave a small output and the touched records to the run's completion (`completeRuns` stores the
+   * writes of every run of a batch in one statement each) instead of two statements per step here.
+   */
+  deferWrites?: boolean;
+  /** Attempts already made elsewhere (the first one in a `runNodeEffects` batch): this call's attempts count on from there. */
+  attemptsBefore?: number;
 }
 
 export interface NodeEffectResult {
@@ -32,7 +39,17 @@ export interface NodeEffectResult {
   /** Wall-clock time of the step (of the last attempt), ISO 8601. */
   startedAt?: string;
   finishedAt?: string;
+  /**
+   * Set when `deferWrites` was asked and the output was small: neither `ports` nor these touched
+   * records are stored yet; the run's completion stores them. Absent: the activity stored both.
+   */
+  unsaved?: { touched: TouchedRecord[] };
 }
+
+/** One request's outcome in a `runNodeEffects` batch: its result, or its failure as the single activity would have thrown it. */
+export type NodeEffectOutcome =
+  | { result: NodeEffectResult }
+  | { failure: { type: string; message: string; nonRetryable: boolean; details: NodeEffectFailureDetails } };
 
 /** Details attached to a failed effect, so the workflow can record the attempt count and the field. */
 export interface NodeEffectFailureDetails {
@@ -50,13 +67,13 @@ export interface NodeEffectFailureDetails {
  * are not retried, everything else is, with the node's retry policy.
  *
  * Since step-outputs-v1 (`flowId` set) the output is also stored in `item_batches` (for a retry from
- * the failed step, and as a reference when large) and the records touched go to the lineage.
+ * the failed step, and as a reference when large) and the records touched go to the lineage: here,
+ * or (`deferWrites`, small outputs) by the run's completion, which stores a whole batch's at once.
  */
-export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string }) => EffectDeps, db: Db) {
-  return async function runEffect(request: NodeEffectRequest): Promise<NodeEffectResult> {
+export function createNodeEffectActivities(depsFor: (scope: { workspaceId: string }) => EffectDeps, db: Db) {
+  async function runOnce(request: NodeEffectRequest, attempt: number): Promise<NodeEffectResult> {
     // The run's own workspace, from the activity input: connections resolve only there.
     const deps = depsFor({ workspaceId: request.workspaceId });
-    const { attempt } = Context.current().info;
     const startedAt = new Date().toISOString();
     try {
       if (request.flowId === undefined) {
@@ -68,6 +85,7 @@ export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string 
         ? await loadNodeOutput(db, { workspaceId: request.workspaceId, runId: request.reuseOutputOf, nodeId: request.nodeId })
         : null;
       let ports: Ports;
+      let touched: TouchedRecord[] = [];
       if (reused) {
         ports = reused;
       } else {
@@ -78,10 +96,13 @@ export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string 
           { workspaceId: request.workspaceId, runId: request.runId, attempt, idempotencyKey: `${request.originalRunId ?? request.runId}:${request.nodeId}` },
           recording.deps,
         );
-        await saveTouchedRecords(db, step, recording.touched);
+        touched = recording.touched;
       }
-      const batchId = await saveNodeOutput(db, { ...step, ports });
       const timing = { startedAt, finishedAt: new Date().toISOString(), ...(reused ? { reused: true } : {}) };
+      // Small enough to travel back through the workflow: the run's completion stores it.
+      if (request.deferWrites && serializedBytes({ ports, touched }) <= ITEM_BATCH_REFERENCE_BYTES) return { ports, attempt, ...timing, unsaved: { touched } };
+      await saveTouchedRecords(db, step, touched);
+      const batchId = await saveNodeOutput(db, { ...step, ports });
       if (serializedBytes(ports) > ITEM_BATCH_REFERENCE_BYTES) return { ports: {}, portsRef: batchId, attempt, ...timing };
       return { ports, attempt, ...timing };
     } catch (error) {
@@ -108,6 +129,29 @@ export function createNodeEffectActivity(depsFor: (scope: { workspaceId: string 
         details: [details],
       });
     }
+  }
+
+  return {
+    runNodeEffect: (request: NodeEffectRequest): Promise<NodeEffectResult> => runOnce(request, Context.current().info.attempt + (request.attemptsBefore ?? 0)),
+
+    /**
+     * The first attempt of one effect step for several runs of a batch at once (see
+     * `workflows/gathered-effects.ts`), side by side; each request's failure is returned, not thrown,
+     * so one run's failure is not its neighbours'. A failed request's further attempts are the workflow's
+     * business (single `runNodeEffect` calls, `attemptsBefore: 1`).
+     */
+    async runNodeEffects({ requests }: { requests: NodeEffectRequest[] }): Promise<NodeEffectOutcome[]> {
+      return Promise.all(
+        requests.map((request) =>
+          runOnce(request, 1).then(
+            (result): NodeEffectOutcome => ({ result }),
+            (error: ApplicationFailure): NodeEffectOutcome => ({
+              failure: { type: error.type ?? 'Error', message: error.message, nonRetryable: error.nonRetryable === true, details: error.details?.[0] as NodeEffectFailureDetails },
+            }),
+          ),
+        ),
+      );
+    },
   };
 }
 

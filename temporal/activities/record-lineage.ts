@@ -61,17 +61,29 @@ export function recordingTouchedRecords(deps: EffectDeps): { deps: EffectDeps; t
   };
 }
 
-/** Writes a step's touched records; a repeated activity attempt adds nothing (unique constraint). */
+/** A touched record with the step that touched it, as `record_lineage` keeps it. */
+export interface LineageRow extends TouchedRecord {
+  workspaceId: string;
+  runId: string;
+  flowId: string;
+  nodeId: string;
+  /** When the step touched it; the time of the write when absent. */
+  at?: Date;
+}
+
+/** Writes touched records (of one step or of many runs' steps); a repeated write adds nothing (unique constraint). */
+export async function saveLineage(db: Db, rows: readonly LineageRow[]): Promise<void> {
+  // Chunks keep each statement well under PostgreSQL's 65535 bind parameters.
+  for (let i = 0; i < rows.length; i += 1000) {
+    await db.insert(recordLineage).values(rows.slice(i, i + 1000)).onConflictDoNothing();
+  }
+}
+
+/** Writes one step's touched records. */
 export async function saveTouchedRecords(
   db: Db,
   step: { workspaceId: string; runId: string; flowId: string; nodeId: string },
   touched: readonly TouchedRecord[],
 ): Promise<void> {
-  // Chunks keep each statement well under PostgreSQL's 65535 bind parameters.
-  for (let i = 0; i < touched.length; i += 1000) {
-    await db
-      .insert(recordLineage)
-      .values(touched.slice(i, i + 1000).map((t) => ({ ...step, ...t })))
-      .onConflictDoNothing();
-  }
+  await saveLineage(db, touched.map((t) => ({ ...step, ...t })));
 }

@@ -1,11 +1,13 @@
 import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { runs, runSteps, type RunError } from '../../db/schema';
-import type { NodeTrace, RunResult } from '../../flows-engine/index';
+import type { Item, NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
-import { wakeRelay } from '../../domain/inbox/enqueue';
+import { finishedRunsPayload, INBOX_CHANNEL } from '../../domain/inbox/channels';
 import { runOutcome } from '../../domain/runs/run-outcome';
+import { saveNodeOutputs } from '../../domain/runs/item-batches';
 import { applyItemDataPolicy, stepsAsStored } from './item-data-policy';
+import { saveLineage, type TouchedRecord } from './record-lineage';
 
 /** What the workflow reports at the end of a run; attempts per node come from the effect activities. */
 export interface CompletedRun {
@@ -16,6 +18,17 @@ export interface CompletedRun {
   itemsOut: number;
   /** When each step ran (runs recorded before step-outputs-v1 have none). */
   timings?: StepTimings;
+  /** Effect outputs and touched records the effect activities handed back unstored (`deferWrites`). */
+  effectWrites?: EffectWrite[];
+}
+
+/** One effect step's output and touched records, for the run's completion to store (see `NodeEffectRequest.deferWrites`). */
+export interface EffectWrite {
+  nodeId: string;
+  ports: Record<string, Item[]>;
+  touched: TouchedRecord[];
+  /** When the step finished (ISO 8601): the lineage's time. */
+  at: string;
 }
 
 /** A run as its record writes return it, for whoever listens (logs, alerts): no extra read per run. */
@@ -84,11 +97,16 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
     }));
     const ids = rows.map((r) => r.id);
     const finished = await db.transaction(async (tx) => {
+      // Every step row's foreign key check looks its run up in the partitioned `runs`; with the default
+      // plan cache mode PostgreSQL plans that check again for every row (a custom plan prunes to one
+      // partition, so it never settles on the generic one). The generic plan prunes at run time instead.
+      await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
       // Each run's created_at is its steps' partition key (run_created_at).
-      const present = await tx.select({ id: runs.id, createdAt: runs.createdAt }).from(runs).where(inArray(runs.id, ids));
+      const present = await tx.select({ id: runs.id, createdAt: runs.createdAt, workspaceId: runs.workspaceId, flowId: runs.flowId }).from(runs).where(inArray(runs.id, ids));
       const createdAt = new Map(present.map((p) => [p.id, p.createdAt]));
       const missing = ids.filter((id) => !createdAt.has(id));
       if (missing.length > 0) throw new Error(`run ${missing.join(', ')} has no run record`); // retried
+      await storeEffectWrites(tx as unknown as Db, present, completed);
       await tx.delete(runSteps).where(inArray(runSteps.runId, ids));
       const neverStore = await applyItemDataPolicy(tx as unknown as Db, ids);
       const steps = completed.flatMap(({ runId, result, attempts, timings = {} }) =>
@@ -105,8 +123,9 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
           as v(id uuid, status run_status, items_in integer, items_out integer, items_skipped integer, error jsonb, outcome text)
         where runs.id = v.id and runs.status <> 'cancelled'
         returning runs.id, runs.workspace_id, runs.flow_id, runs.version, runs.trigger, runs.started_at, runs.finished_at`);
-      // The next events of these runs' ordering keys may start now: wake the relay.
-      await wakeRelay(tx);
+      // The next events of these runs' ordering keys may start now, and the relay holding their flow's
+      // next batch (relay-loop.ts) learns that their execution is done: wake it, naming the runs.
+      await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${finishedRunsPayload(ids)})`);
       return updated;
     });
     if (!listener.finished) return;
@@ -130,6 +149,17 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
   }
 
   return {
+    /**
+     * The effect writes of runs that will not reach `completeRuns` (cancelled while running): what their
+     * effects did stays on record (lineage) and reusable. Idempotent on retry.
+     */
+    async saveEffectWrites(written: readonly Pick<CompletedRun, 'runId' | 'effectWrites'>[]): Promise<void> {
+      const ids = written.map((w) => w.runId);
+      if (ids.length === 0) return;
+      const present = await db.select({ id: runs.id, workspaceId: runs.workspaceId, flowId: runs.flowId }).from(runs).where(inArray(runs.id, ids));
+      await storeEffectWrites(db, present, written);
+    },
+
     /**
      * Marks the run running, unless it was cancelled before it started: then says so, and the workflow stops.
      * Runs started before run-batches-v1 only; later ones are claimed with `claimRuns`.
@@ -182,6 +212,24 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
 
     completeRuns,
   };
+}
+
+/** Stores the effect writes of these runs: their outputs in one statement, their lineage in one more. */
+async function storeEffectWrites(
+  db: Db,
+  present: readonly { id: string; workspaceId: string; flowId: string }[],
+  written: readonly Pick<CompletedRun, 'runId' | 'effectWrites'>[],
+): Promise<void> {
+  const runOf = new Map(present.map((p) => [p.id, p] as const));
+  const steps = written.flatMap(({ runId, effectWrites = [] }) => {
+    const run = runOf.get(runId);
+    return run ? effectWrites.map((write) => ({ workspaceId: run.workspaceId, runId, flowId: run.flowId, ...write })) : [];
+  });
+  await saveNodeOutputs(db, steps);
+  await saveLineage(
+    db,
+    steps.flatMap(({ workspaceId, runId, flowId, nodeId, touched, at }) => touched.map((t) => ({ workspaceId, runId, flowId, nodeId, ...t, at: new Date(at) }))),
+  );
 }
 
 function toRunError(error: NonNullable<RunResult['error']>): RunError {

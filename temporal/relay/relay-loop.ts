@@ -3,7 +3,7 @@ import type postgres from 'postgres';
 import type { Db } from '../../db/client';
 import { isDatabaseConnectionFault } from '../../db/connection-faults';
 import { errorWithCauses } from '../../domain/platform/logger';
-import { INBOX_CHANNEL } from '../../domain/inbox/channels';
+import { finishedRunIds, INBOX_CHANNEL } from '../../domain/inbox/channels';
 import { relayPendingEvents } from './relay';
 
 export interface RelayLoop {
@@ -23,6 +23,15 @@ const MAX_OUTAGE_BACKOFF_MS = 15_000;
 const MAX_RUNS_PER_EXECUTION = 20;
 /** A NOTIFY waits this long before its pass, so events arriving together share one pass and one execution. */
 const LINGER_MS = 20;
+/**
+ * While the latest execution this loop started for a flow runs, the flow's next events wait for it (at
+ * most this long), so they gather into one batch instead of trickling into many small executions: group
+ * commit for workflow executions. An idle flow's event starts at once; under load a batch holds what
+ * arrived during one execution. The hold ends when any run of that execution finishes (its NOTIFY names
+ * the runs) or after this long, so a slow or stuck execution (a Delay, a hung API) never holds a flow back
+ * for longer. Only this loop's own starts hold: another worker's relay may start alongside.
+ */
+const HOLD_MAX_MS = 200;
 
 /**
  * Runs in the worker: relays pending inbox events whenever the intake
@@ -43,6 +52,8 @@ export function startRelayLoop(options: {
   maxRunsPerExecution?: number;
   /** Default LINGER_MS. */
   lingerMs?: number;
+  /** Default HOLD_MAX_MS; 0: no holds. */
+  holdMs?: number;
   log?: (line: string) => void;
 }): RelayLoop {
   const log = options.log ?? (() => {});
@@ -50,6 +61,23 @@ export function startRelayLoop(options: {
   let wanted = false;
   let stopped = false;
   let outage: { since: number; backoffMs: number; retryAt: number } | undefined;
+  const holdMs = options.holdMs ?? HOLD_MAX_MS;
+  /** Flows whose next batch is gathering: the runs of their latest execution, and the hold's time limit. */
+  const holds = new Map<string, { runIds: ReadonlySet<string>; timer: NodeJS.Timeout }>();
+  const release = (flowId: string): void => {
+    clearTimeout(holds.get(flowId)?.timer);
+    holds.delete(flowId);
+  };
+  const hold = ({ flowId, runIds }: { flowId: string; runIds: string[] }): void => {
+    if (holdMs <= 0 || stopped) return;
+    release(flowId);
+    const timer = setTimeout(() => {
+      if (holds.get(flowId)?.timer !== timer) return;
+      holds.delete(flowId);
+      pass();
+    }, holdMs);
+    holds.set(flowId, { runIds: new Set(runIds), timer });
+  };
 
   const onePass = async (): Promise<void> => {
     try {
@@ -57,6 +85,8 @@ export function startRelayLoop(options: {
         limit: BATCH,
         eagerStart: options.eagerStart,
         maxRunsPerExecution: options.maxRunsPerExecution ?? MAX_RUNS_PER_EXECUTION,
+        heldFlows: [...holds.keys()],
+        onExecutionStarted: hold,
       });
       if (outage) {
         log(`relay: the database is reachable again after ${Math.round((Date.now() - outage.since) / 1000)}s; resuming`);
@@ -96,8 +126,22 @@ export function startRelayLoop(options: {
     }, options.lingerMs ?? LINGER_MS);
   };
 
+  /** New events linger (passSoon); finished runs release their flow's hold and pass at once. */
+  const notified = (payload: string): void => {
+    const finished = finishedRunIds(payload);
+    let released = false;
+    for (const [flowId, { runIds }] of holds) {
+      if (finished.some((id) => runIds.has(id))) {
+        release(flowId);
+        released = true;
+      }
+    }
+    if (released) pass();
+    else passSoon();
+  };
+
   const timer = setInterval(pass, options.intervalMs ?? 2000);
-  const listening = options.sql.listen(INBOX_CHANNEL, passSoon, pass).catch((error: unknown) => {
+  const listening = options.sql.listen(INBOX_CHANNEL, notified, pass).catch((error: unknown) => {
     log(`relay: LISTEN failed, polling only: ${error instanceof Error ? error.message : String(error)}`);
     return null;
   });
@@ -107,6 +151,7 @@ export function startRelayLoop(options: {
       stopped = true;
       clearInterval(timer);
       clearTimeout(lingering);
+      for (const flowId of [...holds.keys()]) release(flowId);
       const subscription = await listening;
       await subscription?.unlisten();
       await Promise.all(running);

@@ -1,6 +1,6 @@
 import type { Client } from '@temporalio/client';
 import { WorkflowExecutionAlreadyStartedError } from '@temporalio/common';
-import { and, asc, eq, inArray, isNull, or, sql } from 'drizzle-orm';
+import { and, asc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm';
 import { loadIntegrationIdentities } from '../../domain/connections/usage';
 import { errorWithCauses, logger } from '../../domain/platform/logger';
 import type { Db } from '../../db/client';
@@ -66,6 +66,10 @@ export interface RelayOptions {
    * default 1: one execution per run (`runFlowWorkflow`, workflow id `run-<runId>`).
    */
   maxRunsPerExecution?: number;
+  /** Flows whose events wait for a later pass (the relay loop lets their next batch gather): left alone. */
+  heldFlows?: readonly string[];
+  /** Told of every execution this pass started. */
+  onExecutionStarted?: (execution: { workflowId: string; flowId: string; runIds: string[] }) => void;
 }
 
 export async function relayPendingEvents(db: Db, temporal: Client, options: RelayOptions = {}): Promise<RelayOutcome> {
@@ -75,7 +79,14 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
       .from(inboxEvents)
       .innerJoin(flows, eq(flows.id, inboxEvents.flowId))
       // Retries run on the version they name, so they go on even while the flow is paused.
-      .where(and(isNull(inboxEvents.relayedAt), or(eq(flows.status, 'active'), eq(inboxEvents.source, InboxSource.retry)), nextInLineForItsKey))
+      .where(
+        and(
+          isNull(inboxEvents.relayedAt),
+          or(eq(flows.status, 'active'), eq(inboxEvents.source, InboxSource.retry)),
+          options.heldFlows?.length ? notInArray(inboxEvents.flowId, [...options.heldFlows]) : undefined,
+          nextInLineForItsKey,
+        ),
+      )
       .orderBy(asc(inboxEvents.seq))
       .limit(options.limit ?? 200)
       .for('update', { of: inboxEvents, skipLocked: true });
@@ -149,6 +160,7 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
       .map((p) => ({ id: p.event.id, message: 'the flow is active but has no published version' }));
     results.forEach((result, i) => {
       const { workflowId, members } = executions[i]!;
+      if (result.status === 'fulfilled') options.onExecutionStarted?.({ workflowId, flowId: members[0]!.event.flowId, runIds: members.map((m) => m.event.id) });
       for (const { event } of members) {
         const fields = { runId: event.id, workspaceId: event.workspaceId, flowId: event.flowId, trigger: event.source, workflowId };
         if (result.status === 'fulfilled') {

@@ -7,8 +7,8 @@
 import { ActivityFailure, ApplicationFailure, proxyActivities, proxyLocalActivities, sleep } from '@temporalio/workflow';
 import type { EffectRequest, FlowNode, Item, NodeSettings, NodeTrace } from '../../flows-engine/index';
 import type { Activities } from '../activities';
-import type { NodeEffectFailureDetails, NodeEffectRequest } from '../activities/node-effect';
-import type { CompletedRun } from '../activities/run-records';
+import type { NodeEffectFailureDetails, NodeEffectRequest, NodeEffectResult } from '../activities/node-effect';
+import type { CompletedRun, EffectWrite } from '../activities/run-records';
 import type { RunFlowInput, RunFlowSummary, StepTimings } from '../run-input';
 import { sharedEngine } from './shared-engine';
 
@@ -41,7 +41,7 @@ export type RecordsActivities = ReturnType<typeof recordsActivities>;
 export const LOCAL_EFFECT_MAX_TIMEOUT_MS = 120_000;
 
 /** Each effectful node gets the retry policy and timeout set on it in the editor. */
-function effectActivity(settings: NodeSettings, local: boolean) {
+export function effectActivity(settings: NodeSettings, local: boolean) {
   const retry = {
     maximumAttempts: settings.retry.maximumAttempts,
     initialInterval: settings.retry.initialIntervalMs,
@@ -49,7 +49,7 @@ function effectActivity(settings: NodeSettings, local: boolean) {
     maximumInterval: settings.retry.maximumIntervalMs,
     nonRetryableErrorTypes: ['UserError'],
   };
-  if (local && settings.timeoutMs <= LOCAL_EFFECT_MAX_TIMEOUT_MS) {
+  if (runsLocally(settings, local)) {
     return proxyLocalActivities<Activities>({ startToCloseTimeout: settings.timeoutMs, retry }).runNodeEffect;
   }
   return proxyActivities<Activities>({
@@ -59,17 +59,33 @@ function effectActivity(settings: NodeSettings, local: boolean) {
   }).runNodeEffect;
 }
 
+/** Whether an effect with these settings runs as a local activity. */
+export function runsLocally(settings: NodeSettings, local: boolean): boolean {
+  return local && settings.timeoutMs <= LOCAL_EFFECT_MAX_TIMEOUT_MS;
+}
+
+/** Runs one effect request with its node's settings: one activity per call, or gathered (`gathered-effects.ts`). */
+export type EffectCaller = (request: NodeEffectRequest, settings: NodeSettings) => Promise<NodeEffectResult>;
+
 /** How the run executes: the patches its workflow saw (`local-activities-v1`, `step-outputs-v1`). */
 export interface ExecuteRunOptions {
   local: boolean;
   stepOutputs: boolean;
   records: RecordsActivities;
+  /**
+   * Where effects leave the outputs and touched records their activities handed back unstored
+   * (with `stepOutputs`): the caller's, so a run that stops half-way (cancelled) can still store them.
+   * The completion carries them to `completeRuns`.
+   */
+  effectWrites: EffectWrite[];
+  /** How effect requests are run; default: one activity per request. */
+  effects?: EffectCaller;
 }
 
 /** Runs the flow for one run; returns its summary and the record to write (the caller writes it). */
 export async function executeRun(
   input: RunFlowInput,
-  { local, stepOutputs, records }: ExecuteRunOptions,
+  { local, stepOutputs, records, effectWrites, effects = (request, settings) => effectActivity(settings, local)(request) }: ExecuteRunOptions,
 ): Promise<{ summary: RunFlowSummary; completion: CompletedRun }> {
   const trigger = stepOutputs && input.trigger.batchId
     ? await records.loadTriggerBatch({ workspaceId: input.workspaceId, batchId: input.trigger.batchId })
@@ -94,13 +110,17 @@ export async function executeRun(
               originalRunId: input.retry?.originalRunId ?? input.runId,
               ...(input.retry?.reuseOutputsOf ? { reuseOutputOf: input.retry.reuseOutputsOf } : {}),
               ...(ref ? { itemsRef: ref } : {}),
+              deferWrites: true,
             }
           : {}),
       };
-      const result = await effectActivity(request.settings, local)(effectRequest);
+      const result = await effects(effectRequest, request.settings);
       // 0 attempts on a step that succeeded: its output was reused from the retried run.
       attempts[request.nodeId] = result.reused ? 0 : result.attempt;
-      effectTimes[request.nodeId] = { startedAt: result.startedAt ?? calledAt, finishedAt: result.finishedAt ?? new Date().toISOString() };
+      const finishedAt = result.finishedAt ?? new Date().toISOString();
+      effectTimes[request.nodeId] = { startedAt: result.startedAt ?? calledAt, finishedAt };
+      // Histories recorded before deferred writes have no `unsaved`: their activity stored everything.
+      if (result.unsaved) effectWrites.push({ nodeId: request.nodeId, ports: result.ports, touched: result.unsaved.touched, at: finishedAt });
       if (!result.portsRef) return result.ports;
       const ports = await records.loadOutputBatch({ workspaceId: input.workspaceId, batchId: result.portsRef });
       for (const [port, items] of Object.entries(ports)) references.set(items, { batchId: result.portsRef, port });
@@ -139,6 +159,7 @@ export async function executeRun(
       itemsIn,
       itemsOut,
       ...(stepOutputs ? { timings: stepTimings(input.flow.nodes, result.trace, effectTimes, sleeps, runStartedAt) } : {}),
+      ...(effectWrites.length > 0 ? { effectWrites } : {}),
     },
     summary: {
       runId: input.runId,

@@ -1,10 +1,14 @@
-import { CancellationScope, condition, defineSignal, isCancellation, setHandler, workflowInfo } from '@temporalio/workflow';
-import type { CompletedRun } from '../activities/run-records';
+import { CancellationScope, condition, defineSignal, isCancellation, patched, setHandler, workflowInfo } from '@temporalio/workflow';
+import type { CompletedRun, EffectWrite } from '../activities/run-records';
 import { CANCEL_RUN_SIGNAL } from '../api/ids';
 import type { BatchedRun, RunBatchInput, RunFlowInput, RunFlowSummary } from '../run-input';
 import { executeRun, notRunSummary, recordsActivities } from './execute-run';
+import { gatheredEffects } from './gathered-effects';
 
 const cancelRun = defineSignal<[runId: string]>(CANCEL_RUN_SIGNAL);
+
+/** Patch marker of gathered effects: runs waiting on one effect step together make one activity (`gathered-effects.ts`). */
+const GATHERED_EFFECTS_PATCH = 'gathered-effects-v1';
 
 /**
  * A few ready runs of one flow version in one workflow execution: the relay's lever against the
@@ -27,6 +31,7 @@ export async function runFlowBatchWorkflow(batch: RunBatchInput): Promise<RunFlo
     scopes.get(runId)?.cancel();
   });
 
+  const effects = patched(GATHERED_EFFECTS_PATCH) ? gatheredEffects() : undefined;
   const claim = await records.claimRuns({ workflowId: workflowInfo().workflowId, runIds: batch.runs.map((r) => r.runId) });
   const notRun = [
     ...claim.cancelled.map((id) => notRunSummary(id, 'cancelled')),
@@ -47,20 +52,25 @@ export async function runFlowBatchWorkflow(batch: RunBatchInput): Promise<RunFlo
 
   const summaries = await Promise.all(
     toRun.map(async (run) => {
+      const effectWrites: EffectWrite[] = [];
       try {
         if (cancelled.has(run.runId)) return notRunSummary(run.runId, 'cancelled');
         const scope = new CancellationScope();
         scopes.set(run.runId, scope);
-        const { summary, completion } = await scope.run(() => executeRun(runInput(batch, run), { local: true, stepOutputs: true, records }));
+        const { summary, completion } = await scope.run(() => executeRun(runInput(batch, run), { local: true, stepOutputs: true, records, effectWrites, effects: effects?.run }));
         ended.push(completion);
         // A cancelled run's steps are recorded; its status stays `cancelled` (`completeRuns` never changes that).
         return cancelled.has(run.runId) ? { ...summary, status: 'cancelled' as const } : summary;
       } catch (error) {
-        if (isCancellation(error)) return notRunSummary(run.runId, 'cancelled');
+        if (isCancellation(error)) {
+          // What its effects did before the cancel stays on record (outside the run's cancelled scope).
+          if (effectWrites.length > 0) await records.saveEffectWrites([{ runId: run.runId, effectWrites }]);
+          return notRunSummary(run.runId, 'cancelled');
+        }
         // Not a step failure (the engine records those itself) but a fault of the workflow code for
         // this run's data: this run fails, its neighbours go on.
         const message = `The run stopped unexpectedly: ${error instanceof Error ? error.message : String(error)}`;
-        ended.push({ runId: run.runId, result: { status: 'failed', trace: [], error: { message, category: 'unexpected' } }, attempts: {}, itemsIn: 0, itemsOut: 0 });
+        ended.push({ runId: run.runId, result: { status: 'failed', trace: [], error: { message, category: 'unexpected' } }, attempts: {}, itemsIn: 0, itemsOut: 0, effectWrites });
         return { runId: run.runId, status: 'failed' as const, itemsIn: 0, itemsOut: 0, itemsSkipped: 0, error: { message, category: 'unexpected' } };
       } finally {
         scopes.delete(run.runId);
@@ -68,6 +78,7 @@ export async function runFlowBatchWorkflow(batch: RunBatchInput): Promise<RunFlo
       }
     }),
   );
+  await effects?.close();
   await writer;
   return [...summaries, ...notRun];
 }

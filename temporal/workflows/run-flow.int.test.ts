@@ -2,7 +2,7 @@ import type { Client } from '@temporalio/client';
 import type { TestWorkflowEnvironment } from '@temporalio/testing';
 import { bundleWorkflowCode, Worker, type WorkflowBundleWithSourceMap } from '@temporalio/worker';
 import { historyToJSON } from '@temporalio/common/lib/proto-utils';
-import { asc, eq, inArray } from 'drizzle-orm';
+import { and, asc, eq, inArray } from 'drizzle-orm';
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { acceptWebhook } from '../../domain/inbox/accept-webhook';
 import { setFlowStatus } from '../../app/_server/flows/flow-service';
 import { openDb, type DbHandle } from '../../db/client';
-import { externalIds, inboxEvents, runs, runSteps } from '../../db/schema';
+import { externalIds, inboxEvents, itemBatches, recordLineage, runs, runSteps } from '../../db/schema';
 import { TransientError, UserError, type FlowInput } from '../../flows-engine/index';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { insertUser, insertWorkspace } from '../../tests/support/app-context';
@@ -250,6 +250,70 @@ async function runRows(ids: string[]) {
   return handle.db.select().from(runs).where(inArray(runs.id, ids));
 }
 
+/** Webhook -> Delay of `ms`: a run that stays running for a while. */
+function delayGraph(ms: number): Omit<FlowInput, 'id' | 'name'> {
+  const lit = (value: unknown) => ({ kind: 'literal' as const, value });
+  return {
+    ...contactIntakeFlow(),
+    nodes: [
+      { id: 'hook', type: 'core.webhook-trigger', typeVersion: 1, label: 'Contact changed', config: {} },
+      { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(ms) } },
+    ],
+    edges: [{ id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'wait', port: 'main' } }],
+  };
+}
+
+/** Waits until every one of these runs has finished; returns their rows by id. */
+async function finishedRuns(ids: string[]) {
+  return eventually(async () => {
+    const rows = await handle.db.select().from(runs).where(inArray(runs.id, ids));
+    return rows.length === ids.length && rows.every((r) => r.finishedAt) ? new Map(rows.map((r) => [r.id, r])) : undefined;
+  }, `runs ${ids.join(', ')} to finish`);
+}
+
+async function relayedAt(id: string): Promise<Date | null> {
+  const [event] = await handle.db.select({ relayedAt: inboxEvents.relayedAt }).from(inboxEvents).where(eq(inboxEvents.id, id));
+  return event?.relayedAt ?? null;
+}
+
+describe('the relay loop gathers batches', () => {
+  it("holds a flow's next events while its execution runs, and starts them together once it finishes", async () => {
+    const { token } = await createPublishedFlow(handle.db, actor, delayGraph(2000));
+    const loop = startRelayLoop({ db: handle.db, sql: handle.sql, temporal: env.client, intervalMs: 200, holdMs: 20_000 });
+    try {
+      const rows = await withWorker(undefined, async () => {
+        const first = (await deliver(token, { id: 'g1' })).eventId;
+        await eventually(async () => ((await runRows([first]))[0]?.status === 'running' ? true : undefined), 'the first run to start');
+        const later = [(await deliver(token, { id: 'g2' })).eventId, (await deliver(token, { id: 'g3' })).eventId];
+        return finishedRuns([first, ...later]).then((byId) => ({ first: byId.get(first)!, later: later.map((id) => byId.get(id)!) }));
+      });
+      const [second, third] = rows.later;
+      expect(second!.workflowId).toBe(third!.workflowId);
+      expect(second!.workflowId).not.toBe(rows.first.workflowId);
+      for (const run of rows.later) expect((await relayedAt(run.id))!.getTime()).toBeGreaterThanOrEqual(rows.first.finishedAt!.getTime());
+    } finally {
+      await loop.stop();
+    }
+  });
+
+  it('never holds a flow longer than the hold time, however long its execution runs', async () => {
+    const { token } = await createPublishedFlow(handle.db, actor, delayGraph(4000));
+    const loop = startRelayLoop({ db: handle.db, sql: handle.sql, temporal: env.client, intervalMs: 200, holdMs: 300 });
+    try {
+      const rows = await withWorker(undefined, async () => {
+        const first = (await deliver(token, { id: 'h1' })).eventId;
+        await eventually(async () => ((await runRows([first]))[0]?.status === 'running' ? true : undefined), 'the first run to start');
+        const second = (await deliver(token, { id: 'h2' })).eventId;
+        return finishedRuns([first, second]).then((byId) => [byId.get(first)!, byId.get(second)!] as const);
+      });
+      const [first, second] = rows;
+      expect((await relayedAt(second.id))!.getTime()).toBeLessThan(first.finishedAt!.getTime());
+    } finally {
+      await loop.stop();
+    }
+  });
+});
+
 /** Several runs of one flow in one execution (`runFlowBatchWorkflow`), each with its own record, steps, failure and cancel. */
 describe('runs in batches', () => {
   it('runs a batch in which one event fails with a user error and its neighbours succeed, each with its own run record', async () => {
@@ -307,13 +371,66 @@ describe('runs in batches', () => {
     expect(mappings.map((m) => m.externalId).sort()).toEqual(['good-1', 'good-2']);
   });
 
-  it('cancels one run of a batch and lets its neighbour finish', async () => {
+  it("gathers one effect step of a batch's runs into one activity; a run whose first attempt fails retries alone", async () => {
+    const real = createEffectDeps(handle.db, actor);
+    const lookups: string[][] = [];
+    let failedOnce = false;
+    const effects: EffectDeps = {
+      ...real,
+      externalIds: {
+        ...real.externalIds,
+        lookupMany: async (query) => {
+          lookups.push([...query.externalIds]);
+          if (query.externalIds.includes('flaky') && !failedOnce) {
+            failedOnce = true;
+            throw new TransientError('the mapping store is busy');
+          }
+          return real.externalIds.lookupMany(query);
+        },
+      },
+    };
+    const graph = contactIntakeFlow();
+    graph.nodes.find((n) => n.id === 'lookup')!.settings = { retry: { maximumAttempts: 3, initialIntervalMs: 50, backoffCoefficient: 2, maximumIntervalMs: 1000 } };
+    const { token } = await createPublishedFlow(handle.db, actor, graph);
+    const ids = [
+      (await deliver(token, { id: 'calm-1', email: 'c1@example.com' })).eventId,
+      (await deliver(token, { id: 'flaky', email: 'flaky@example.com' })).eventId,
+      (await deliver(token, { id: 'calm-2', email: 'c2@example.com' })).eventId,
+    ];
+    const { summaries, history } = await withWorker(effects, async () => {
+      expect(await relayPendingEvents(handle.db, env.client, { maxRunsPerExecution: 20 })).toEqual({ started: 3, failed: 0 });
+      const [first] = await runRows([ids[0]!]);
+      const execution = env.client.workflow.getHandle<typeof runFlowBatchWorkflow>(first!.workflowId);
+      return { summaries: await execution.result(), history: await execution.fetchHistory() };
+    });
+    expect(summaries.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    // The three lookups' first attempts were one activity, and so were the two calm runs' saves; the flaky
+    // run's second lookup attempt and then its save (it reached the save alone) were activities of their own.
+    const activityTypes = (history.events ?? []).flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      return data ? [...Buffer.from(data).toString('utf8').matchAll(/runNodeEffects?\b/g)].map((m) => m[0]) : [];
+    });
+    expect(activityTypes.sort()).toEqual(['runNodeEffect', 'runNodeEffect', 'runNodeEffects', 'runNodeEffects']);
+    // The replay test checks the batch workflow code against this history (a gathered call, a retry alone, a timer).
+    if (process.env.SYNCLINE_RECORD_HISTORIES) writeFileSync(path.join(HISTORIES, 'run-flow-batch-gathered-effects-v1.json'), historyToJSON(history));
+    expect(lookups.filter((l) => l.includes('flaky'))).toHaveLength(2);
+    const steps = await handle.db.select().from(runSteps).where(and(inArray(runSteps.runId, ids), eq(runSteps.nodeId, 'lookup')));
+    expect(Object.fromEntries(steps.map((s) => [ids.indexOf(s.runId), s.attempts]))).toEqual({ 0: 1, 1: 2, 2: 1 });
+  });
+
+  it('cancels one run of a batch and lets its neighbour finish; both keep their lookup output and lineage', async () => {
     const base = contactIntakeFlow();
     const lit = (value: unknown) => ({ kind: 'literal' as const, value });
     const graph: Omit<FlowInput, 'id' | 'name'> = {
       ...base,
-      nodes: [...base.nodes.filter((n) => n.id === 'hook'), { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(5000) } }],
-      edges: [{ id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'wait', port: 'main' } }],
+      nodes: [
+        ...base.nodes.filter((n) => n.id === 'hook' || n.id === 'lookup'),
+        { id: 'wait', type: 'core.delay', typeVersion: 1, label: 'Wait', config: { mode: lit('duration'), durationMs: lit(5000) } },
+      ],
+      edges: [
+        { id: 'e1', from: { node: 'hook', port: 'main' }, to: { node: 'lookup', port: 'main' } },
+        { id: 'e2', from: { node: 'lookup', port: 'notFound' }, to: { node: 'wait', port: 'main' } },
+      ],
     };
     const { token } = await createPublishedFlow(handle.db, actor, graph);
     // Long enough for the cancel to land while the runs wait, even on a loaded machine.
@@ -331,5 +448,14 @@ describe('runs in batches', () => {
     expect(rows.get(kept)?.status).toBe('succeeded');
     expect(rows.get(stopped)?.status).toBe('cancelled');
     expect(rows.get(kept)?.workflowId).toBe(rows.get(stopped)?.workflowId);
+    // The lookup's output and lineage come back to the workflow unstored; the runs' completion writes them
+    // (the cancelled run's too: its steps are recorded, its status stays cancelled).
+    for (const runId of [kept, stopped]) {
+      const lineage = await handle.db.select().from(recordLineage).where(eq(recordLineage.runId, runId));
+      expect(lineage.map((l) => [l.nodeId, l.access, l.externalId])).toEqual([['lookup', 'read', runId === kept ? 'keep' : 'stop']]);
+      const outputs = await handle.db.select().from(itemBatches).where(eq(itemBatches.runId, runId));
+      expect(outputs.map((o) => [o.kind, o.nodeId])).toEqual([['node-output', 'lookup']]);
+      expect((outputs[0]!.data as Record<string, unknown[]>).notFound).toHaveLength(1);
+    }
   });
 });

@@ -1,4 +1,5 @@
-import { patched, workflowInfo } from '@temporalio/workflow';
+import { CancellationScope, isCancellation, patched, workflowInfo } from '@temporalio/workflow';
+import type { EffectWrite } from '../activities/run-records';
 import type { RunFlowInput, RunFlowSummary } from '../run-input';
 import { executeRun, notRunSummary, recordsActivities } from './execute-run';
 
@@ -36,7 +37,16 @@ export async function runFlowWorkflow(input: RunFlowInput): Promise<RunFlowSumma
     const status = await records.markRunRunning(input.runId);
     if (stepOutputs && status === 'cancelled') return notRunSummary(input.runId, 'cancelled');
   }
-  const { summary, completion } = await executeRun(input, { local, stepOutputs, records });
-  await records.completeRun(completion);
-  return summary;
+  const effectWrites: EffectWrite[] = [];
+  try {
+    const { summary, completion } = await executeRun(input, { local, stepOutputs, records, effectWrites });
+    await records.completeRun(completion);
+    return summary;
+  } catch (error) {
+    // Cancelled mid-way: what its effects did stays on record. (Empty for runs recorded before deferred writes.)
+    if (isCancellation(error) && effectWrites.length > 0) {
+      await CancellationScope.nonCancellable(() => records.saveEffectWrites([{ runId: input.runId, effectWrites }]));
+    }
+    throw error;
+  }
 }
