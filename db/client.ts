@@ -1,5 +1,3 @@
-import type { SQL } from 'drizzle-orm';
-import { PgDialect } from 'drizzle-orm/pg-core';
 import { drizzle, type PostgresJsDatabase } from 'drizzle-orm/postgres-js';
 import postgres from 'postgres';
 import * as schema from './schema';
@@ -14,7 +12,7 @@ export interface DbHandle {
 }
 
 export interface OpenDbOptions extends Pick<postgres.Options<Record<string, never>>, 'max' | 'connect_timeout' | 'connection'> {
-  /** Run repeated statements as prepared statements (see `preparingRepeats`). For the worker's hot path. */
+  /** Run repeated statements as prepared statements (see `preparingRepeats`). For hot paths: the worker's, the webhook intake's. */
   prepareRepeats?: boolean;
 }
 
@@ -71,22 +69,6 @@ function preparingRepeats(sql: postgres.Sql): postgres.Sql {
       return Reflect.get(target, property, receiver);
     },
   });
-}
-
-const dialect = new PgDialect();
-
-/**
- * Runs a statement as a prepared statement: one round trip (Bind, Execute) once postgres.js has prepared
- * its text on the connection. Drizzle's `execute` never prepares, and postgres.js then asks PostgreSQL
- * for the parameter types first (Parse, Describe, wait; then Bind, Execute): two round trips and a Parse
- * per call. For hot statements whose text does not vary. Inside a transaction (which has no postgres.js
- * client of its own here) it runs through Drizzle as usual.
- */
-export async function executePrepared<T extends Record<string, unknown>>(db: Pick<Db, 'execute'>, query: SQL): Promise<T[]> {
-  const client = (db as { $client?: postgres.Sql }).$client;
-  if (!client) return (await db.execute<T>(query)) as T[];
-  const { sql: text, params } = dialect.sqlToQuery(query);
-  return client.unsafe<T[]>(text, params as postgres.ParameterOrJSON<never>[], { prepare: true });
 }
 
 const cache = globalThis as unknown as { __synclineDb?: DbHandle };

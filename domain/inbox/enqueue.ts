@@ -5,7 +5,7 @@
  * activity or a second worker never makes a second run.
  */
 import { sql, type SQL } from 'drizzle-orm';
-import { executePrepared, type Db } from '../../db/client';
+import type { Db } from '../../db/client';
 import { flows, inboxDedupeKeys, inboxEvents } from '../../db/schema';
 import { INBOX_CHANNEL } from './channels';
 
@@ -68,9 +68,9 @@ type Executor = Pick<Db, 'execute'>;
 export async function enqueueInboxEvents(db: Executor, events: readonly InboxEventInput[], options: { wake: boolean }): Promise<string[]> {
   if (events.length === 0) return [];
   // One fixed statement whatever the number of events: each column is one array parameter, so the SQL
-  // text does not depend on the batch's size and is prepared once per connection (executePrepared). Ids and times
-  // are chosen here (not by column defaults) so the key row and its event agree. (Times go as text:
-  // drizzle passes timestamptz[] parameters to postgres.js unserialised.)
+  // text does not depend on the batch's size (a pool opened with prepareRepeats prepares it once). Ids
+  // and times are chosen here (not by column defaults) so the key row and its event agree. (Times go as
+  // text: drizzle passes timestamptz[] parameters to postgres.js unserialised.)
   const column = (value: (e: InboxEventInput) => string | null) => sql.param(events.map(value));
   // The key is claimed first (inbox_dedupe_keys is where (flow, dedupe key) is unique: the inbox is
   // partitioned by time); only the events whose key was new are stored. A repeat within the batch loses
@@ -100,8 +100,7 @@ export async function enqueueInboxEvents(db: Executor, events: readonly InboxEve
       order by i.ord
       returning id
     )`;
-  const inserted = await executePrepared<{ id: string }>(
-    db,
+  const inserted = await db.execute<{ id: string }>(
     options.wake ? sql`${stored} select id, pg_notify(${INBOX_CHANNEL}, '') from stored` : sql`${stored} select id from stored`,
   );
   return inserted.map((row) => row.id);

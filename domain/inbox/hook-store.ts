@@ -11,7 +11,7 @@
  *   still as seen, checked in the INSERT (`ifFlowStill`); otherwise `FlowChangedError`.
  */
 import { DrizzleQueryError, sql } from 'drizzle-orm';
-import { executePrepared, type Db } from '../../db/client';
+import type { Db } from '../../db/client';
 import { flows, inboxDedupeKeys } from '../../db/schema';
 import { enqueueInboxEvents, flowStillAsSeen, type InboxEventInput } from './enqueue';
 import { createMicroBatch, type MicroBatchOptions } from './micro-batch';
@@ -55,10 +55,9 @@ export class FlowChangedError extends Error {
   override name = 'FlowChangedError';
 }
 
-/** One fixed statement whatever the number of tokens, prepared once per connection. */
+/** One fixed statement whatever the number of tokens (prepared once seen: intake-db.ts). */
 async function findHooks(db: Db, tokens: readonly string[]): Promise<(HookFlow | undefined)[]> {
-  const rows = await executePrepared<{ id: string; workspace_id: string; status: HookFlow['status']; active_version_id: string | null; webhook_token: string }>(
-    db,
+  const rows = await db.execute<{ id: string; workspace_id: string; status: HookFlow['status']; active_version_id: string | null; webhook_token: string }>(
     sql`select id, workspace_id, status, active_version_id, webhook_token from ${flows}
         where webhook_token = any(${sql.param([...new Set(tokens)])}::text[]) and archived_at is null`,
   );
@@ -78,8 +77,7 @@ async function storeEvents(db: Db, items: readonly { event: WebhookEvent; wake: 
   const found = new Map<string, { id: string | null; flow_still: boolean }>();
   if (others.length > 0) {
     const column = (value: (e: WebhookEvent) => string | null) => sql.param(others.map(value));
-    const rows = await executePrepared<{ event: string; id: string | null; flow_still: boolean }>(
-      db,
+    const rows = await db.execute<{ event: string; id: string | null; flow_still: boolean }>(
       sql`select r.event, k.event_id as id, ${flowStillAsSeen('r')} as flow_still
           from unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.flowId)}::uuid[], ${column((e) => e.dedupeKey)}::text[],
                       ${column((e) => e.ifFlowStill?.webhookToken ?? null)}::text[], ${column((e) => e.ifFlowStill?.status ?? null)}::text[],
