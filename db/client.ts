@@ -12,7 +12,7 @@ export interface DbHandle {
 }
 
 export interface OpenDbOptions extends Pick<postgres.Options<Record<string, never>>, 'max' | 'connect_timeout' | 'connection'> {
-  /** Run repeated statements as prepared statements (see `preparingRepeats`). For the worker's hot path. */
+  /** Run repeated statements as prepared statements (see `preparingRepeats`). For hot paths: the worker's, the webhook intake's. */
   prepareRepeats?: boolean;
 }
 

@@ -4,7 +4,7 @@ import type { Db } from '../../db/client';
 import { flowVersions } from '../../db/schema';
 import { checkPayload } from '../../flows-engine/index';
 import { ConnectionMissingError, resolveConnection } from '../connections/resolve';
-import { directHookStore, type HookFlow, type HookStore, type StoredEvent } from './hook-store';
+import { directHookStore, FlowChangedError, type HookFlow, type HookStore, type StoredEvent } from './hook-store';
 import { isCapturing, keepCapturedDelivery } from './sample-capture';
 import { describeFailure } from './intake-db';
 import { signatureMatches } from './verify-signature';
@@ -80,31 +80,46 @@ function notStored(eventId: string | null, reason: string): WebhookOutcome {
   return { kind: 'not-stored', status: 503, message: 'The event was not stored: the database is unavailable. Send it again later.', reason, eventId, stored: false };
 }
 
+/**
+ * Decides on the flow the store remembers for the token, if any; that decision holds only if the event is
+ * stored with the flow still as seen. Any other outcome (a refusal, a sample, a changed flow) is decided
+ * again on a fresh look-up, so the answers are those a fresh look-up gives.
+ */
 async function accept(db: Db, input: WebhookDelivery, store: HookStore): Promise<WebhookOutcome> {
-  const flow = await store.findHook(input.token);
+  const remembered = store.remembered?.(input.token);
+  if (remembered) {
+    const outcome = await decide(db, input, store, remembered, { remembered: true });
+    if (outcome) return outcome;
+  }
+  return (await decide(db, input, store, await store.findHook(input.token), { remembered: false }))!;
+}
+
+/** The outcome for `flow`; null when it rests on a remembered flow and must be decided on a fresh look-up. */
+async function decide(db: Db, input: WebhookDelivery, store: HookStore, flow: HookFlow | undefined, seen: { remembered: boolean }): Promise<WebhookOutcome | null> {
   if (!flow) return { kind: 'rejected', status: 404, message: 'No flow listens at this address.' };
+  const freshOnly = (decision: () => Promise<WebhookOutcome> | WebhookOutcome) => (seen.remembered ? null : decision());
   if (flow.status === 'draft') {
-    return (await captureSample(db, flow, input.body)) ?? { kind: 'rejected', status: 409, message: 'This flow is not active: publish and activate it to accept events.' };
+    return freshOnly(async () => (await captureSample(db, flow, input.body)) ?? { kind: 'rejected', status: 409, message: 'This flow is not active: publish and activate it to accept events.' });
   }
 
   const settings = await webhookSettingsOf(db, flow.versionId);
   // Only a published version with a webhook trigger has a live hook.
-  if (settings === null) return (await captureSample(db, flow, input.body)) ?? { kind: 'rejected', status: 404, message: 'No flow listens at this address.' };
+  if (settings === null) return freshOnly(async () => (await captureSample(db, flow, input.body)) ?? { kind: 'rejected', status: 404, message: 'No flow listens at this address.' });
   // Fail closed: settings that cannot be read never mean "no signature check". The sender retries a
   // 503, so nothing is lost while the flow is fixed and published again.
   if (settings instanceof TriggerConfigError) {
-    return { kind: 'rejected', status: 503, message: `This flow's webhook settings cannot be read, so every delivery is refused until it is fixed and published again: ${settings.message}` };
+    return freshOnly(() => ({ kind: 'rejected', status: 503, message: `This flow's webhook settings cannot be read, so every delivery is refused until it is fixed and published again: ${settings.message}` }));
   }
   if (settings.hmac.enabled) {
     const refused = await checkSignature(db, { workspaceId: flow.workspaceId, settings, body: input.body, header: input.header });
-    if (refused) return refused;
+    if (refused) return freshOnly(() => refused);
   }
 
   const parsed = parseWebhookJson(input.body);
-  if (!parsed.ok) return { kind: 'rejected', status: 400, message: parsed.error };
+  if (!parsed.ok) return freshOnly(() => ({ kind: 'rejected', status: 400, message: parsed.error }));
   const payload = parsed.value;
   const check = checkPayload(payload, {});
-  if (!check.ok) return { kind: 'rejected', status: 400, message: check.error };
+  if (!check.ok) return freshOnly(() => ({ kind: 'rejected', status: 400, message: check.error }));
 
   const idempotencyKey = input.idempotencyKey?.trim() || null;
   const senderEventId = idempotencyKey ?? (settings.idempotencyKeyPath ? eventIdAt(payload, settings.idempotencyKeyPath) : null);
@@ -116,11 +131,21 @@ async function accept(db: Db, input: WebhookDelivery, store: HookStore): Promise
   // Insert (or recognise the repeat) and wake the relay; the NOTIFY is delivered on commit. A paused
   // flow's events wait for resume, so nothing is woken for them (the relay's periodic pass picks them
   // up once the flow is active again).
-  const event = { id: randomUUID(), workspaceId: flow.workspaceId, flowId: flow.id, dedupeKey, orderingKey: orderingKeyOf(payload, settings.orderingKeyPath), source: 'webhook' as const, payload };
+  const event = {
+    id: randomUUID(),
+    workspaceId: flow.workspaceId,
+    flowId: flow.id,
+    dedupeKey,
+    orderingKey: orderingKeyOf(payload, settings.orderingKeyPath),
+    source: 'webhook' as const,
+    payload,
+    ...(seen.remembered && { ifFlowStill: { webhookToken: input.token, status: flow.status, versionId: flow.versionId } }),
+  };
   let stored: StoredEvent;
   try {
     stored = await store.store(event, flow.status === 'active');
   } catch (error) {
+    if (error instanceof FlowChangedError) return null;
     return notStored(senderEventId, describeFailure(error));
   }
   return { kind: 'accepted', eventId: stored.eventId, duplicate: stored.duplicate, flowStatus: flow.status };

@@ -6,7 +6,7 @@
  */
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { inboxDedupeKeys, inboxEvents } from '../../db/schema';
+import { flows, inboxDedupeKeys, inboxEvents } from '../../db/schema';
 import { INBOX_CHANNEL } from './channels';
 
 /** Where an inbox event came from (the relay and the run list show it). */
@@ -27,6 +27,31 @@ export interface InboxEventInput {
   /** The trigger payload (JSON). */
   readonly payload: unknown;
   readonly receivedAt?: Date;
+  /**
+   * Store the event only if its flow is still as the caller saw it (the webhook intake, which may decide
+   * on a remembered look-up): the same hook token, not archived, the same status and published version.
+   * Checked in the same statement; an event whose flow changed is neither stored nor claims its key.
+   */
+  readonly ifFlowStill?: FlowAsSeen;
+}
+
+/** A flow as a webhook delivery saw it; see {@link InboxEventInput.ifFlowStill}. */
+export interface FlowAsSeen {
+  readonly webhookToken: string;
+  readonly status: string;
+  readonly versionId: string | null;
+}
+
+/**
+ * The condition of {@link InboxEventInput.ifFlowStill} on a row `alias` with the columns flow_id,
+ * seen_token, seen_status and seen_version (true when nothing was seen).
+ */
+export function flowStillAsSeen(alias: string): SQL {
+  const row = sql.raw(alias);
+  return sql`(${row}.seen_token is null or exists (
+    select 1 from ${flows} f
+    where f.id = ${row}.flow_id and f.webhook_token = ${row}.seen_token and f.archived_at is null
+      and f.status::text = ${row}.seen_status and f.active_version_id is not distinct from ${row}.seen_version))`;
 }
 
 /** Something that runs SQL: the database or a transaction on it. */
@@ -42,28 +67,36 @@ type Executor = Pick<Db, 'execute'>;
  */
 export async function enqueueInboxEvents(db: Executor, events: readonly InboxEventInput[], options: { wake: boolean }): Promise<string[]> {
   if (events.length === 0) return [];
-  // Ids and times are chosen here (not by column defaults) so the key row and its event agree.
-  const rows = events.map(
-    (e, i): SQL => sql`(${i}::int, ${e.id ?? null}::uuid, ${e.workspaceId}::uuid, ${e.flowId}::uuid, ${e.dedupeKey}::text, ${e.orderingKey ?? null}::text,
-      ${e.source}::text, ${JSON.stringify(e.payload ?? null)}::jsonb, ${e.receivedAt ? e.receivedAt.toISOString() : null}::timestamptz)`,
-  );
+  // One fixed statement whatever the number of events: each column is one array parameter, so the SQL
+  // text does not depend on the batch's size (a pool opened with prepareRepeats prepares it once). Ids
+  // and times are chosen here (not by column defaults) so the key row and its event agree. (Times go as
+  // text: drizzle passes timestamptz[] parameters to postgres.js unserialised.)
+  const column = (value: (e: InboxEventInput) => string | null) => sql.param(events.map(value));
   // The key is claimed first (inbox_dedupe_keys is where (flow, dedupe key) is unique: the inbox is
   // partitioned by time); only the events whose key was new are stored. A repeat within the batch loses
   // to its first twin.
   const stored = sql`
     with input as materialized (
       select ord, coalesce(id, gen_random_uuid()) as id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload,
-             coalesce(received_at, now()) as received_at
-      from (values ${sql.join(rows, sql`, `)}) as v(ord, id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload, received_at)
+             coalesce(received_at, now()) as received_at, seen_token, seen_status, seen_version
+      from unnest(
+        ${column((e) => e.id ?? null)}::uuid[], ${column((e) => e.workspaceId)}::uuid[], ${column((e) => e.flowId)}::uuid[],
+        ${column((e) => e.dedupeKey)}::text[], ${column((e) => e.orderingKey ?? null)}::text[], ${column((e) => e.source)}::text[],
+        ${column((e) => JSON.stringify(e.payload ?? null))}::jsonb[], ${column((e) => (e.receivedAt ? e.receivedAt.toISOString() : null))}::text[]::timestamptz[],
+        ${column((e) => e.ifFlowStill?.webhookToken ?? null)}::text[], ${column((e) => e.ifFlowStill?.status ?? null)}::text[],
+        ${column((e) => e.ifFlowStill?.versionId ?? null)}::uuid[]
+      ) with ordinality as v(id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload, received_at, seen_token, seen_status, seen_version, ord)
+    ), checked as materialized (
+      select * from input i where ${flowStillAsSeen('i')}
     ), claimed as (
       insert into ${inboxDedupeKeys} (flow_id, dedupe_key, workspace_id, event_id, received_at)
-      select flow_id, dedupe_key, workspace_id, id, received_at from input order by ord
+      select flow_id, dedupe_key, workspace_id, id, received_at from checked order by ord
       on conflict (flow_id, dedupe_key) do nothing
       returning event_id
     ), stored as (
       insert into ${inboxEvents} (id, workspace_id, flow_id, dedupe_key, ordering_key, source, payload, received_at)
       select i.id, i.workspace_id, i.flow_id, i.dedupe_key, i.ordering_key, i.source, i.payload, i.received_at
-      from input i join claimed c on c.event_id = i.id
+      from checked i join claimed c on c.event_id = i.id
       order by i.ord
       returning id
     )`;

@@ -4,14 +4,16 @@
  *
  * - `directHookStore(db)`: one query per call (tests, the Next.js route that `next dev` serves);
  * - `batchedHookStore(db)`: group commit for the intake listener. Token look-ups that arrive together
- *   share one SELECT, and events that arrive together share one multi-row INSERT (one COMMIT): each
- *   request is answered only after the COMMIT of its batch, and a failed batch fails every request in
- *   it (one statement: none of its rows is stored).
+ *   share one SELECT, and events that arrive together share one INSERT (one COMMIT): each request is
+ *   answered only after the COMMIT of its batch, and a failed batch fails every request in it (one
+ *   statement: none of its rows is stored). It also remembers the flow behind each token, so most
+ *   deliveries need no look-up: an event decided on a remembered flow is stored only if the flow is
+ *   still as seen, checked in the INSERT (`ifFlowStill`); otherwise `FlowChangedError`.
  */
-import { and, inArray, isNull, sql } from 'drizzle-orm';
+import { DrizzleQueryError, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { flows } from '../../db/schema';
-import { enqueueInboxEvents, type InboxEventInput } from './enqueue';
+import { flows, inboxDedupeKeys } from '../../db/schema';
+import { enqueueInboxEvents, flowStillAsSeen, type InboxEventInput } from './enqueue';
 import { createMicroBatch, type MicroBatchOptions } from './micro-batch';
 
 /** The flow behind a hook token. */
@@ -35,58 +37,85 @@ export interface StoredEvent {
 
 export interface HookStore {
   findHook(token: string): Promise<HookFlow | undefined>;
-  /** Stores the event (or recognises a repeat); `wake`: the relay is notified on commit. */
+  /**
+   * The flow of an earlier look-up of the token, if the store remembers one (the batched store does, for
+   * active and paused flows). It may be stale: only an event stored with `ifFlowStill` (checked in the
+   * INSERT) may rest on it; any other decision is taken on a fresh `findHook`.
+   */
+  remembered?(token: string): HookFlow | undefined;
+  /**
+   * Stores the event (or recognises a repeat); `wake`: the relay is notified on commit. Throws
+   * {@link FlowChangedError} when the event has `ifFlowStill` and its flow no longer is as seen.
+   */
   store(event: WebhookEvent, wake: boolean): Promise<StoredEvent>;
 }
 
+/** The flow changed since it was looked up: nothing was stored; decide again on a fresh look-up. */
+export class FlowChangedError extends Error {
+  override name = 'FlowChangedError';
+}
+
+/** One fixed statement whatever the number of tokens (prepared once seen: intake-db.ts). */
 async function findHooks(db: Db, tokens: readonly string[]): Promise<(HookFlow | undefined)[]> {
-  const rows = await db
-    .select({ id: flows.id, workspaceId: flows.workspaceId, status: flows.status, versionId: flows.activeVersionId, token: flows.webhookToken })
-    .from(flows)
-    .where(and(inArray(flows.webhookToken, [...new Set(tokens)]), isNull(flows.archivedAt)));
-  const byToken = new Map(rows.map(({ token, ...flow }) => [token, flow]));
+  const rows = await db.execute<{ id: string; workspace_id: string; status: HookFlow['status']; active_version_id: string | null; webhook_token: string }>(
+    sql`select id, workspace_id, status, active_version_id, webhook_token from ${flows}
+        where webhook_token = any(${sql.param([...new Set(tokens)])}::text[]) and archived_at is null`,
+  );
+  const byToken = new Map(rows.map((row) => [row.webhook_token, { id: row.id, workspaceId: row.workspace_id, status: row.status, versionId: row.active_version_id }]));
   return tokens.map((token) => byToken.get(token));
 }
 
-const keyOf = (flowId: string, dedupeKey: string) => `${flowId}\n${dedupeKey}`;
-
 /**
- * One INSERT for all events (repeats are skipped by the unique key), then, only when some were
- * repeats, one SELECT for the ids they repeat (a repeat within the batch finds the row inserted by
- * its twin).
+ * One INSERT for all events (repeats are skipped by the unique key), then, only when some were not
+ * stored, one SELECT for the ids they repeat (a repeat within the batch finds the row inserted by its
+ * twin) and whether their flow is still as seen (if not, it was refused for that).
  */
-async function storeEvents(db: Db, items: readonly { event: WebhookEvent; wake: boolean }[]): Promise<StoredEvent[]> {
+async function storeEvents(db: Db, items: readonly { event: WebhookEvent; wake: boolean }[]): Promise<(StoredEvent | FlowChangedError)[]> {
   const events = items.map((item) => item.event);
   const inserted = new Set(await enqueueInboxEvents(db, events, { wake: items.some((item) => item.wake) }));
-  const repeats = events.filter((event) => !inserted.has(event.id));
-  const existing = new Map<string, string>();
-  if (repeats.length > 0) {
-    const pairs = repeats.map((event) => sql`(${event.flowId}::uuid, ${event.dedupeKey})`);
-    const rows = await db.execute<{ id: string; flow_id: string; dedupe_key: string }>(
-      sql`select event_id as id, flow_id, dedupe_key from inbox_dedupe_keys where (flow_id, dedupe_key) in (${sql.join(pairs, sql`, `)})`,
+  const others = events.filter((event) => !inserted.has(event.id));
+  const found = new Map<string, { id: string | null; flow_still: boolean }>();
+  if (others.length > 0) {
+    const column = (value: (e: WebhookEvent) => string | null) => sql.param(others.map(value));
+    const rows = await db.execute<{ event: string; id: string | null; flow_still: boolean }>(
+      sql`select r.event, k.event_id as id, ${flowStillAsSeen('r')} as flow_still
+          from unnest(${column((e) => e.id)}::uuid[], ${column((e) => e.flowId)}::uuid[], ${column((e) => e.dedupeKey)}::text[],
+                      ${column((e) => e.ifFlowStill?.webhookToken ?? null)}::text[], ${column((e) => e.ifFlowStill?.status ?? null)}::text[],
+                      ${column((e) => e.ifFlowStill?.versionId ?? null)}::uuid[]) as r(event, flow_id, dedupe_key, seen_token, seen_status, seen_version)
+          left join ${inboxDedupeKeys} k on k.flow_id = r.flow_id and k.dedupe_key = r.dedupe_key`,
     );
-    for (const row of rows) existing.set(keyOf(row.flow_id, row.dedupe_key), row.id);
+    for (const row of rows) found.set(row.event, row);
   }
   return events.map((event) => {
     if (inserted.has(event.id)) return { eventId: event.id, duplicate: false };
-    const eventId = existing.get(keyOf(event.flowId, event.dedupeKey));
-    if (!eventId) throw new Error('inbox insert conflicted but no event was found');
-    return { eventId, duplicate: true };
+    const row = found.get(event.id);
+    if (event.ifFlowStill && (!row?.flow_still || !row.id)) return new FlowChangedError('the flow changed since it was looked up');
+    if (!row?.id) throw new Error('inbox insert conflicted but no event was found');
+    return { eventId: row.id, duplicate: true };
   });
 }
 
 /** A data exception (SQLSTATE class 22) is about one row's values, not about the database being away. */
 function isDataException(error: unknown): boolean {
-  const code = (error as { code?: unknown } | null)?.code;
+  const cause = error instanceof DrizzleQueryError && error.cause ? error.cause : error;
+  const code = (cause as { code?: unknown } | null)?.code;
   return typeof code === 'string' && code.startsWith('22');
+}
+
+function storedOrThrow(stored: StoredEvent | Error): StoredEvent {
+  if (stored instanceof Error) throw stored;
+  return stored;
 }
 
 export function directHookStore(db: Db): HookStore {
   return {
     findHook: async (token) => (await findHooks(db, [token]))[0],
-    store: async (event, wake) => (await storeEvents(db, [{ event, wake }]))[0]!,
+    store: async (event, wake) => storedOrThrow((await storeEvents(db, [{ event, wake }]))[0]!),
   };
 }
+
+/** Tokens whose flow the batched store remembers, at most (then it starts afresh). */
+const REMEMBERED_TOKENS = 10_000;
 
 /**
  * A batch is at most 500 events; one batch in flight (everything that arrives during a COMMIT goes in
@@ -107,12 +136,25 @@ export function batchedHookStore(db: Db, options: MicroBatchOptions = GROUP_COMM
       return Promise.all(items.map((item) => storeEvents(db, [item]).then((stored) => stored[0]!, (failure: unknown) => failure as Error)));
     }
   }, options);
+  // Half of a batch's statements would be token look-ups: a flow that can accept events is remembered,
+  // and the events decided on it are stored only if it is still as seen (ifFlowStill).
+  const remembered = new Map<string, HookFlow>();
   return {
-    findHook: (token) => lookups.add(token),
+    findHook: async (token) => {
+      const flow = await lookups.add(token);
+      if (flow && flow.status !== 'draft') {
+        if (remembered.size >= REMEMBERED_TOKENS) remembered.clear();
+        remembered.set(token, flow);
+      } else {
+        remembered.delete(token);
+      }
+      return flow;
+    },
+    remembered: (token) => remembered.get(token),
     store: async (event, wake) => {
       const stored = await inserts.add({ event, wake });
-      if (stored instanceof Error) throw stored;
-      return stored;
+      if (stored instanceof FlowChangedError && event.ifFlowStill) remembered.delete(event.ifFlowStill.webhookToken);
+      return storedOrThrow(stored);
     },
   };
 }

@@ -20,6 +20,9 @@ export const INTAKE_APPLICATION_NAME = 'syncline-intake';
 
 export function openIntakeDb(url: string, options: { max?: number } = {}): DbHandle {
   return openDb(url, {
+    // The intake's statements have fixed texts (hook-store.ts, enqueue.ts): prepared once seen, each is
+    // one round trip (Bind, Execute) with no Parse, instead of Drizzle's describe-then-execute.
+    prepareRepeats: true,
     max: options.max ?? 8,
     connect_timeout: 1.5,
     connection: { application_name: INTAKE_APPLICATION_NAME, statement_timeout: 1500 },

@@ -12,7 +12,7 @@ import pino from 'pino';
 import postgres from 'postgres';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
-import { inboxEvents } from '../../db/schema';
+import { flows, inboxEvents } from '../../db/schema';
 import { insertUser, insertWorkspace } from '../../tests/support/app-context';
 import { createTestDatabase, type TestDatabase } from '../../tests/support/database';
 import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flows';
@@ -129,6 +129,32 @@ describe('intake listener: hostile bodies get a 4xx naming the path, never a 5xx
   });
 });
 
+describe('intake listener: remembered look-ups', () => {
+  it('answers as a fresh look-up would once the flow is paused, set back to draft, archived or given a new token', async () => {
+    const user = await insertUser(handle.db, 'Remembered');
+    const actor = { userId: user.id, workspaceId: await insertWorkspace(handle.db, 'Remembered', [{ userId: user.id, role: 'admin' }]) };
+    const changing = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+    const set = (values: Partial<typeof flows.$inferInsert>) => handle.db.update(flows).set(values).where(eq(flows.id, changing.flowId));
+    const send = (marker: string, to = changing.token) => post(JSON.stringify({ marker }), { token: to });
+
+    expect(await send('rem-active')).toMatchObject({ status: 202, json: { queued: false } });
+    await set({ status: 'paused' });
+    expect(await send('rem-paused')).toMatchObject({ status: 202, json: { queued: true } });
+    await set({ status: 'draft' });
+    expect((await send('rem-draft')).status).toBe(409);
+    await set({ status: 'active', archivedAt: new Date() });
+    expect((await send('rem-archived')).status).toBe(404);
+    await set({ archivedAt: null });
+    expect(await send('rem-back')).toMatchObject({ status: 202, json: { queued: false } });
+    await set({ webhookToken: `${changing.token}-new` });
+    expect((await send('rem-old-token')).status).toBe(404);
+    expect((await send('rem-new-token', `${changing.token}-new`)).status).toBe(202);
+
+    for (const stored of ['rem-active', 'rem-paused', 'rem-back', 'rem-new-token']) expect(await storedWith(stored)).toBe(1);
+    for (const refused of ['rem-draft', 'rem-archived', 'rem-old-token']) expect(await storedWith(refused)).toBe(0);
+  });
+});
+
 describe('intake listener: group commit', () => {
   it('stores many concurrent deliveries once each, in shared INSERTs, with one answer per request (repeats recognised)', async () => {
     const distinct = 240;
@@ -150,6 +176,29 @@ describe('intake listener: group commit', () => {
     expect(rows[0]!.n).toBe(distinct);
     // Rows written by one INSERT share its transaction id: fewer transactions than events means shared commits.
     expect(rows[0]!.transactions).toBeLessThan(distinct);
+  });
+
+  it('answers with a Content-Length (not chunked) and logs accepted deliveries one line per batch, naming every run id', async () => {
+    const linesBefore = logLines.length;
+    const count = 60;
+    const answers = await Promise.all(
+      Array.from({ length: count }, async (_, i) => {
+        const res = await fetch(`${baseUrl}/api/hooks/${token}`, { method: 'POST', body: JSON.stringify({ marker: 'log-batch', n: i }) });
+        const text = await res.text();
+        return { status: res.status, length: res.headers.get('content-length'), chunked: res.headers.get('transfer-encoding'), text };
+      }),
+    );
+    for (const answer of answers) {
+      expect(answer).toMatchObject({ status: 202, length: String(Buffer.byteLength(answer.text)), chunked: null });
+    }
+    await new Promise((resolve) => setTimeout(resolve, 50)); // the last batch's line is written on the next turn
+    const lines = logLines
+      .slice(linesBefore)
+      .map((line) => JSON.parse(line) as { msg: string; runIds?: string[] })
+      .filter((line) => line.msg === 'webhooks accepted');
+    const logged = lines.flatMap((line) => line.runIds ?? []);
+    expect(logged.sort()).toEqual(answers.map((a) => (JSON.parse(a.text) as { eventId: string }).eventId).sort());
+    expect(lines.length).toBeLessThan(count);
   });
 
   it('answers every delivery of a batch 503 when PostgreSQL fails during it, and stores none of them', async () => {

@@ -18,7 +18,7 @@ import { noteRefusal } from './rejected-deliveries';
 import { batchedHookStore, type HookStore } from './hook-store';
 import { describeFailure } from './intake-db';
 import { readNodeBodyWithLimit } from './read-body';
-import { answerFor, logOutcome, tooLargeAnswer, unexpectedAnswer, type WebhookAnswer } from './webhook-answer';
+import { answerFor, batchedOutcomeLog, tooLargeAnswer, unexpectedAnswer, type WebhookAnswer } from './webhook-answer';
 
 const HOOK_PATH = /^\/api\/hooks\/([^/?#]+)\/?(?:\?.*)?$/;
 
@@ -38,13 +38,15 @@ function tokenOf(url: string | undefined): string | null {
   }
 }
 
+// With its length given, the answer goes out in one write, not chunked (which costs both ends more).
 function send(res: ServerResponse, answer: WebhookAnswer, extra: Record<string, string> = {}): void {
-  res.writeHead(answer.status, { ...answer.headers, ...extra }).end(answer.body);
+  res.writeHead(answer.status, { ...answer.headers, 'content-length': String(Buffer.byteLength(answer.body)), ...extra }).end(answer.body);
 }
 
 export function createIntakeListener(options: { db: Db; maxBodyBytes: number; log: Logger; store?: HookStore }): IntakeListener {
   const store = options.store ?? batchedHookStore(options.db);
   const log = options.log;
+  const logOutcome = batchedOutcomeLog(log);
 
   const handle = async (req: IncomingMessage, res: ServerResponse) => {
     const token = tokenOf(req.url) ?? '';
@@ -61,7 +63,7 @@ export function createIntakeListener(options: { db: Db; maxBodyBytes: number; lo
       return typeof value === 'string' ? value : (value?.[0] ?? null);
     };
     const outcome = await acceptWebhook(options.db, { token, body: body.text, idempotencyKey: header('idempotency-key'), header }, store);
-    logOutcome(log, outcome);
+    logOutcome(outcome);
     if (outcome.kind === 'rejected') {
       await noteRefusal(options.db, log, { token, status: outcome.status, reason: outcome.message, bodyBytes: Buffer.byteLength(body.text) });
     }

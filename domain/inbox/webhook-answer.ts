@@ -49,6 +49,27 @@ export function unexpectedAnswer(): WebhookAnswer {
   return json(503, { error: 'The event was not stored because of an unexpected error. Send it again later.', stored: false }, { 'retry-after': String(RETRY_AFTER_SECONDS) });
 }
 
+/**
+ * The intake listener's log: deliveries accepted in the same turn of the event loop (one group commit's
+ * batch is answered in one turn) share one line listing their run ids, instead of one line each; every
+ * other outcome keeps its own line at once.
+ */
+export function batchedOutcomeLog(log: Logger): (outcome: WebhookOutcome) => void {
+  let accepted: Extract<WebhookOutcome, { kind: 'accepted' }>[] = [];
+  const flush = () => {
+    const batch = accepted;
+    accepted = [];
+    const ids = (keep: (outcome: (typeof batch)[number]) => boolean) => batch.filter(keep).map((outcome) => outcome.eventId);
+    const duplicates = ids((outcome) => outcome.duplicate);
+    const queued = ids((outcome) => outcome.flowStatus === 'paused');
+    log.info({ runIds: ids(() => true), ...(duplicates.length > 0 && { duplicates }), ...(queued.length > 0 && { queued }) }, 'webhooks accepted');
+  };
+  return (outcome) => {
+    if (outcome.kind !== 'accepted') return logOutcome(log, outcome);
+    if (accepted.push(outcome) === 1) setImmediate(flush);
+  };
+}
+
 export function logOutcome(log: Logger, outcome: WebhookOutcome): void {
   switch (outcome.kind) {
     case 'accepted':

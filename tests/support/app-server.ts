@@ -52,9 +52,14 @@ export async function startApp(options: { databaseUrl: string; temporalAddress?:
     children.push(child);
   };
   const bin = (name: string) => path.join(projectRoot, 'node_modules', '.bin', name);
-  launch(bin('tsx'), [...(process.env.SYNCLINE_PROFILE_WORKER ? ['--cpu-prof', `--cpu-prof-dir=${process.env.SYNCLINE_PROFILE_WORKER}`] : []), 'temporal/worker.ts']);
-  // The web process of `npm start`: Next.js and the webhook intake listener on one port.
-  launch(bin('tsx'), [path.join(projectRoot, 'scripts', 'web-server.ts'), '-p', String(port), '-H', '127.0.0.1']);
+  // SYNCLINE_PROFILE_WORKER=<dir>, SYNCLINE_PROFILE_WEB=<dir>: that process writes a V8 CPU profile there when it exits.
+  const profiled = (dir: string | undefined) => (dir ? ['--cpu-prof', `--cpu-prof-dir=${dir}`] : []);
+  launch(bin('tsx'), [...profiled(process.env.SYNCLINE_PROFILE_WORKER), 'temporal/worker.ts']);
+  // The web process of `npm start`: Next.js and the webhook intake listener on one port. Profiled, it runs
+  // as `node --import tsx`: the tsx CLI's signal relay would SIGKILL it before the profile is written.
+  const webServer = [path.join(projectRoot, 'scripts', 'web-server.ts'), '-p', String(port), '-H', '127.0.0.1'];
+  if (process.env.SYNCLINE_PROFILE_WEB) launch(process.execPath, [...profiled(process.env.SYNCLINE_PROFILE_WEB), '--import', 'tsx', ...webServer]);
+  else launch(bin('tsx'), webServer);
 
   const stop = async () => {
     await Promise.all(
