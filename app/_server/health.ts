@@ -1,5 +1,5 @@
 import 'server-only';
-import { sql } from 'drizzle-orm';
+import { pingDatabase } from '../../db/ping';
 import { getDb } from '../../db/client';
 import { env } from '../../domain/platform/env';
 import { getTemporalClient } from '../../temporal/api/client';
@@ -46,7 +46,7 @@ export async function checkHealth(): Promise<HealthReport> {
 
 async function checkDatabase(): Promise<HealthReport['database']> {
   try {
-    await withTimeout(getDb().execute(sql`select 1`), 3000);
+    await pingDatabase(getDb(), 3000);
     return { up: true };
   } catch (error) {
     return { up: false, error: describe(error) };

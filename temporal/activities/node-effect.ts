@@ -7,8 +7,8 @@ import { ITEM_BATCH_REFERENCE_BYTES, loadItemBatch, loadNodeOutput, saveNodeOutp
 import { withoutQueryParameters } from '../../domain/platform/logger';
 import { recordFailedAttempt } from '../../domain/runs/step-attempts';
 import { isDatabaseConnectionFault } from '../../db/connection-faults';
+import { pingDatabase } from '../../db/ping';
 import { OWN_DATABASE_UNAVAILABLE } from '../api/ids';
-import { sql } from 'drizzle-orm';
 import { recordingTouchedRecords, saveTouchedRecords, type TouchedRecord } from './record-lineage';
 
 export interface NodeEffectRequest extends EffectRequest {
@@ -118,7 +118,7 @@ export function createNodeEffectActivities(depsFor: (scope: { workspaceId: strin
         ...(info.field ? { field: info.field } : {}),
         ...(request.flowId === undefined ? {} : { startedAt, finishedAt: failedAt.toISOString() }),
       };
-      if (isDatabaseConnectionFault(error) && !(await reachable(db))) {
+      if (isDatabaseConnectionFault(error) && !(await pingDatabase(db, 2000).then(() => true, () => false))) {
         // Syncline's own database is away (the step itself may be fine): the workflow waits for it.
         throw ApplicationFailure.create({ type: OWN_DATABASE_UNAVAILABLE, message: `Syncline's database is unreachable: ${info.message}`, nonRetryable: true, details: [details] });
       }
@@ -160,17 +160,6 @@ export function createNodeEffectActivities(depsFor: (scope: { workspaceId: strin
       );
     },
   };
-}
-
-/** Whether Syncline's own database answers now (within 2 s). */
-async function reachable(db: Db): Promise<boolean> {
-  let timer: NodeJS.Timeout | undefined;
-  const timeout = new Promise<false>((resolve) => (timer = setTimeout(() => resolve(false), 2000)));
-  try {
-    return await Promise.race([db.execute(sql`select 1`).then(() => true, () => false), timeout]);
-  } finally {
-    clearTimeout(timer);
-  }
 }
 
 async function resolveItems(db: Db, workspaceId: string, ref: { batchId: string; port: string }): Promise<Item[]> {
