@@ -7,6 +7,7 @@
  */
 import { and, eq, gt, inArray, lt, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { insertJsonRows } from '../../db/json-rows';
 import { itemBatches } from '../../db/schema';
 import type { Item } from '../../flows-engine/index';
 
@@ -55,13 +56,13 @@ export async function saveNodeOutput(db: Db, row: { workspaceId: string; runId: 
 export async function saveNodeOutputs(db: Db, rows: readonly { workspaceId: string; runId: string; nodeId: string; ports: Ports }[]): Promise<void> {
   if (rows.length === 0) return;
   const expiresAt = expiry();
-  await db
-    .insert(itemBatches)
-    .values(rows.map((row) => ({ workspaceId: row.workspaceId, runId: row.runId, kind: 'node-output' as const, nodeId: row.nodeId, data: row.ports, bytes: serializedBytes(row.ports), expiresAt })))
-    .onConflictDoUpdate({
-      target: [itemBatches.runId, itemBatches.nodeId, itemBatches.kind],
-      set: { data: sql`excluded.data`, bytes: sql`excluded.bytes`, expiresAt: sql`excluded.expires_at` },
-    });
+  await db.execute(
+    insertJsonRows(
+      itemBatches,
+      rows.map((row) => ({ workspaceId: row.workspaceId, runId: row.runId, kind: 'node-output' as const, nodeId: row.nodeId, data: row.ports, bytes: serializedBytes(row.ports), expiresAt })),
+      sql`on conflict (run_id, node_id, kind) do update set data = excluded.data, bytes = excluded.bytes, expires_at = excluded.expires_at`,
+    ),
+  );
 }
 
 /** The stored output of a node of a run, or null when it never succeeded there (or has expired). */

@@ -1,4 +1,6 @@
+import { sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { insertJsonRows } from '../../db/json-rows';
 import { recordLineage } from '../../db/schema';
 import type { EffectDeps } from '../../nodes/effect-deps';
 
@@ -73,10 +75,10 @@ export interface LineageRow extends TouchedRecord {
 
 /** Writes touched records (of one step or of many runs' steps); a repeated write adds nothing (unique constraint). */
 export async function saveLineage(db: Db, rows: readonly LineageRow[]): Promise<void> {
-  // Chunks keep each statement well under PostgreSQL's 65535 bind parameters.
-  for (let i = 0; i < rows.length; i += 1000) {
-    await db.insert(recordLineage).values(rows.slice(i, i + 1000)).onConflictDoNothing();
-  }
+  if (rows.length === 0) return;
+  const now = new Date();
+  const complete = rows.map((row) => ({ ...row, externalId: row.externalId ?? '', recordKey: row.recordKey ?? '', at: row.at ?? now }));
+  await db.execute(insertJsonRows(recordLineage, complete, sql`on conflict do nothing`));
 }
 
 /** Writes one step's touched records. */

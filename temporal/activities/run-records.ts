@@ -1,5 +1,6 @@
 import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { insertJsonRows } from '../../db/json-rows';
 import { runs, runSteps, type RunError } from '../../db/schema';
 import type { Item, NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
@@ -115,7 +116,7 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
           neverStore.has(runId),
         ),
       );
-      if (steps.length > 0) await tx.insert(runSteps).values(steps);
+      if (steps.length > 0) await tx.execute(insertJsonRows(runSteps, steps));
       const updated = await tx.execute<{ id: string; workspace_id: string; flow_id: string; version: number; trigger: string; started_at: string; finished_at: string }>(sql`
         update runs set status = v.status, items_in = v.items_in, items_out = v.items_out, items_skipped = v.items_skipped,
                error = v.error, outcome = v.outcome, finished_at = now(), started_at = coalesce(runs.started_at, now())

@@ -4,6 +4,7 @@ import type { Db } from '../../db/client';
 import { isDatabaseConnectionFault } from '../../db/connection-faults';
 import { errorWithCauses } from '../../domain/platform/logger';
 import { finishedRunIds, INBOX_CHANNEL } from '../../domain/inbox/channels';
+import { createLinger } from './linger';
 import { relayPendingEvents } from './relay';
 
 export interface RelayLoop {
@@ -21,8 +22,9 @@ const MAX_OUTAGE_BACKOFF_MS = 15_000;
  * the execution's history and its concurrent local activities stay small.
  */
 const MAX_RUNS_PER_EXECUTION = 20;
-/** A NOTIFY waits this long before its pass, so events arriving together share one pass and one execution. */
+/** A NOTIFY's pass waits until no event has been announced for QUIET_MS, at most LINGER_MS (see linger.ts). */
 const LINGER_MS = 20;
+const QUIET_MS = 4;
 /**
  * While the latest execution this loop started for a flow runs, the flow's next events wait for it (at
  * most this long), so they gather into one batch instead of trickling into many small executions: group
@@ -52,6 +54,8 @@ export function startRelayLoop(options: {
   maxRunsPerExecution?: number;
   /** Default LINGER_MS. */
   lingerMs?: number;
+  /** Default QUIET_MS. */
+  quietMs?: number;
   /** Default HOLD_MAX_MS; 0: no holds. */
   holdMs?: number;
   log?: (line: string) => void;
@@ -118,13 +122,8 @@ export function startRelayLoop(options: {
     }
   };
 
-  let lingering: NodeJS.Timeout | undefined;
-  const passSoon = (): void => {
-    lingering ??= setTimeout(() => {
-      lingering = undefined;
-      pass();
-    }, options.lingerMs ?? LINGER_MS);
-  };
+  const linger = createLinger(pass, { lingerMs: options.lingerMs ?? LINGER_MS, quietMs: options.quietMs ?? QUIET_MS });
+  const passSoon = linger.poke;
 
   /** New events linger (passSoon); finished runs release their flow's hold and pass at once. */
   const notified = (payload: string): void => {
@@ -150,7 +149,7 @@ export function startRelayLoop(options: {
     async stop() {
       stopped = true;
       clearInterval(timer);
-      clearTimeout(lingering);
+      linger.cancel();
       for (const flowId of [...holds.keys()]) release(flowId);
       const subscription = await listening;
       await subscription?.unlisten();

@@ -4,6 +4,7 @@ import { and, asc, eq, inArray, isNull, notInArray, or, sql } from 'drizzle-orm'
 import { loadIntegrationIdentities } from '../../domain/connections/usage';
 import { errorWithCauses, logger } from '../../domain/platform/logger';
 import type { Db } from '../../db/client';
+import { insertJsonRows } from '../../db/json-rows';
 import { flows, flowVersions, inboxEvents, runRetries, runs } from '../../db/schema';
 import { FlowSchema, type Flow } from '../../flows-engine/index';
 import { ITEM_BATCH_REFERENCE_BYTES, saveTriggerBatch, serializedBytes } from '../../domain/runs/item-batches';
@@ -122,9 +123,9 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
       // Committed before the workflows start (outside this transaction), so a fast run never
       // looks for its run row before it exists. A repeat pass finds it there (ON CONFLICT); a run
       // still queued (a retry, or a run whose execution never started) then names its new execution.
-      await db
-        .insert(runs)
-        .values(
+      await db.execute(
+        insertJsonRows(
+          runs,
           executions.flatMap(({ workflowId, members }) =>
             members.map(({ event, version }) => ({
               id: event.id,
@@ -140,8 +141,9 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
               createdAt: event.receivedAt,
             })),
           ),
-        )
-        .onConflictDoUpdate({ target: [runs.id, runs.createdAt], set: { workflowId: sql`excluded.workflow_id` }, setWhere: eq(runs.status, 'queued') });
+          sql`on conflict (id, created_at) do update set workflow_id = excluded.workflow_id where runs.status = 'queued'`,
+        ),
+      );
     }
 
     const results = await Promise.allSettled(
