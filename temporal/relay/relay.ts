@@ -109,20 +109,17 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
       if (retry) p.versionId = retry.retry.flowVersionId;
     }
     const versions = await publishedVersions(tx as unknown as Db, pending.flatMap((p) => (p.versionId ? [p.versionId] : [])));
-    const identities = new Map<string, Record<string, string>>();
-    for (const workspaceId of new Set(pending.map((p) => p.event.workspaceId))) {
-      identities.set(workspaceId, await loadIntegrationIdentities(tx as unknown as Db, workspaceId));
-    }
-
     const startable = pending.flatMap(({ event, flowName, versionId }) => {
       const version = versionId ? versions.get(versionId) : undefined;
       return version && !cancelled.includes(event.id) ? [{ event, flowName, version }] : [];
     });
     const executions = groupIntoExecutions(startable, options.maxRunsPerExecution ?? 1);
-    if (startable.length > 0) {
-      // Committed before the workflows start (outside this transaction), so a fast run never
-      // looks for its run row before it exists. A repeat pass finds it there (ON CONFLICT); a run
-      // still queued (a retry, or a run whose execution never started) then names its new execution.
+    // Committed before the workflows start (outside this transaction, on another connection: meanwhile
+    // this one reads the integration identities), so a fast run never looks for its run row before it
+    // exists. A repeat pass finds it there (ON CONFLICT); a run still queued (a retry, or a run whose
+    // execution never started) then names its new execution.
+    const insertingRuns = async () => {
+      if (startable.length === 0) return;
       await db.execute(
         insertJsonRows(
           runs,
@@ -144,7 +141,15 @@ export async function relayPendingEvents(db: Db, temporal: Client, options: Rela
           sql`on conflict (id, created_at) do update set workflow_id = excluded.workflow_id where runs.status = 'queued'`,
         ),
       );
-    }
+    };
+    const loadingIdentities = async () => {
+      const identities = new Map<string, Record<string, string>>();
+      for (const workspaceId of new Set(pending.map((p) => p.event.workspaceId))) {
+        identities.set(workspaceId, await loadIntegrationIdentities(tx as unknown as Db, workspaceId));
+      }
+      return identities;
+    };
+    const [, identities] = await Promise.all([insertingRuns(), loadingIdentities()]);
 
     const results = await Promise.allSettled(
       executions.map(async ({ workflowId, members }) => {
