@@ -19,7 +19,9 @@ export interface IdempotentTarget {
   stop(): Promise<void>;
 }
 
-export async function startIdempotentTarget(): Promise<IdempotentTarget> {
+/** `writeDelayMs`: how long the target takes to answer a request, as a real API does (0: at once). */
+export async function startIdempotentTarget(options: { writeDelayMs?: number } = {}): Promise<IdempotentTarget> {
+  const writeDelayMs = options.writeDelayMs ?? 0;
   const deliveries: string[] = [];
   const applied: IdempotentTarget['applied'] = [];
   const kept = new Map<string, string>();
@@ -40,7 +42,10 @@ export async function startIdempotentTarget(): Promise<IdempotentTarget> {
         response = JSON.stringify({ applied: applied.length });
         kept.set(key, response);
       }
-      res.writeHead(200, { 'content-type': 'application/json' }).end(response);
+      const answer = response;
+      const reply = () => res.writeHead(200, { 'content-type': 'application/json' }).end(answer);
+      if (writeDelayMs > 0) setTimeout(reply, writeDelayMs);
+      else reply();
     });
   });
   await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
