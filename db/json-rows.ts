@@ -3,7 +3,7 @@
  * that write many rows at once: a batch's runs and step rows, lineage, stored step outputs.
  *
  * Drizzle's `insert(table).values(rows)` builds one bind parameter per value, each checked and mapped in
- * JavaScript: a batch of eight runs has about a hundred step rows of fourteen columns, and a CPU profile
+ * JavaScript: a batch of eight runs has about fifty step rows of fourteen columns, and a CPU profile
  * of the worker put most of its query building there. Its statement text also changes with the number
  * of rows, so it is seldom seen twice and never prepared (`openDb({ prepareRepeats })`). Here the text
  * depends only on the table and the columns given, and PostgreSQL parses the rows itself.

@@ -52,10 +52,6 @@ export function startRelayLoop(options: {
   eagerStart?: boolean;
   /** Default MAX_RUNS_PER_EXECUTION; 1 gives every run its own execution. */
   maxRunsPerExecution?: number;
-  /** Default LINGER_MS. */
-  lingerMs?: number;
-  /** Default QUIET_MS. */
-  quietMs?: number;
   /** Default HOLD_MAX_MS; 0: no holds. */
   holdMs?: number;
   log?: (line: string) => void;
@@ -122,7 +118,7 @@ export function startRelayLoop(options: {
     }
   };
 
-  const linger = createLinger(pass, { lingerMs: options.lingerMs ?? LINGER_MS, quietMs: options.quietMs ?? QUIET_MS });
+  const linger = createLinger(pass, { lingerMs: LINGER_MS, quietMs: QUIET_MS });
   const passSoon = linger.poke;
 
   /** New events linger (passSoon); finished runs release their flow's hold and pass at once. */

@@ -2,17 +2,9 @@
 
 import { useQuery, useQueryClient } from '@tanstack/react-query';
 import { useTRPC } from '../../_lib/trpc/react';
+import { schemaFreshness } from './schema-freshness';
 
 const UUID = /^[0-9a-f-]{36}$/i;
-/** Objects and fields change rarely; "Refresh fields" reads them again on demand. */
-const STALE_MS = 5 * 60_000;
-/** An answer that says the system could not be read (a timeout, a refused connection) is asked again this often, not kept. */
-const PROBLEM_RETRY_MS = 5_000;
-/** Keep a good answer for STALE_MS; ask again after a problem, so a passing failure heals by itself. */
-const freshness = {
-  staleTime: (query: { state: { data?: { problem?: string } } }) => (query.state.data?.problem ? 0 : STALE_MS),
-  refetchInterval: (query: { state: { data?: { problem?: string } } }) => (query.state.data?.problem ? PROBLEM_RETRY_MS : false),
-} as const;
 
 /** Whether the signed-in user builds flows (viewers get no schema look-ups). */
 function useCanEdit(): boolean {
@@ -26,7 +18,7 @@ export function useConnectionObjects(connectionId: string | undefined) {
   const trpc = useTRPC();
   const canEdit = useCanEdit();
   return useQuery({
-    ...trpc.connectionSchema.objects.queryOptions({ connectionId: connectionId ?? '' }, freshness),
+    ...trpc.connectionSchema.objects.queryOptions({ connectionId: connectionId ?? '' }, schemaFreshness),
     enabled: canEdit && !!connectionId && UUID.test(connectionId),
   });
 }
@@ -36,7 +28,7 @@ export function useObjectFields(connectionId: string | undefined, objectType: st
   const trpc = useTRPC();
   const canEdit = useCanEdit();
   return useQuery({
-    ...trpc.connectionSchema.fields.queryOptions({ connectionId: connectionId ?? '', objectType: objectType ?? '' }, freshness),
+    ...trpc.connectionSchema.fields.queryOptions({ connectionId: connectionId ?? '', objectType: objectType ?? '' }, schemaFreshness),
     enabled: canEdit && !!connectionId && UUID.test(connectionId) && !!objectType,
   });
 }
