@@ -39,6 +39,30 @@ describe('the relay pass after a NOTIFY', () => {
     expect(fire).toHaveBeenCalledTimes(2);
   });
 
+  it('waits at least the asked time after a released hold, gathering the events that come meanwhile', () => {
+    const fire = vi.fn();
+    const linger = createLinger(fire, { lingerMs: 20, quietMs: 4 });
+    linger.poke(12); // a hold released
+    vi.advanceTimersByTime(6);
+    linger.poke(); // an event: its quiet window ends before the floor, which still holds
+    vi.advanceTimersByTime(5);
+    expect(fire).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fire).toHaveBeenCalledTimes(1);
+  });
+
+  it('goes on gathering past the floor while events keep coming, up to the linger', () => {
+    const fire = vi.fn();
+    const linger = createLinger(fire, { lingerMs: 20, quietMs: 4 });
+    linger.poke(12);
+    vi.advanceTimersByTime(11);
+    linger.poke(); // quiet until 15
+    vi.advanceTimersByTime(3);
+    expect(fire).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(fire).toHaveBeenCalledTimes(1);
+  });
+
   it('drops a pending pass when cancelled', () => {
     const fire = vi.fn();
     const linger = createLinger(fire, { lingerMs: 20, quietMs: 4 });

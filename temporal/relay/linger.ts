@@ -8,24 +8,28 @@
  *   linger.poke(); // on every NOTIFY
  */
 export interface Linger {
-  /** An event was announced: (re)arm the pass. */
-  poke(): void;
+  /**
+   * An event was announced: (re)arm the pass. `notBeforeMs`: the pass waits at least this long from now
+   * (never beyond the linger), whatever the quiet window says.
+   */
+  poke(notBeforeMs?: number): void;
   /** Drop a pending pass (on stop). */
   cancel(): void;
 }
 
 export function createLinger(fire: () => void, { lingerMs, quietMs }: { lingerMs: number; quietMs: number }): Linger {
-  let pending: { timer: NodeJS.Timeout; deadline: number } | undefined;
+  let pending: { timer: NodeJS.Timeout; deadline: number; notBefore: number } | undefined;
   return {
-    poke() {
+    poke(notBeforeMs = 0) {
       const now = Date.now();
       const deadline = pending?.deadline ?? now + lingerMs;
+      const notBefore = Math.min(deadline, Math.max(pending?.notBefore ?? 0, now + notBeforeMs));
       clearTimeout(pending?.timer);
       const timer = setTimeout(() => {
         pending = undefined;
         fire();
-      }, Math.max(0, Math.min(deadline, now + Math.min(quietMs, lingerMs)) - now));
-      pending = { timer, deadline };
+      }, Math.max(0, notBefore, Math.min(deadline, now + Math.min(quietMs, lingerMs))) - now);
+      pending = { timer, deadline, notBefore };
     },
     cancel() {
       clearTimeout(pending?.timer);

@@ -34,6 +34,12 @@ const QUIET_MS = 4;
  * for longer. Only this loop's own starts hold: another worker's relay may start alongside.
  */
 const HOLD_MAX_MS = 200;
+/**
+ * A released flow's events wait this long more before their pass, so that the events its finished runs
+ * cause at once (the next change of the same records, a caller that sends its next request when it sees
+ * the last one done) join them in one execution, instead of the two groups taking turns at the hold for ever.
+ */
+const RELEASED_GATHER_MS = 12;
 
 /**
  * Runs in the worker: relays pending inbox events whenever the intake
@@ -121,7 +127,7 @@ export function startRelayLoop(options: {
   const linger = createLinger(pass, { lingerMs: LINGER_MS, quietMs: QUIET_MS });
   const passSoon = linger.poke;
 
-  /** New events linger (passSoon); finished runs release their flow's hold and pass at once. */
+  /** New events linger (passSoon); finished runs release their flow's hold, whose events then gather for RELEASED_GATHER_MS. */
   const notified = (payload: string): void => {
     const finished = finishedRunIds(payload);
     let released = false;
@@ -131,8 +137,7 @@ export function startRelayLoop(options: {
         released = true;
       }
     }
-    if (released) pass();
-    else passSoon();
+    passSoon(released ? RELEASED_GATHER_MS : 0);
   };
 
   const timer = setInterval(pass, options.intervalMs ?? 2000);
