@@ -35,11 +35,12 @@ const QUIET_MS = 4;
  */
 const HOLD_MAX_MS = 200;
 /**
- * A released flow's events wait this long more before their pass, so that the events its finished runs
+ * A released flow's events wait this long more before their pass (measured: 20 ms gave 9.4-9.6 runs per
+ * execution at c10 where 12 ms gave 7.8-8.1 and none 6.3-6.5), so that the events its finished runs
  * cause at once (the next change of the same records, a caller that sends its next request when it sees
  * the last one done) join them in one execution, instead of the two groups taking turns at the hold for ever.
  */
-const RELEASED_GATHER_MS = 12;
+const RELEASED_GATHER_MS = LINGER_MS;
 
 /**
  * Runs in the worker: relays pending inbox events whenever the intake
