@@ -19,12 +19,13 @@ export interface ActivityDeps {
  * in a test database. Workflows type their proxies from `ReturnType` of this.
  */
 export function createActivities(deps: ActivityDeps) {
+  const records = createRunRecords(deps.db, runOutcomeLog(deps.db));
   return {
-    ...createRunRecords(deps.db, runOutcomeLog(deps.db)),
+    ...records,
     ...createTriggerActivities(deps.db),
     ...createItemBatchActivities(deps.db),
     ...createBulkLoadActivities(deps.db),
-    ...createNodeEffectActivities(deps.effects ?? ((scope) => createEffectDeps(deps.db, scope)), deps.db),
+    ...createNodeEffectActivities(deps.effects ?? ((scope) => createEffectDeps(deps.db, scope)), deps.db, records.claimRuns),
   };
 }
 

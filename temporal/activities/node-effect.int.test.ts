@@ -7,6 +7,7 @@ import { createTestDatabase, type TestDatabase } from '../../tests/support/datab
 import { getFreePort } from '../../scripts/supervisor/ports';
 import { OWN_DATABASE_UNAVAILABLE } from '../api/ids';
 import { createNodeEffectActivities, type NodeEffectRequest } from './node-effect';
+import { createRunRecords } from './run-records';
 
 let database: TestDatabase;
 let reachableDb: DbHandle;
@@ -46,12 +47,12 @@ const lookupRequest = (): NodeEffectRequest => ({
 
 describe('an effect that fails on a database connection fault', () => {
   it("is Syncline's own outage when Syncline's database does not answer either: the workflow waits instead of spending the step's retries", async () => {
-    const [outcome] = await createNodeEffectActivities(() => refusedLookups, unreachableDb.db).runNodeEffects({ requests: [lookupRequest()] });
+    const [outcome] = await createNodeEffectActivities(() => refusedLookups, unreachableDb.db, createRunRecords(unreachableDb.db).claimRuns).runNodeEffects({ requests: [lookupRequest()] });
     expect(outcome).toMatchObject({ failure: { type: OWN_DATABASE_UNAVAILABLE, nonRetryable: true, message: expect.stringMatching(/Syncline's database is unreachable/) } });
   });
 
   it("is the step's own failure, retried with its policy, when Syncline's database answers", async () => {
-    const [outcome] = await createNodeEffectActivities(() => refusedLookups, reachableDb.db).runNodeEffects({ requests: [lookupRequest()] });
+    const [outcome] = await createNodeEffectActivities(() => refusedLookups, reachableDb.db, createRunRecords(reachableDb.db).claimRuns).runNodeEffects({ requests: [lookupRequest()] });
     expect(outcome).toMatchObject({ failure: { nonRetryable: false } });
     expect(outcome && 'failure' in outcome ? outcome.failure.type : undefined).not.toBe(OWN_DATABASE_UNAVAILABLE);
   });

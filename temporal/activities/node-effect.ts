@@ -10,6 +10,7 @@ import { isDatabaseConnectionFault } from '../../db/connection-faults';
 import { pingDatabase } from '../../db/ping';
 import { OWN_DATABASE_UNAVAILABLE } from '../api/ids';
 import { recordingTouchedRecords, saveTouchedRecords, type TouchedRecord } from './record-lineage';
+import type { ClaimedRuns, RunClaimTicket } from './run-records';
 
 export interface NodeEffectRequest extends EffectRequest {
   workspaceId: string;
@@ -29,6 +30,11 @@ export interface NodeEffectRequest extends EffectRequest {
   deferWrites?: boolean;
   /** Attempts already made elsewhere (the first one in a `runNodeEffects` batch): this call's attempts count on from there. */
   attemptsBefore?: number;
+  /**
+   * The run is not claimed yet (`lazy-claims-v1`): claim it for this execution first, and run the effect
+   * only if that succeeds. A run cancelled before, or held by another execution, is not touched.
+   */
+  claim?: RunClaimTicket;
 }
 
 export interface NodeEffectResult {
@@ -47,6 +53,8 @@ export interface NodeEffectResult {
    * records are stored yet; the run's completion stores them. Absent: the activity stored both.
    */
   unsaved?: { touched: TouchedRecord[] };
+  /** Set when the request's `claim` was refused: the effect did not run, and the run is not this execution's to run. */
+  notClaimed?: 'cancelled' | 'elsewhere';
 }
 
 /** One request's outcome in a `runNodeEffects` batch: its result, or its failure as the single activity would have thrown it. */
@@ -73,7 +81,37 @@ export interface NodeEffectFailureDetails {
  * the failed step, and as a reference when large) and the records touched go to the lineage: here,
  * or (`deferWrites`, small outputs) by the run's completion, which stores a whole batch's at once.
  */
-export function createNodeEffectActivities(depsFor: (scope: { workspaceId: string }) => EffectDeps, db: Db) {
+export function createNodeEffectActivities(
+  depsFor: (scope: { workspaceId: string }) => EffectDeps,
+  db: Db,
+  claimRuns: (claim: RunClaimTicket & { runIds: string[] }) => Promise<ClaimedRuns>,
+) {
+  /** Syncline's own database is away (the step itself may be fine): a failure that makes the workflow wait for it. */
+  async function ownDatabaseAway(error: unknown, message: string, details: NodeEffectFailureDetails): Promise<ApplicationFailure | undefined> {
+    if (!isDatabaseConnectionFault(error) || (await pingDatabase(db, 2000).then(() => true, () => false))) return undefined;
+    return ApplicationFailure.create({ type: OWN_DATABASE_UNAVAILABLE, message: `Syncline's database is unreachable: ${message}`, nonRetryable: true, details: [details] });
+  }
+
+  /**
+   * Claims the runs of the requests that ask for it, in one statement; returns the refused ones'
+   * verdicts. Our own database being away is not the step's failure (the workflow waits for it).
+   */
+  async function claimFirst(requests: readonly NodeEffectRequest[]): Promise<Map<string, 'cancelled' | 'elsewhere'>> {
+    const refused = new Map<string, 'cancelled' | 'elsewhere'>();
+    const claiming = requests.filter((r) => r.claim);
+    if (claiming.length === 0) return refused;
+    const { workflowId, startedAt } = claiming[0]!.claim!;
+    try {
+      const verdict = await claimRuns({ workflowId, startedAt, runIds: claiming.map((r) => r.runId) });
+      for (const id of verdict.cancelled) refused.set(id, 'cancelled');
+      for (const id of verdict.elsewhere) refused.set(id, 'elsewhere');
+      return refused;
+    } catch (error) {
+      const info = describeError(withoutQueryParameters(error));
+      throw (await ownDatabaseAway(error, info.message, { attempt: 0, category: info.category })) ?? error;
+    }
+  }
+
   async function runOnce(request: NodeEffectRequest, attempt: number): Promise<NodeEffectResult> {
     // The run's own workspace, from the activity input: connections resolve only there.
     const deps = depsFor({ workspaceId: request.workspaceId });
@@ -118,10 +156,8 @@ export function createNodeEffectActivities(depsFor: (scope: { workspaceId: strin
         ...(info.field ? { field: info.field } : {}),
         ...(request.flowId === undefined ? {} : { startedAt, finishedAt: failedAt.toISOString() }),
       };
-      if (isDatabaseConnectionFault(error) && !(await pingDatabase(db, 2000).then(() => true, () => false))) {
-        // Syncline's own database is away (the step itself may be fine): the workflow waits for it.
-        throw ApplicationFailure.create({ type: OWN_DATABASE_UNAVAILABLE, message: `Syncline's database is unreachable: ${info.message}`, nonRetryable: true, details: [details] });
-      }
+      const away = await ownDatabaseAway(error, info.message, details);
+      if (away) throw away;
       if (request.flowId !== undefined && info.category !== 'user') {
         const { message, category, field } = info;
         const runError = { message, category, nodeId: request.nodeId, ...(field ? { field } : {}) };
@@ -139,7 +175,11 @@ export function createNodeEffectActivities(depsFor: (scope: { workspaceId: strin
   }
 
   return {
-    runNodeEffect: (request: NodeEffectRequest): Promise<NodeEffectResult> => runOnce(request, Context.current().info.attempt + (request.attemptsBefore ?? 0)),
+    async runNodeEffect(request: NodeEffectRequest): Promise<NodeEffectResult> {
+      const attempt = Context.current().info.attempt + (request.attemptsBefore ?? 0);
+      const notClaimed = (await claimFirst([request])).get(request.runId);
+      return notClaimed ? { ports: {}, attempt, notClaimed } : runOnce(request, attempt);
+    },
 
     /**
      * The first attempt of one effect step for several runs of a batch at once (see
@@ -148,9 +188,10 @@ export function createNodeEffectActivities(depsFor: (scope: { workspaceId: strin
      * business (single `runNodeEffect` calls, `attemptsBefore: 1`).
      */
     async runNodeEffects({ requests }: { requests: NodeEffectRequest[] }): Promise<NodeEffectOutcome[]> {
+      const refused = await claimFirst(requests);
       return Promise.all(
         requests.map((request) =>
-          runOnce(request, 1).then(
+          (refused.has(request.runId) ? Promise.resolve({ ports: {}, attempt: 1, notClaimed: refused.get(request.runId) }) : runOnce(request, 1)).then(
             (result): NodeEffectOutcome => ({ result }),
             (error: ApplicationFailure): NodeEffectOutcome => ({
               failure: { type: error.type ?? 'Error', message: error.message, nonRetryable: error.nonRetryable === true, details: error.details?.[0] as NodeEffectFailureDetails },

@@ -60,6 +60,24 @@ const SAMPLE_ITEMS = 5;
 /** A cancelled run stays cancelled: no later write of the workflow changes its status. */
 const notCancelled = ne(runs.status, 'cancelled');
 
+/**
+ * What an execution claims its runs with when it claims them late (`lazy-claims-v1`): with its first
+ * effect, before its first timer, or with its completion. Until then a run is `queued`.
+ */
+export interface RunClaimTicket {
+  workflowId: string;
+  /** When the execution began running its runs (workflow time, ISO 8601): the run's `started_at`. */
+  startedAt: string;
+}
+
+/** What `completeRuns` did not record, because the run was not this execution's to record. */
+export interface NotRecordedRuns {
+  /** Cancelled before this execution claimed them. */
+  cancelled: string[];
+  /** Claimed (run or running) by another execution, after a repeated start. */
+  elsewhere: string[];
+}
+
 /** Which runs of a batch an execution may run: see `claimRuns`. */
 export interface ClaimedRuns {
   /** Now `running` under this execution: run them. */
@@ -84,9 +102,15 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
    * Every run of the batch in one transaction: every step row (one delete, one multi-row insert)
    * and every run row (one UPDATE … FROM a JSON list), then one wake-up of the relay.
    * Idempotent on retry. Steps are written even for a run cancelled meanwhile, but its status stays `cancelled`.
+   *
+   * With a `claim` (an execution that claims its runs late), the completion is also the claim of every
+   * run not claimed yet: it records only the runs that are this execution's, i.e. still `queued` (claimed
+   * now) or already claimed by it, and says which it left alone: a run cancelled before it was claimed
+   * (no steps, its status stays `cancelled`), or one another execution holds (after a repeated start).
    */
-  async function completeRuns(completed: readonly CompletedRun[]): Promise<void> {
-    if (completed.length === 0) return;
+  async function completeRuns(completed: readonly CompletedRun[], claim?: RunClaimTicket): Promise<NotRecordedRuns> {
+    const notRecorded: NotRecordedRuns = { cancelled: [], elsewhere: [] };
+    if (completed.length === 0) return notRecorded;
     const rows = completed.map(({ runId, result, itemsIn, itemsOut }) => ({
       id: runId,
       status: result.status,
@@ -97,39 +121,57 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
       outcome: runOutcome(result),
     }));
     const ids = rows.map((r) => r.id);
-    const finished = await db.transaction(async (tx) => {
+    const { finished, claimedNow } = await db.transaction(async (tx) => {
       // Every step row's foreign key check looks its run up in the partitioned `runs`; with the default
       // plan cache mode PostgreSQL plans that check again for every row (a custom plan prunes to one
       // partition, so it never settles on the generic one). The generic plan prunes at run time instead.
       await tx.execute(sql`set local plan_cache_mode = force_generic_plan`);
       // Each run's created_at is its steps' partition key (run_created_at).
-      const present = await tx.select({ id: runs.id, createdAt: runs.createdAt, workspaceId: runs.workspaceId, flowId: runs.flowId }).from(runs).where(inArray(runs.id, ids));
-      const createdAt = new Map(present.map((p) => [p.id, p.createdAt]));
+      const reading = tx
+        .select({ runId: runs.id, createdAt: runs.createdAt, status: runs.status, workflowId: runs.workflowId, startedAt: runs.startedAt, ...summary })
+        .from(runs)
+        .where(inArray(runs.id, ids));
+      // Claiming: no cancel and no other execution changes these rows between this read and the update.
+      const found = await (claim ? reading.orderBy(runs.id).for('update') : reading);
+      const createdAt = new Map(found.map((p) => [p.runId, p.createdAt]));
       const missing = ids.filter((id) => !createdAt.has(id));
       if (missing.length > 0) throw new Error(`run ${missing.join(', ')} has no run record`); // retried
-      await storeEffectWrites(tx as unknown as Db, present, completed);
-      await tx.delete(runSteps).where(inArray(runSteps.runId, ids));
-      const neverStore = await applyItemDataPolicy(tx as unknown as Db, ids);
-      const steps = completed.flatMap(({ runId, result, attempts, timings = {} }) =>
-        stepsAsStored(
-          result.trace.map((step) => toStepRow(runId, createdAt.get(runId)!, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId])),
-          neverStore.has(runId),
-        ),
-      );
-      if (steps.length > 0) await tx.execute(insertJsonRows(runSteps, steps));
-      const updated = await tx.execute<{ id: string; workspace_id: string; flow_id: string; version: number; trigger: string; started_at: string; finished_at: string }>(sql`
+      const present = claim ? found.filter((run) => isOwnToRecord(run, claim.workflowId)) : found;
+      for (const run of found) {
+        if (present.includes(run)) continue;
+        (run.status === 'cancelled' && run.startedAt === null ? notRecorded.cancelled : notRecorded.elsewhere).push(run.runId);
+      }
+      const recordIds = new Set(present.map((p) => p.runId));
+      const recorded = completed.filter((c) => recordIds.has(c.runId));
+      if (recorded.length > 0) {
+        await storeEffectWrites(tx as unknown as Db, present.map((p) => ({ id: p.runId, workspaceId: p.workspaceId, flowId: p.flowId })), recorded);
+        await tx.delete(runSteps).where(inArray(runSteps.runId, [...recordIds]));
+        const neverStore = await applyItemDataPolicy(tx as unknown as Db, [...recordIds]);
+        const steps = recorded.flatMap(({ runId, result, attempts, timings = {} }) =>
+          stepsAsStored(
+            result.trace.map((step) => toStepRow(runId, createdAt.get(runId)!, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId])),
+            neverStore.has(runId),
+          ),
+        );
+        if (steps.length > 0) await tx.execute(insertJsonRows(runSteps, steps));
+      }
+      const updated = recorded.length === 0 ? [] : await tx.execute<{ id: string; workspace_id: string; flow_id: string; version: number; trigger: string; started_at: string; finished_at: string }>(sql`
         update runs set status = v.status, items_in = v.items_in, items_out = v.items_out, items_skipped = v.items_skipped,
-               error = v.error, outcome = v.outcome, finished_at = now(), started_at = coalesce(runs.started_at, now())
-        from jsonb_to_recordset(${JSON.stringify(rows)}::jsonb)
+               error = v.error, outcome = v.outcome, finished_at = now(),
+               started_at = coalesce(runs.started_at, ${claim?.startedAt ?? null}::timestamptz, now()),
+               workflow_id = coalesce(${claim?.workflowId ?? null}::text, runs.workflow_id)
+        from jsonb_to_recordset(${JSON.stringify(rows.filter((r) => recordIds.has(r.id)))}::jsonb)
           as v(id uuid, status run_status, items_in integer, items_out integer, items_skipped integer, error jsonb, outcome text)
         where runs.id = v.id and runs.status <> 'cancelled'
         returning runs.id, runs.workspace_id, runs.flow_id, runs.version, runs.trigger, runs.started_at, runs.finished_at`);
       // The next events of these runs' ordering keys may start now, and the relay holding their flow's
       // next batch (relay-loop.ts) learns that their execution is done: wake it, naming the runs.
       await tx.execute(sql`select pg_notify(${INBOX_CHANNEL}, ${finishedRunsPayload(ids)})`);
-      return updated;
+      return { finished: updated, claimedNow: claim ? present.filter((run) => run.status === 'queued') : [] };
     });
-    if (!listener.finished) return;
+    // Claimed by their completion: they start and finish in one breath.
+    for (const { runId, workspaceId, flowId, version, trigger } of claimedNow) listener.started?.({ runId, workspaceId, flowId, version, trigger });
+    if (!listener.finished) return notRecorded;
     const byId = new Map(rows.map((r) => [r.id, r] as const));
     for (const run of finished) {
       const row = byId.get(run.id)!;
@@ -147,6 +189,7 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
         error: row.error,
       });
     }
+    return notRecorded;
   }
 
   return {
@@ -185,12 +228,12 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
      * cancelled before it started is not claimed, and neither is one that another execution claimed:
      * after a repeated start (the relay's bookkeeping failed after Temporal accepted the start) two
      * executions may hold the same run, and exactly one of them claims it. Throws (retried) while a
-     * run row is missing.
+     * run row is missing. `startedAt`: when the execution began (a late claim, `RunClaimTicket`).
      */
-    async claimRuns({ workflowId, runIds }: { workflowId: string; runIds: string[] }): Promise<ClaimedRuns> {
+    async claimRuns({ workflowId, runIds, startedAt }: { workflowId: string; runIds: string[]; startedAt?: string }): Promise<ClaimedRuns> {
       const claimed = await db
         .update(runs)
-        .set({ status: 'running', workflowId, startedAt: sql`coalesce(${runs.startedAt}, now())` })
+        .set({ status: 'running', workflowId, startedAt: sql`coalesce(${runs.startedAt}, ${startedAt ?? null}::timestamptz, now())` })
         .where(and(inArray(runs.id, runIds), or(eq(runs.status, 'queued'), and(eq(runs.status, 'running'), eq(runs.workflowId, workflowId)))))
         .returning({ runId: runs.id, ...summary });
       for (const run of claimed) listener.started?.(run);
@@ -213,6 +256,11 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
 
     completeRuns,
   };
+}
+
+/** Whether a claiming completion records this run: still queued (claimed now), or claimed by this execution already. */
+function isOwnToRecord(run: { status: string; workflowId: string; startedAt: Date | null }, workflowId: string): boolean {
+  return run.status === 'queued' || (run.workflowId === workflowId && run.startedAt !== null);
 }
 
 /** Stores the effect writes of these runs: their outputs in one statement, their lineage in one more. */

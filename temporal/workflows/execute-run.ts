@@ -81,12 +81,14 @@ export interface ExecuteRunOptions {
   effectWrites: EffectWrite[];
   /** How effect requests are run; default: one activity per request. */
   effects?: EffectCaller;
+  /** Called before a timer (Delay) starts: a run claimed late is claimed there (`late-claim.ts`). */
+  beforeWait?: () => Promise<void>;
 }
 
 /** Runs the flow for one run; returns its summary and the record to write (the caller writes it). */
 export async function executeRun(
   input: RunFlowInput,
-  { local, stepOutputs, records, effectWrites, effects = (request, settings) => effectActivity(settings, local)(request) }: ExecuteRunOptions,
+  { local, stepOutputs, records, effectWrites, effects = (request, settings) => effectActivity(settings, local)(request), beforeWait }: ExecuteRunOptions,
 ): Promise<{ summary: RunFlowSummary; completion: CompletedRun }> {
   const trigger = stepOutputs && input.trigger.batchId
     ? await records.loadTriggerBatch({ workspaceId: input.workspaceId, batchId: input.trigger.batchId })
@@ -143,6 +145,7 @@ export async function executeRun(
     integrationIdentities: input.integrationIdentities,
     runEffect,
     sleep: async (ms) => {
+      await beforeWait?.();
       const startedAt = new Date().toISOString();
       await sleep(ms);
       sleeps.push({ startedAt, finishedAt: new Date().toISOString() });

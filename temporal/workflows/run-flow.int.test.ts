@@ -411,11 +411,47 @@ describe('runs in batches', () => {
       return data ? [...Buffer.from(data).toString('utf8').matchAll(/runNodeEffects?\b/g)].map((m) => m[0]) : [];
     });
     expect(activityTypes.sort()).toEqual(['runNodeEffect', 'runNodeEffect', 'runNodeEffects', 'runNodeEffects']);
-    // The replay test checks the batch workflow code against this history (a gathered call, a retry alone, a timer).
-    if (process.env.SYNCLINE_RECORD_HISTORIES) writeFileSync(path.join(HISTORIES, 'run-flow-batch-gathered-effects-v1.json'), historyToJSON(history));
+    // The replay test checks the batch workflow code against this history (claims with the first effect, a
+    // gathered call, a retry alone, a timer). run-flow-batch-gathered-effects-v1.json is the same test before lazy-claims-v1.
+    if (process.env.SYNCLINE_RECORD_HISTORIES) writeFileSync(path.join(HISTORIES, 'run-flow-batch-lazy-claims-v1.json'), historyToJSON(history));
     expect(lookups.filter((l) => l.includes('flaky'))).toHaveLength(2);
     const steps = await handle.db.select().from(runSteps).where(and(inArray(runSteps.runId, ids), eq(runSteps.nodeId, 'lookup')));
     expect(Object.fromEntries(steps.map((s) => [ids.indexOf(s.runId), s.attempts]))).toEqual({ 0: 1, 1: 2, 2: 1 });
+  });
+
+  it('runs a batch of a flow without effects with one local activity: its completion claims and records every run', async () => {
+    const base = contactIntakeFlow();
+    const pure = new Set(['hook', 'filter', 'transform', 'guard']);
+    const graph = { ...base, nodes: base.nodes.filter((n) => pure.has(n.id)), edges: base.edges.filter((e) => pure.has(e.from.node) && pure.has(e.to.node)) };
+    const { token } = await createPublishedFlow(handle.db, actor, graph);
+    const ids = [
+      (await deliver(token, { id: 'p1', email: 'P1@Example.com' })).eventId,
+      (await deliver(token, { id: 'p2', email: '' })).eventId,
+      (await deliver(token, { id: 'p3', email: 'P3@Example.com' })).eventId,
+    ];
+    const { summaries, history } = await withWorker(undefined, async () => {
+      expect(await relayPendingEvents(handle.db, env.client, { maxRunsPerExecution: 20 })).toEqual({ started: 3, failed: 0 });
+      const [first] = await runRows([ids[0]!]);
+      const execution = env.client.workflow.getHandle<typeof runFlowBatchWorkflow>(first!.workflowId);
+      return { summaries: await execution.result(), history: await execution.fetchHistory() };
+    });
+    expect(summaries.map((s) => s.status)).toEqual(['succeeded', 'succeeded', 'succeeded']);
+    // No claim of its own: the one local activity of the execution is the completion.
+    const markers = (history.events ?? []).filter((e) => e.markerRecordedEventAttributes?.markerName === 'core_local_activity');
+    const activityTypes = markers.flatMap((e) => {
+      const data = e.markerRecordedEventAttributes?.details?.data?.payloads?.[0]?.data;
+      return data ? [...Buffer.from(data).toString('utf8').matchAll(/\b(claimRuns|completeRuns|runNodeEffects?)\b/g)].map((m) => m[1]) : [];
+    });
+    expect(activityTypes).toEqual(['completeRuns']);
+    const rows = await runRows(ids);
+    for (const row of rows) {
+      expect(row).toMatchObject({ status: 'succeeded', workflowId: rows[0]!.workflowId });
+      // Started when the execution began, not when it was recorded.
+      expect(row.startedAt!.getTime()).toBeLessThanOrEqual(row.finishedAt!.getTime());
+    }
+    const steps = await handle.db.select().from(runSteps).where(inArray(runSteps.runId, ids));
+    expect(steps).toHaveLength(12);
+    expect(steps.find((s) => s.runId === ids[1] && s.nodeId === 'filter')?.itemsOut).toEqual({ kept: 0, dropped: 1 });
   });
 
   it('cancels one run of a batch and lets its neighbour finish; both keep their lookup output and lineage', async () => {
