@@ -11,6 +11,7 @@ import { pingDatabase } from '../../db/ping';
 import { OWN_DATABASE_UNAVAILABLE } from '../api/ids';
 import { recordingTouchedRecords, saveTouchedRecords, type TouchedRecord } from './record-lineage';
 import type { ClaimedRuns, RunClaimTicket } from './run-records';
+import { coalescedExternalIds } from './coalesced-external-ids';
 
 export interface NodeEffectRequest extends EffectRequest {
   workspaceId: string;
@@ -112,9 +113,9 @@ export function createNodeEffectActivities(
     }
   }
 
-  async function runOnce(request: NodeEffectRequest, attempt: number): Promise<NodeEffectResult> {
+  async function runOnce(request: NodeEffectRequest, attempt: number, depsOf = depsFor): Promise<NodeEffectResult> {
     // The run's own workspace, from the activity input: connections resolve only there.
-    const deps = depsFor({ workspaceId: request.workspaceId });
+    const deps = depsOf({ workspaceId: request.workspaceId });
     const startedAt = new Date().toISOString();
     try {
       if (request.flowId === undefined) {
@@ -183,15 +184,28 @@ export function createNodeEffectActivities(
 
     /**
      * The first attempt of one effect step for several runs of a batch at once (see
-     * `workflows/gathered-effects.ts`), side by side; each request's failure is returned, not thrown,
-     * so one run's failure is not its neighbours'. A failed request's further attempts are the workflow's
-     * business (single `runNodeEffect` calls, `attemptsBefore: 1`).
+     * `workflows/gathered-effects.ts`), side by side, their external-ID statements made together
+     * (`coalesced-external-ids.ts`); each request's failure is returned, not thrown, so one run's
+     * failure is not its neighbours' (a shared statement that fails fails the first attempt of each run
+     * in it; each then retries alone). A failed request's further attempts are the workflow's business
+     * (single `runNodeEffect` calls, `attemptsBefore: 1`).
      */
     async runNodeEffects({ requests }: { requests: NodeEffectRequest[] }): Promise<NodeEffectOutcome[]> {
       const refused = await claimFirst(requests);
+      // The runs share their workspace's dependencies, whose external-ID statements they make together.
+      const shared = new Map<string, EffectDeps>();
+      const sharedDeps = (scope: { workspaceId: string }): EffectDeps => {
+        let deps = shared.get(scope.workspaceId);
+        if (!deps) {
+          const own = depsFor(scope);
+          deps = { ...own, externalIds: coalescedExternalIds(own.externalIds) };
+          shared.set(scope.workspaceId, deps);
+        }
+        return deps;
+      };
       return Promise.all(
         requests.map((request) =>
-          (refused.has(request.runId) ? Promise.resolve({ ports: {}, attempt: 1, notClaimed: refused.get(request.runId) }) : runOnce(request, 1)).then(
+          (refused.has(request.runId) ? Promise.resolve({ ports: {}, attempt: 1, notClaimed: refused.get(request.runId) }) : runOnce(request, 1, sharedDeps)).then(
             (result): NodeEffectOutcome => ({ result }),
             (error: ApplicationFailure): NodeEffectOutcome => ({
               failure: { type: error.type ?? 'Error', message: error.message, nonRetryable: error.nonRetryable === true, details: error.details?.[0] as NodeEffectFailureDetails },
