@@ -6,7 +6,9 @@
 /**
  * New inbox events (and finished runs, which may unblock the next event of their ordering key): the relay
  * listens. Finished runs name themselves (`finishedRunsPayload`), so the relay knows when an execution it
- * started is done; every other payload is empty.
+ * started is done; new events say their flow and how many came (`events:<flowId>:<count>`, built by the
+ * intake's statement from `ARRIVED_EVENTS_PREFIX`), so the relay knows when a batch it gathers is whole;
+ * any other payload is empty.
  */
 export const INBOX_CHANNEL = 'syncline_inbox';
 
@@ -29,3 +31,14 @@ export function finishedRunIds(payload: string): string[] {
 
 /** A run failed (payload: its workspace id): the alert evaluation listens. */
 export const ALERTS_CHANNEL = 'syncline_alerts';
+
+/** The start of a new-events payload, `events:<flowId>:<count>` (the intake's SQL appends the rest). */
+export const ARRIVED_EVENTS_PREFIX = 'events:';
+
+/** The flow and the number of events a new-events payload announces; undefined for any other payload. */
+export function arrivedEvents(payload: string): { flowId: string; count: number } | undefined {
+  if (!payload.startsWith(ARRIVED_EVENTS_PREFIX)) return undefined;
+  const [flowId, count] = payload.slice(ARRIVED_EVENTS_PREFIX.length).split(':');
+  const n = Number(count);
+  return flowId && Number.isInteger(n) && n > 0 ? { flowId, count: n } : undefined;
+}

@@ -7,7 +7,7 @@
 import { sql, type SQL } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { flows, inboxDedupeKeys, inboxEvents } from '../../db/schema';
-import { INBOX_CHANNEL } from './channels';
+import { ARRIVED_EVENTS_PREFIX, INBOX_CHANNEL } from './channels';
 
 /** Where an inbox event came from (the relay and the run list show it). */
 export const InboxSource = { webhook: 'webhook', schedule: 'schedule', poll: 'poll', retry: 'retry' } as const;
@@ -98,11 +98,11 @@ export async function enqueueInboxEvents(db: Executor, events: readonly InboxEve
       select i.id, i.workspace_id, i.flow_id, i.dedupe_key, i.ordering_key, i.source, i.payload, i.received_at
       from checked i join claimed c on c.event_id = i.id
       order by i.ord
-      returning id
+      returning id, flow_id
     )`;
-  const inserted = await db.execute<{ id: string }>(
-    options.wake ? sql`${stored} select id, pg_notify(${INBOX_CHANNEL}, '') from stored` : sql`${stored} select id from stored`,
-  );
+  // One NOTIFY per flow (PostgreSQL delivers a transaction's identical notifications once), saying how many came.
+  const wakeUp = sql`pg_notify(${INBOX_CHANNEL}, ${ARRIVED_EVENTS_PREFIX} || flow_id || ':' || count(*) over (partition by flow_id))`;
+  const inserted = await db.execute<{ id: string }>(options.wake ? sql`${stored} select id, ${wakeUp} from stored` : sql`${stored} select id from stored`);
   return inserted.map((row) => row.id);
 }
 

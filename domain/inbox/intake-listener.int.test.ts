@@ -19,6 +19,8 @@ import { contactIntakeFlow, createPublishedFlow } from '../../tests/support/flow
 import { startOutageProxy, type OutageProxy } from '../../tests/support/outage-proxy';
 import { INTAKE_APPLICATION_NAME, openIntakeDb } from './intake-db';
 import { createIntakeListener } from './intake-listener';
+import { arrivedEvents, INBOX_CHANNEL } from './channels';
+import { eventually } from '../../tests/support/processes';
 
 const MAX_BODY_BYTES = 64 * 1024;
 let database: TestDatabase;
@@ -176,6 +178,31 @@ describe('intake listener: group commit', () => {
     expect(rows[0]!.n).toBe(distinct);
     // Rows written by one INSERT share its transaction id: fewer transactions than events means shared commits.
     expect(rows[0]!.transactions).toBeLessThan(distinct);
+  });
+
+  it('tells the relay how many events of its flow each commit stored: one NOTIFY per flow and commit, repeats not counted', async () => {
+    const listening = postgres(database.url, { max: 1 });
+    const announced: { flowId: string; count: number }[] = [];
+    const subscription = await listening.listen(INBOX_CHANNEL, (payload) => {
+      const events = arrivedEvents(payload);
+      if (events) announced.push(events);
+    });
+    try {
+      const bodies = Array.from({ length: 60 }, (_, i) => JSON.stringify({ marker: 'announced', n: i }));
+      const answers = await Promise.all([...bodies, bodies[0]!].map((body) => post(body)));
+      expect(answers.map((a) => a.status)).toEqual([...bodies, bodies[0]].map(() => 202));
+      const total = () => announced.reduce((sum, a) => sum + a.count, 0);
+      await eventually(async () => (total() >= bodies.length ? true : undefined), 'the NOTIFYs of every commit');
+      expect(new Set(announced.map((a) => a.flowId))).toEqual(new Set([flowId]));
+      expect(total()).toBe(bodies.length);
+      const commits = await handle.db.execute<{ transactions: number }>(
+        sql`select count(distinct xmin::text)::int as transactions from inbox_events where flow_id = ${flowId} and payload->>'marker' = 'announced'`,
+      );
+      expect(announced).toHaveLength(commits[0]!.transactions);
+    } finally {
+      await subscription.unlisten();
+      await listening.end();
+    }
   });
 
   it('answers with a Content-Length (not chunked) and logs accepted deliveries one line per batch, naming every run id', async () => {

@@ -63,6 +63,18 @@ describe('the relay pass after a NOTIFY', () => {
     expect(fire).toHaveBeenCalledTimes(1);
   });
 
+  it('passes at once when what it waits for has come, and only if a pass is pending', () => {
+    const fire = vi.fn();
+    const linger = createLinger(fire, { lingerMs: 20, quietMs: 4 });
+    linger.poke(20);
+    vi.advanceTimersByTime(6);
+    linger.now();
+    expect(fire).toHaveBeenCalledTimes(1); // at 6 ms, not 20
+    linger.now(); // nothing pending: nothing happens
+    vi.advanceTimersByTime(50);
+    expect(fire).toHaveBeenCalledTimes(1);
+  });
+
   it('drops a pending pass when cancelled', () => {
     const fire = vi.fn();
     const linger = createLinger(fire, { lingerMs: 20, quietMs: 4 });

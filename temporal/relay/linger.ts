@@ -13,6 +13,8 @@ export interface Linger {
    * (never beyond the linger), whatever the quiet window says.
    */
   poke(notBeforeMs?: number): void;
+  /** What the pending pass waits for has come (a released hold's expected events): it runs now. */
+  now(): void;
   /** Drop a pending pass (on stop). */
   cancel(): void;
 }
@@ -30,6 +32,12 @@ export function createLinger(fire: () => void, { lingerMs, quietMs }: { lingerMs
         fire();
       }, Math.max(0, notBefore, Math.min(deadline, now + Math.min(quietMs, lingerMs))) - now);
       pending = { timer, deadline, notBefore };
+    },
+    now() {
+      if (!pending) return;
+      clearTimeout(pending.timer);
+      pending = undefined;
+      fire();
     },
     cancel() {
       clearTimeout(pending?.timer);
