@@ -1,7 +1,7 @@
 import { and, eq, inArray, ne, or, sql } from 'drizzle-orm';
 import type { Db } from '../../db/client';
 import { insertJsonRows } from '../../db/json-rows';
-import { runs, runSteps, type RunError } from '../../db/schema';
+import { flows, runs, runSteps, type RunError } from '../../db/schema';
 import type { Item, NodeTrace, RunResult } from '../../flows-engine/index';
 import type { StepTimings } from '../run-input';
 import { finishedRunsPayload, INBOX_CHANNEL } from '../../domain/inbox/channels';
@@ -195,13 +195,18 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
   return {
     /**
      * The effect writes of runs that will not reach `completeRuns` (cancelled while running): what their
-     * effects did stays on record (lineage) and reusable. Idempotent on retry.
+     * effects did stays on record (lineage) and reusable, except the outputs of a flow that never stores
+     * item data (its lineage names records, not their data: it is kept). Idempotent on retry.
      */
     async saveEffectWrites(written: readonly Pick<CompletedRun, 'runId' | 'effectWrites'>[]): Promise<void> {
       const ids = written.map((w) => w.runId);
       if (ids.length === 0) return;
-      const present = await db.select({ id: runs.id, workspaceId: runs.workspaceId, flowId: runs.flowId }).from(runs).where(inArray(runs.id, ids));
-      await storeEffectWrites(db, present, written);
+      const present = await db
+        .select({ id: runs.id, workspaceId: runs.workspaceId, flowId: runs.flowId, neverStoreItemData: flows.neverStoreItemData })
+        .from(runs)
+        .innerJoin(flows, eq(flows.id, runs.flowId))
+        .where(inArray(runs.id, ids));
+      await storeEffectWrites(db, present, written, new Set(present.filter((p) => p.neverStoreItemData).map((p) => p.id)));
     },
 
     /**
@@ -263,18 +268,22 @@ function isOwnToRecord(run: { status: string; workflowId: string; startedAt: Dat
   return run.status === 'queued' || (run.workflowId === workflowId && run.startedAt !== null);
 }
 
-/** Stores the effect writes of these runs: their outputs in one statement, their lineage in one more. */
+/**
+ * Stores the effect writes of these runs: their outputs in one statement (not those of `withoutOutputs`:
+ * runs whose flow never stores item data), their lineage in one more.
+ */
 async function storeEffectWrites(
   db: Db,
   present: readonly { id: string; workspaceId: string; flowId: string }[],
   written: readonly Pick<CompletedRun, 'runId' | 'effectWrites'>[],
+  withoutOutputs: ReadonlySet<string> = new Set(),
 ): Promise<void> {
   const runOf = new Map(present.map((p) => [p.id, p] as const));
   const steps = written.flatMap(({ runId, effectWrites = [] }) => {
     const run = runOf.get(runId);
     return run ? effectWrites.map((write) => ({ workspaceId: run.workspaceId, runId, flowId: run.flowId, ...write })) : [];
   });
-  await saveNodeOutputs(db, steps);
+  await saveNodeOutputs(db, steps.filter((step) => !withoutOutputs.has(step.runId)));
   await saveLineage(
     db,
     steps.flatMap(({ workspaceId, runId, flowId, nodeId, touched, at }) => touched.map((t) => ({ workspaceId, runId, flowId, nodeId, ...t, at: new Date(at) }))),

@@ -1,12 +1,13 @@
 /**
- * Late claims (`lazy-claims-v1`, workflows/late-claim.ts), at the activities that carry them: a run is
+ * Run records as activities write them. Late claims (`lazy-claims-v1`, workflows/late-claim.ts): a run is
  * claimed by its first effect's activity or by its completion, and exactly one execution records it.
+ * And the effect writes of a run cancelled mid-way, under the flow's item-data setting.
  */
 import { randomUUID } from 'node:crypto';
 import { eq, inArray } from 'drizzle-orm';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { openDb, type DbHandle } from '../../db/client';
-import { flows, runs, runSteps } from '../../db/schema';
+import { flows, itemBatches, recordLineage, runs, runSteps } from '../../db/schema';
 import { DEFAULT_NODE_SETTINGS } from '../../flows-engine/index';
 import type { EffectDeps } from '../../nodes/effect-deps';
 import { insertUser, insertWorkspace } from '../../tests/support/app-context';
@@ -21,6 +22,8 @@ let handle: DbHandle;
 let workspaceId: string;
 let flowId: string;
 let flowVersionId: string;
+/** A flow set to "never store item data". */
+let secretFlow: { flowId: string; flowVersionId: string };
 
 beforeAll(async () => {
   database = await createTestDatabase();
@@ -30,6 +33,9 @@ beforeAll(async () => {
   ({ flowId } = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, contactIntakeFlow()));
   const [flow] = await handle.db.select({ versionId: flows.activeVersionId }).from(flows).where(eq(flows.id, flowId));
   flowVersionId = flow!.versionId!;
+  const secret = await createPublishedFlow(handle.db, { workspaceId, userId: user.id }, contactIntakeFlow());
+  const [updated] = await handle.db.update(flows).set({ neverStoreItemData: true }).where(eq(flows.id, secret.flowId)).returning({ versionId: flows.activeVersionId });
+  secretFlow = { flowId: secret.flowId, flowVersionId: updated!.versionId! };
 });
 afterAll(async () => {
   await handle?.close();
@@ -37,9 +43,9 @@ afterAll(async () => {
 });
 
 /** A run row as the relay leaves it (queued, under the execution it started, created when its event came), or as a test needs it. */
-async function insertRun(state: { status: 'queued' | 'running' | 'cancelled'; workflowId: string; startedAt?: Date }): Promise<string> {
+async function insertRun(state: { status: 'queued' | 'running' | 'cancelled'; workflowId: string; startedAt?: Date }, flow = { flowId, flowVersionId }): Promise<string> {
   const id = randomUUID();
-  await handle.db.insert(runs).values({ id, workspaceId, flowId, flowVersionId, version: 1, trigger: 'webhook', status: state.status, workflowId: state.workflowId, startedAt: state.startedAt ?? null, createdAt: new Date() });
+  await handle.db.insert(runs).values({ id, workspaceId, flowId: flow.flowId, flowVersionId: flow.flowVersionId, version: 1, trigger: 'webhook', status: state.status, workflowId: state.workflowId, startedAt: state.startedAt ?? null, createdAt: new Date() });
   return id;
 }
 
@@ -130,5 +136,26 @@ describe('an effect that claims its run', () => {
     const rows = await rowsOf([queued, cancelled]);
     expect(rows.get(queued)).toMatchObject({ status: 'running', workflowId: mine.workflowId, startedAt: new Date(mine.startedAt) });
     expect(rows.get(cancelled)).toMatchObject({ status: 'cancelled', startedAt: null });
+  });
+});
+
+describe('the effect writes of a run cancelled mid-way', () => {
+  it('keeps its lookup output and lineage, but no output of a flow that never stores item data', async () => {
+    const kept = await insertRun({ status: 'cancelled', workflowId: ticket().workflowId, startedAt: new Date() });
+    const secret = await insertRun({ status: 'cancelled', workflowId: ticket().workflowId, startedAt: new Date() }, secretFlow);
+    const write = (externalId: string) => ({
+      nodeId: 'lookup',
+      ports: { notFound: [{ json: { id: externalId, email: `${externalId}@example.com` } }] },
+      touched: [{ access: 'read' as const, connectionId: 'crm', objectType: 'contact', externalId, recordKey: '' }],
+      at: new Date().toISOString(),
+    });
+    await createRunRecords(handle.db).saveEffectWrites([
+      { runId: kept, effectWrites: [write('kept')] },
+      { runId: secret, effectWrites: [write('secret')] },
+    ]);
+    const outputs = await handle.db.select().from(itemBatches).where(inArray(itemBatches.runId, [kept, secret]));
+    expect(outputs.map((o) => [o.runId, o.nodeId])).toEqual([[kept, 'lookup']]);
+    const lineage = await handle.db.select().from(recordLineage).where(inArray(recordLineage.runId, [kept, secret]));
+    expect(lineage.map((l) => [l.runId, l.externalId]).sort()).toEqual([[kept, 'kept'], [secret, 'secret']].sort());
   });
 });
