@@ -7,6 +7,7 @@ import { mkdir, readdir, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { stopDescendantsOnSignal } from './bench/_stop-on-signal';
 
 /** What a benchmark module returns. */
 export interface BenchOutcome {
@@ -21,6 +22,7 @@ const benchDir = path.join(here, 'bench');
 const resultsDir = path.join(here, '..', 'bench-results');
 
 async function main(): Promise<void> {
+  stopDescendantsOnSignal();
   const wanted = process.argv.slice(2).filter((a) => !a.startsWith('-'));
   const available = (await readdir(benchDir))
     .filter((f) => f.endsWith('.ts') && !f.endsWith('.test.ts') && !f.startsWith('_'))

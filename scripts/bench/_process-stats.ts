@@ -1,7 +1,8 @@
 /** Memory and CPU of a process tree, read from /proc (Linux), for the benches that watch a worker or web process. */
 import { readFile } from 'node:fs/promises';
 
-async function childrenOf(pid: number): Promise<number[]> {
+/** The direct children of a process (from /proc; the main thread's, which is where Node spawns). */
+export async function childrenOf(pid: number): Promise<number[]> {
   const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
   return children.trim().split(/\s+/).filter(Boolean).map(Number);
 }
