@@ -1,5 +1,5 @@
 import { Client, Connection } from '@temporalio/client';
-import { eq, inArray } from 'drizzle-orm';
+import { and, eq, inArray } from 'drizzle-orm';
 import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
@@ -168,6 +168,57 @@ describe('durability', () => {
     expect(worker.output()).toContain('worker stopped');
     expect(worker.output()).not.toContain('relay: pass failed');
   }, 240_000);
+
+  it('stops on SIGTERM in the middle of a load within its grace time, and a new worker finishes every run exactly once', async () => {
+    const taskQueue = uniqueTaskQueue('sigterm-load');
+    const graceSeconds = 10;
+    const env = { DATABASE_URL: database.url, TEMPORAL_ADDRESS: temporalAddress(), SYNCLINE_TASK_QUEUE: taskQueue, SYNCLINE_WORKER_SHUTDOWN_GRACE_SECONDS: String(graceSeconds) };
+    const { token } = await createPublishedFlow(handle.db, actor, contactIntakeFlow());
+    let worker: ManagedChild = await startWorkerProcess(env);
+    // A steady stream of changes, before, during and after the stop: a deploy restarts a worker under load.
+    const total = 120;
+    const runIds: string[] = [];
+    const delivering = (async () => {
+      for (let i = 0; i < total; i++) {
+        runIds.push(await deliver(token, { id: `load-${i}`, email: `load-${i}@example.com` }));
+        await new Promise((r) => setTimeout(r, 10));
+      }
+    })();
+    try {
+      await eventually(async () => {
+        const finished = runIds.length ? await handle.db.select({ id: runs.id }).from(runs).where(and(inArray(runs.id, [...runIds]), eq(runs.status, 'succeeded'))) : [];
+        return finished.length >= 20 ? true : undefined;
+      }, 'twenty runs to succeed');
+      // The premise: work in flight at the stop (events accepted and not finished: queued, running or not relayed yet).
+      const finishedAtStop = await handle.db.select({ id: runs.id }).from(runs).where(and(inArray(runs.id, [...runIds]), eq(runs.status, 'succeeded')));
+      expect(runIds.length - finishedAtStop.length).toBeGreaterThan(0);
+      const stopping = Date.now();
+      await worker.stop(60_000);
+      const stoppedInMs = Date.now() - stopping;
+      expect(worker.process.exitCode).toBe(0);
+      expect(worker.output()).toContain('worker stopped');
+      expect(worker.output()).not.toContain('relay: pass failed');
+      // The drain is bounded by the grace time (plus the relay's stop and the process's exit).
+      expect(stoppedInMs).toBeLessThan((graceSeconds + 10) * 1000);
+
+      await delivering;
+      worker = await startWorkerProcess(env);
+      const statuses = await eventually(async () => {
+        const rows = await handle.db.select({ id: runs.id, status: runs.status }).from(runs).where(inArray(runs.id, runIds));
+        return rows.length === total && rows.every((r) => r.status === 'succeeded') ? rows : undefined;
+      }, 'every run to succeed after the restart', 120_000);
+      expect(statuses).toHaveLength(total);
+      // One record per event, and each run's save was applied once: a second would have moved the mapping's last-seen time.
+      const ids = Array.from({ length: total }, (_, i) => `load-${i}`);
+      const mappings = await handle.db.select().from(externalIds).where(inArray(externalIds.externalId, ids));
+      expect(mappings).toHaveLength(total);
+      const savedTwice = mappings.filter((m) => m.lastSeenAt.getTime() !== m.createdAt.getTime()).map((m) => m.externalId);
+      expect(savedTwice).toEqual([]);
+    } finally {
+      await delivering.catch(() => {});
+      await worker.stop();
+    }
+  }, 300_000);
 
   it('keeps events accepted while Temporal is down and runs them once it is back', async () => {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'syncline-temporal-'));
