@@ -230,7 +230,10 @@ describe('resilience of the demo sync', () => {
       const locks = await handle.db.execute<{ waiting: number }>(sql`
         select count(*)::int as waiting from pg_locks
         where not granted and database = (select oid from pg_database where datname = current_database()) and relation = 'external_ids'::regclass`);
-      return inFlight.length === emails.length && inFlight.every((r) => r.status === 'running') && (written?.n ?? 0) >= 3 && (locks[0]?.waiting ?? 0) >= 3 ? true : undefined;
+      // One waiting statement may hold the mappings of several runs: the runs of one execution save theirs
+      // together (temporal/activities/coalesced-external-ids.ts), so how many wait depends on how the six
+      // changes were grouped into executions, which the test does not control.
+      return inFlight.length === emails.length && inFlight.every((r) => r.status === 'running') && (written?.n ?? 0) >= 3 && (locks[0]?.waiting ?? 0) >= 1 ? true : undefined;
     }, 'the six runs to be running, several of them with their helpdesk write done and their mapping waiting');
 
     await worker.kill();
