@@ -139,19 +139,40 @@ describe('an effect that claims its run', () => {
   });
 });
 
+/** What a lookup effect hands back unstored (`deferWrites`): its output and the record it read. */
+const lookupWrite = (externalId: string) => ({
+  nodeId: 'lookup',
+  ports: { notFound: [{ json: { id: externalId, email: `${externalId}@example.com` } }] },
+  touched: [{ access: 'read' as const, connectionId: 'crm', objectType: 'contact', externalId, recordKey: '' }],
+  at: new Date().toISOString(),
+});
+
+describe('the effect writes of a completed run', () => {
+  it('keeps its lookup output and lineage, but no output of a flow that never stores item data', async () => {
+    const mine = ticket();
+    const kept = await insertRun({ status: 'queued', workflowId: mine.workflowId });
+    const secret = await insertRun({ status: 'queued', workflowId: mine.workflowId }, secretFlow);
+    await createRunRecords(handle.db).completeRuns(
+      [
+        { ...succeeded(kept), effectWrites: [lookupWrite('kept-done')] },
+        { ...succeeded(secret), effectWrites: [lookupWrite('secret-done')] },
+      ],
+      mine,
+    );
+    const outputs = await handle.db.select().from(itemBatches).where(inArray(itemBatches.runId, [kept, secret]));
+    expect(outputs.map((o) => [o.runId, o.nodeId])).toEqual([[kept, 'lookup']]);
+    const lineage = await handle.db.select().from(recordLineage).where(inArray(recordLineage.runId, [kept, secret]));
+    expect(lineage.map((l) => [l.runId, l.externalId]).sort()).toEqual([[kept, 'kept-done'], [secret, 'secret-done']].sort());
+  });
+});
+
 describe('the effect writes of a run cancelled mid-way', () => {
   it('keeps its lookup output and lineage, but no output of a flow that never stores item data', async () => {
     const kept = await insertRun({ status: 'cancelled', workflowId: ticket().workflowId, startedAt: new Date() });
     const secret = await insertRun({ status: 'cancelled', workflowId: ticket().workflowId, startedAt: new Date() }, secretFlow);
-    const write = (externalId: string) => ({
-      nodeId: 'lookup',
-      ports: { notFound: [{ json: { id: externalId, email: `${externalId}@example.com` } }] },
-      touched: [{ access: 'read' as const, connectionId: 'crm', objectType: 'contact', externalId, recordKey: '' }],
-      at: new Date().toISOString(),
-    });
     await createRunRecords(handle.db).saveEffectWrites([
-      { runId: kept, effectWrites: [write('kept')] },
-      { runId: secret, effectWrites: [write('secret')] },
+      { runId: kept, effectWrites: [lookupWrite('kept')] },
+      { runId: secret, effectWrites: [lookupWrite('secret')] },
     ]);
     const outputs = await handle.db.select().from(itemBatches).where(inArray(itemBatches.runId, [kept, secret]));
     expect(outputs.map((o) => [o.runId, o.nodeId])).toEqual([[kept, 'lookup']]);

@@ -144,9 +144,10 @@ export function createRunRecords(db: Db, listener: RunRecordListener = {}) {
       const recordIds = new Set(present.map((p) => p.runId));
       const recorded = completed.filter((c) => recordIds.has(c.runId));
       if (recorded.length > 0) {
-        await storeEffectWrites(tx as unknown as Db, present.map((p) => ({ id: p.runId, workspaceId: p.workspaceId, flowId: p.flowId })), recorded);
-        await tx.delete(runSteps).where(inArray(runSteps.runId, [...recordIds]));
+        // The flow's item-data setting first, so the outputs of a never-store run are not written only to be deleted.
         const neverStore = await applyItemDataPolicy(tx as unknown as Db, [...recordIds]);
+        await storeEffectWrites(tx as unknown as Db, present.map((p) => ({ id: p.runId, workspaceId: p.workspaceId, flowId: p.flowId })), recorded, neverStore);
+        await tx.delete(runSteps).where(inArray(runSteps.runId, [...recordIds]));
         const steps = recorded.flatMap(({ runId, result, attempts, timings = {} }) =>
           stepsAsStored(
             result.trace.map((step) => toStepRow(runId, createdAt.get(runId)!, step, attempts[step.nodeId] ?? (step.status === 'skipped' ? 0 : 1), timings[step.nodeId])),
