@@ -1,14 +1,14 @@
 /**
  * Ctrl-C (or a kill) of `npm run bench` stops what the benchmark started. Benchmarks start PostgreSQL, the
- * Temporal dev server, the worker and the web app as detached children (each in its own process group, so
- * the supervisor-like stop order of the tests works); a signal to the bench therefore never reaches them,
- * and without this they would keep running, holding ports and CPU, and skew the next measurement.
+ * Temporal dev server, the worker and the web app as detached children (each in its own process group, which
+ * their own stop signals as a whole); a signal to the bench therefore never reaches them, and without this
+ * they would keep running, holding ports and CPU, and skew the next measurement.
  */
 import { readFileSync } from 'node:fs';
 import { childrenOf } from './_process-stats';
 
 /** Every descendant of `pid`, children before grandchildren. */
-export async function descendantsOf(pid: number): Promise<number[]> {
+async function descendantsOf(pid: number): Promise<number[]> {
   const children = await childrenOf(pid);
   const nested = await Promise.all(children.map(descendantsOf));
   return [...children, ...nested.flat()];
@@ -33,7 +33,7 @@ function signal(pid: number, name: NodeJS.Signals): void {
 }
 
 /** SIGTERM to every descendant of `pid`, then SIGKILL to those still there after `graceMs`. */
-export async function stopDescendants(pid: number, graceMs = 5000): Promise<void> {
+async function stopDescendants(pid: number, graceMs = 5000): Promise<void> {
   const tree = await descendantsOf(pid);
   for (const child of tree) signal(child, 'SIGTERM');
   const deadline = Date.now() + graceMs;
