@@ -57,14 +57,18 @@ afterAll(async () => {
 /**
  * Waits for a field list to arrive in the form. A look-up that fails is asked again by the form every
  * few seconds, so a passing problem is allowed but printed (the CI log then says what happened); when
- * the list does not arrive, the test fails with what the form shows instead of a bare timeout.
+ * the list does not arrive, the test fails with what the form and the page's messages (a call that
+ * failed) show instead of a bare timeout.
  */
 async function waitForFieldList(form: Locator, arrived: () => Promise<boolean>, what: string): Promise<void> {
   const deadline = Date.now() + 60_000;
   const problem = form.locator('p.text-red-700');
   let seen = '';
   while (!(await arrived())) {
-    if (Date.now() > deadline) throw new Error(`${what} did not arrive within 60 s; the form shows: ${await form.innerText()}`);
+    if (Date.now() > deadline) {
+      const toasts = await page.locator('[data-sonner-toast]').allInnerTexts();
+      throw new Error(`${what} did not arrive within 60 s; the form shows: ${await form.innerText()}; messages: ${toasts.join(' | ') || 'none'}`);
+    }
     const shown = (await problem.count()) > 0 ? await problem.innerText() : '';
     if (shown && shown !== seen) console.warn(`[bulk e2e] while waiting for ${what} the form showed: ${shown}`);
     seen = shown || seen;
