@@ -9,9 +9,20 @@ type QueryClient = InstanceType<typeof QueryClient>;
 
 type Answer = { fields?: string[]; problem?: string };
 
-/** A picker's query, watched as a mounted picker watches it, answering from `answers` in turn. */
-function watchSchema(client: QueryClient, answers: Answer[]) {
-  const queryFn = vi.fn(async () => answers[Math.min(queryFn.mock.calls.length - 1, answers.length - 1)]!);
+/** A failed call as the tRPC client reports it: the HTTP status of the API's answer in `data`. */
+class CallFailed extends Error {
+  constructor(readonly data: { httpStatus: number }) {
+    super(`the API answered ${data.httpStatus}`);
+  }
+}
+
+/** A picker's query, watched as a mounted picker watches it, answering from `answers` in turn (an Error is thrown). */
+function watchSchema(client: QueryClient, answers: (Answer | Error)[]) {
+  const queryFn = vi.fn(async () => {
+    const answer = answers[Math.min(queryFn.mock.calls.length - 1, answers.length - 1)]!;
+    if (answer instanceof Error) throw answer;
+    return answer;
+  });
   const observer = new QueryObserver<Answer>(client, { queryKey: ['fields', 'crm', 'contact'], queryFn, ...schemaFreshness });
   const seen: Answer[] = [];
   const unsubscribe = observer.subscribe((result) => {
@@ -45,6 +56,25 @@ describe('schema pickers: which answers are kept', () => {
     // Once good, the answer is kept: no more asking.
     await vi.advanceTimersByTimeAsync(SCHEMA_PROBLEM_RETRY_MS * 4);
     expect(picker.queryFn).toHaveBeenCalledTimes(2);
+    picker.unsubscribe();
+  });
+
+  it('asks again after a call that failed on the way (the API answered 503), and shows the fields once it answers', async () => {
+    const picker = watchSchema(client, [new CallFailed({ httpStatus: 503 }), { fields: ['email'] }]);
+    await vi.advanceTimersByTimeAsync(10);
+    expect(picker.seen).toEqual([]);
+
+    await vi.advanceTimersByTimeAsync(SCHEMA_PROBLEM_RETRY_MS);
+    expect(picker.queryFn).toHaveBeenCalledTimes(2);
+    expect(picker.seen.at(-1)).toEqual({ fields: ['email'] });
+    picker.unsubscribe();
+  });
+
+  it('does not ask again after the API refused the request itself (a 4xx)', async () => {
+    const picker = watchSchema(client, [new CallFailed({ httpStatus: 400 }), { fields: ['email'] }]);
+    await vi.advanceTimersByTimeAsync(SCHEMA_PROBLEM_RETRY_MS * 3);
+    expect(picker.queryFn).toHaveBeenCalledTimes(1);
+    expect(picker.seen).toEqual([]);
     picker.unsubscribe();
   });
 

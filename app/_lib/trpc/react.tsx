@@ -20,7 +20,9 @@ export function Providers({ children }: { children: ReactNode }) {
     () =>
       new QueryClient({
         defaultOptions: { queries: { staleTime: 10_000, retry: 1 } },
-        queryCache: new QueryCache({ onError: (error) => toast.error(errorMessage(error)) }),
+        // One toast per distinct message: a query asked again while its failure lasts (the schema pickers)
+        // refreshes its toast instead of stacking a new one every few seconds.
+        queryCache: new QueryCache({ onError: (error) => void toast.error(errorMessage(error), { id: errorMessage(error) }) }),
         // A mutation with `meta: { silent: true }` shows its own error (e.g. the editor's save state).
         mutationCache: new MutationCache({
           onError: (error, _variables, _context, mutation) => {
