@@ -3,7 +3,7 @@
  * (objects and fields change rarely; "Refresh fields" reads them again on demand). An answer that says the
  * system could not be read (a timeout, a refused connection) is not kept but asked again every few seconds,
  * so a passing failure of the system heals by itself instead of leaving the form without fields. So is a
- * call that failed on the way (Syncline's API answering 503 while its database restarts, the network):
+ * call that failed on the way (a 5xx from Syncline's API while its database restarts, no answer at all):
  * only a refusal of the request itself (a 4xx: not allowed, not valid) is not asked again.
  */
 export const SCHEMA_STALE_MS = 5 * 60_000;
