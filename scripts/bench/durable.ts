@@ -15,7 +15,7 @@
  */
 import { randomUUID } from 'node:crypto';
 import http from 'node:http';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
+import { mkdtemp, rm } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import postgres from 'postgres';
@@ -32,6 +32,7 @@ import { setFlowStatus } from '../../app/_server/flows/flow-service';
 import { INBOX_CHANNEL } from '../../domain/inbox/channels';
 import type { FlowInput } from '../../flows-engine/index';
 import type { BenchOutcome } from '../bench';
+import { treeCpuMs, treeRssMb } from './_process-stats';
 import { onSignalStop } from './_stop-on-signal';
 
 const RUNS_PER_LEVEL = { 10: Number(process.env.BENCH_RUNS_C10 ?? 600), 50: Number(process.env.BENCH_RUNS_C50 ?? 1000) } as const;
@@ -88,27 +89,6 @@ function cpuCalibrationLoopsPerSecond(): number {
 function percentile(sorted: number[], p: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]!;
-}
-
-/** Resident memory of a process and its descendants, in MB (from /proc). */
-async function treeRssMb(pid: number): Promise<number> {
-  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  const own = await readFile(`/proc/${pid}/status`, 'utf8')
-    .then((status) => Number(/VmRSS:\s+(\d+)/.exec(status)?.[1] ?? 0) / 1024)
-    .catch(() => 0);
-  const nested = await Promise.all(children.trim().split(/\s+/).filter(Boolean).map((c) => treeRssMb(Number(c))));
-  return own + nested.reduce((a, b) => a + b, 0);
-}
-
-/** CPU time (user + system) of a process, its live descendants and its reaped children, in ms (from /proc). */
-export async function treeCpuMs(pid: number): Promise<number> {
-  const stat = await readFile(`/proc/${pid}/stat`, 'utf8').catch(() => '');
-  // Fields after the command name (which may hold spaces): utime, stime, cutime, cstime are fields 14-17.
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  const ticks = [11, 12, 13, 14].reduce((sum, i) => sum + Number(fields[i] ?? 0), 0);
-  const children = await readFile(`/proc/${pid}/task/${pid}/children`, 'utf8').catch(() => '');
-  const nested = await Promise.all(children.trim().split(/\s+/).filter(Boolean).map((c) => treeCpuMs(Number(c))));
-  return ticks * 10 + nested.reduce((a, b) => a + b, 0);
 }
 
 export default async function run(): Promise<BenchOutcome> {

@@ -23,7 +23,7 @@ import { startTemporalServer, startWebProcess, startWorkerProcess, type ManagedC
 import { startTemporalProductionServer } from '../../tests/support/temporal-server';
 import { getFreePort } from '../supervisor/ports';
 import type { BenchOutcome } from '../bench';
-import { treeCpuMs } from './durable';
+import { treeCpuMs } from './_process-stats';
 
 const RUNS = Number(process.env.BENCH_SCALE_RUNS ?? 600);
 const CONCURRENCY = Number(process.env.BENCH_SCALE_CONCURRENCY ?? 30);
