@@ -7,13 +7,17 @@
  * - PostgreSQL (`postgres`, `demo-helpdesk`): the tables and views of the connection's schema and
  *   their columns (`information_schema`), required = NOT NULL without a default;
  * - MySQL / MariaDB (`mysql`): the tables of the connection's database and their columns (mysql-gateway.ts);
+ *   in both databases the stamp column (`stamp-column.ts`) is marked when the connection has an integration
+ *   identity, since every write fills it then;
  * - REST APIs (`rest`, `demo-crm`): the API does not list its objects, so the analyst types the path
  *   segment; its fields are read from one record of `GET {base}/{object}?limit=1` (the poll contract).
  *
  * A look-up that fails (database away, API refuses) is not an error of the flow: the answer carries
  * the reason in words and no list, and the editor falls back to free text.
  */
+import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
+import { connections } from '../../db/schema';
 import { TransientError, UserError } from '../../flows-engine/index';
 import { explainStatus, HttpFailure } from '../connections/http-client';
 import { isConnectorKind, isMysqlKind, isPostgresKind, isRestKind } from '../connections/kinds';
@@ -24,6 +28,7 @@ import { declarationOf, type ConnectorSettings } from './kit/connector-settings'
 import type { FieldDeclaration } from './kit/define-connector';
 import { objectFields } from './kit/discover-fields';
 import { listMysqlTables, mysqlTableFields } from './mysql-gateway';
+import { stampColumnOf } from './stamp-column';
 import { typeOfValue } from './value-type';
 
 /** One field as a picker shows it. `type` is the system's word for it (`string`, `timestamp with time zone`, …). */
@@ -33,6 +38,8 @@ export interface SchemaField {
   readonly type: string;
   readonly required?: boolean;
   readonly readOnly?: boolean;
+  /** Filled by Syncline on every write, with the connection's integration identity (the table's stamp column), unless mapped. */
+  readonly stamp?: boolean;
 }
 
 export interface SchemaObject {
@@ -146,6 +153,15 @@ function toSchemaField(f: FieldDeclaration): SchemaField {
   return { name: f.name, type: f.type, ...(f.label ? { label: f.label } : {}), ...(f.required ? { required: true } : {}), ...(f.readOnly ? { readOnly: true } : {}) };
 }
 
+/** Marks a table's stamp column, which the gateways fill on every write when the connection has an integration identity. */
+async function markStamp(db: Db, connection: ResolvedConnection, answer: ObjectFields): Promise<ObjectFields> {
+  const stampColumn = stampColumnOf(new Set(answer.fields.map((f) => f.name)));
+  if (!stampColumn) return answer;
+  const [row] = await db.select({ identity: connections.integrationIdentity }).from(connections).where(eq(connections.id, connection.id));
+  if (!row?.identity.trim()) return answer;
+  return { ...answer, fields: answer.fields.map((f) => (f.name === stampColumn ? { ...f, stamp: true } : f)) };
+}
+
 /** The fields of one object of a connection; `refresh` reads discovered fields again. */
 export async function listObjectFields(
   db: Db,
@@ -162,10 +178,10 @@ export async function listObjectFields(
       const fields = await objectFields(connection, objectType, { refresh: query.refresh ?? false });
       return { objectLabel: object.label, fields: fields.map(toSchemaField) };
     }
-    if (isPostgresKind(connection.kind)) return await postgresFields(connection, objectType);
+    if (isPostgresKind(connection.kind)) return await markStamp(db, connection, await postgresFields(connection, objectType));
     if (isMysqlKind(connection.kind)) {
       const fields = await mysqlTableFields(connection, objectType);
-      return { objectLabel: objectType, fields: fields.map(toSchemaField) };
+      return await markStamp(db, connection, { objectLabel: objectType, fields: fields.map(toSchemaField) });
     }
     if (isRestKind(connection.kind)) return await restFields(connection, objectType);
   } catch (error) {

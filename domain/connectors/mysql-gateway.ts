@@ -21,6 +21,7 @@ import { UserError } from '../../flows-engine/index';
 import { classifyMysqlError, inMysqlTransaction, mysqlIdent as ident, mysqlPoolFor, type MysqlPlace } from '../connections/mysql-pool';
 import type { ResolvedConnection } from '../connections/resolve';
 import type { FieldDeclaration, FieldType } from './kit/define-connector';
+import { stampColumnOf } from './stamp-column';
 
 /** Placeholder written into NOT NULL personal columns by anonymisation. */
 const ANONYMISED_VALUE = 'anonymised';
@@ -73,7 +74,7 @@ async function tableFacts(session: Pick<mysql.Pool, 'query'>, table: string, pla
     columns: new Map(columns.map((c) => [c.name, c])),
     key: key.name,
     autoIncrement: key.extra.includes('auto_increment'),
-    stampColumn: names.has('updated_by') ? 'updated_by' : names.has('modified_by') ? 'modified_by' : null,
+    stampColumn: stampColumnOf(names),
   };
 }
 

@@ -13,6 +13,7 @@ import type postgres from 'postgres';
 import type { RecordGateway, UpsertRecordResult } from '../../nodes/effect-deps';
 import { classifyPostgresError as classify, poolFor, postgresIdent as ident } from '../connections/postgres-pool';
 import type { ResolvedConnection } from '../connections/resolve';
+import { stampColumnOf } from './stamp-column';
 
 
 async function inTransaction<T>(connection: ResolvedConnection, work: (sql: postgres.TransactionSql) => Promise<T>): Promise<T> {
@@ -30,7 +31,7 @@ async function tableFacts(sql: postgres.TransactionSql, table: string): Promise<
     where table_schema = current_schema() and table_name = ${table}`;
   const names = new Set(columns.map((c) => c.name));
   return {
-    stampColumn: names.has('updated_by') ? 'updated_by' : names.has('modified_by') ? 'modified_by' : null,
+    stampColumn: stampColumnOf(names),
     notNull: new Set(columns.filter((c) => c.nullable === 'NO').map((c) => c.name)),
   };
 }

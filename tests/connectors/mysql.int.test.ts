@@ -113,6 +113,8 @@ describe('MySQL connector against a real MariaDB server', () => {
       { name: 'id', type: 'number', readOnly: true },
       { name: 'email', type: 'string', required: true },
     ]);
+    // The connection has an integration identity, so every write fills updated_by with it (the pickers say so).
+    expect(picked.fields.find((f) => f.name === 'updated_by')).toEqual({ name: 'updated_by', type: 'string', stamp: true });
     expect((await listObjectFields(ctx.handle.db, { ...query, objectType: 'no_such_table' })).problem).toMatch(/no_such_table/);
   });
 

@@ -141,6 +141,9 @@ describe('Bulk page', () => {
     await waitForFieldList(form, () => form.getByLabel('Source of email').isVisible(), 'the columns of the helpdesk’s customers');
     // Fields of the same name are mapped already (email, phone); name comes from the CRM's first name.
     expect(await form.getByLabel('Source of email').inputValue()).toBe('email');
+    // updated_by is the helpdesk's stamp column: every write fills it with the integration identity.
+    expect(await form.getByRole('row', { name: /updated_by/ }).innerText()).toContain('filled by Syncline');
+    expect(await form.getByLabel('Source of updated_by').locator('option:checked').innerText()).toBe('— the integration identity —');
     await page.getByLabel('Source of name').selectOption('firstName');
     expect(await page.getByLabel('Source modified-at field').inputValue()).toBe('modifiedAt');
     expect(await page.getByLabel('Match existing records by').inputValue()).toBe('email');
@@ -151,8 +154,8 @@ describe('Bulk page', () => {
     await expect.poll(() => job.getByText('completed', { exact: true }).count(), { timeout: 120_000 }).toBe(1);
     await page.waitForTimeout(1000); // let the bar's width transition finish before the screenshot
     await page.screenshot({ path: screenshotPath('bulk-08-any-pair-completed') });
-    const rows = await helpdesk<{ name: string; email: string; phone: string }[]>`select name, email, phone from customers where email = 'person7@example.com'`;
-    expect(rows).toEqual([{ name: 'First7', email: 'person7@example.com', phone: '+1 555 7' }]);
+    const rows = await helpdesk<{ name: string; email: string; phone: string; updated_by: string }[]>`select name, email, phone, updated_by from customers where email = 'person7@example.com'`;
+    expect(rows).toEqual([{ name: 'First7', email: 'person7@example.com', phone: '+1 555 7', updated_by: 'svc-sync' }]);
     const [loaded] = await helpdesk<{ n: number }[]>`select count(*)::int as n from customers`;
     expect(loaded!.n).toBe(CONTACTS);
   }, 300_000);

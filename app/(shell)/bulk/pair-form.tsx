@@ -24,6 +24,7 @@ type Connection = { id: string; name: string; kind: string };
 
 const select = 'min-w-52 rounded-md border-0 px-3 py-2 text-sm ring-1 ring-slate-300';
 const NOT_WRITTEN = '';
+const STAMP_WHY = "Every write fills this column with the connection's integration identity, so the sync's own changes are told apart from people's. Choose a field only to write something else.";
 const MODIFIED_GUESSES = ['updated_at', 'modifiedAt', 'modified_at', 'updatedAt', 'lastmodifieddate', 'LastModifiedDate', 'modifiedon'];
 
 /** An object picker: the connection's objects, or a text box where it lists none. */
@@ -124,11 +125,15 @@ export function PairForm({ connections, pending, onStart }: { connections: Conne
             {writable.map((f) => (
               <tr key={f.name}>
                 <td className="py-1 pr-4 text-slate-800">
-                  {f.name} <span className="text-xs text-slate-500">{f.type}{f.required ? ' · required' : ''}</span>
+                  {f.name}{' '}
+                  <span className="text-xs text-slate-500" title={f.stamp ? STAMP_WHY : undefined}>
+                    {f.type}
+                    {f.stamp ? ' · filled by Syncline' : f.required ? ' · required' : ''}
+                  </span>
                 </td>
                 <td className="py-1">
-                  <select aria-label={`Source of ${f.name}`} className={select} value={sourceOf(f.name)} onChange={(e) => setChosen({ ...chosen, [f.name]: e.target.value })}>
-                    <option value={NOT_WRITTEN}>— not written —</option>
+                  <select aria-label={`Source of ${f.name}`} className={`${select} w-64`} value={sourceOf(f.name)} onChange={(e) => setChosen({ ...chosen, [f.name]: e.target.value })}>
+                    <option value={NOT_WRITTEN}>{f.stamp ? '— the integration identity —' : '— not written —'}</option>
                     {sourceNames.map((n) => <option key={n} value={n}>{n}</option>)}
                   </select>
                 </td>

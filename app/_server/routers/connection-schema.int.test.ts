@@ -31,6 +31,8 @@ beforeAll(async () => {
   await sql`create schema desk`;
   await sql`create table desk.contacts (id serial primary key, email text not null, full_name text, score integer default 0, created_at timestamptz not null default now())`;
   await sql`create view desk.active_contacts as select * from desk.contacts`;
+  await sql`create schema support`;
+  await sql`create table support.tickets (id serial primary key, subject text not null, updated_by text not null)`;
   await sql.end();
   analyst = await insertUser(handle.db, 'Ana');
   viewer = await insertUser(handle.db, 'Vic');
@@ -45,6 +47,8 @@ beforeAll(async () => {
     ids[key] = (await createConnection(handle.db, actor, input)).id;
   };
   await make('desk', { kind: 'postgres', name: 'Desk DB', settings: { schema: 'desk' }, secret: target.url, allowPrivateNetwork: true, integrationIdentity: '', owner: '', description: '', scopes: [], credentialExpiresAt: null });
+  await make('support', { kind: 'postgres', name: 'Support DB', settings: { schema: 'support' }, secret: target.url, allowPrivateNetwork: true, integrationIdentity: 'svc-sync', owner: '', description: '', scopes: [], credentialExpiresAt: null });
+  await make('supportAnonymous', { kind: 'postgres', name: 'Support DB (no identity)', settings: { schema: 'support' }, secret: target.url, allowPrivateNetwork: true, integrationIdentity: '', owner: '', description: '', scopes: [], credentialExpiresAt: null });
   await make('down', { kind: 'postgres', name: 'Down DB', settings: { schema: 'public' }, secret: 'postgres://nobody:x@127.0.0.1:9/none', allowPrivateNetwork: true, integrationIdentity: '', owner: '', description: '', scopes: [], credentialExpiresAt: null });
   await make('fresh', { kind: 'connector', name: 'Freshdesk', settings: { connector: 'freshdesk', params: { domain: 'acme' } }, secret: 'key', allowPrivateNetwork: false, integrationIdentity: '', owner: '', description: '', scopes: [], credentialExpiresAt: null });
   await make('rest', { kind: 'rest', name: 'Billing API', settings: { baseUrl: 'http://127.0.0.1:9/v1', auth: { type: 'none' } }, allowPrivateNetwork: true, integrationIdentity: '', owner: '', description: '', scopes: [], credentialExpiresAt: null });
@@ -75,6 +79,19 @@ describe('the pickers’ look-ups of a connection', () => {
       { name: 'created_at', type: 'timestamp with time zone' },
     ]);
     await expect(api.connectionSchema.fields({ connectionId: ids.desk!, objectType: 'nope' })).resolves.toMatchObject({ fields: [], problem: '“Desk DB” has no table “nope”.' });
+  });
+
+  it('marks the stamp column, which every write fills with the integration identity, only where the connection has one', async () => {
+    const api = callerFor(handle.db, analyst, acme);
+    const stamped = await api.connectionSchema.fields({ connectionId: ids.support!, objectType: 'tickets' });
+    expect(stamped.fields).toEqual([
+      { name: 'id', type: 'integer' },
+      { name: 'subject', type: 'text', required: true },
+      { name: 'updated_by', type: 'text', required: true, stamp: true },
+    ]);
+    // Without an identity nothing fills it: a required column like any other.
+    const plain = await api.connectionSchema.fields({ connectionId: ids.supportAnonymous!, objectType: 'tickets' });
+    expect(plain.fields.at(-1)).toEqual({ name: 'updated_by', type: 'text', required: true });
   });
 
   it('lists a declared system’s objects and fields from its declaration', async () => {
