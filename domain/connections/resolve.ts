@@ -18,6 +18,8 @@ export interface ResolvedConnection {
   readonly settings: ConnectionSettings;
   readonly secret: string | null;
   readonly allowPrivateNetwork: boolean;
+  /** Who the integration writes as (loop prevention), or '' when none is set. */
+  readonly integrationIdentity: string;
   /** Changes whenever the secret does: part of cache keys (OAuth2 tokens, database pools). */
   readonly secretVersion: string;
   /** The connection's OAuth2 grant ("Connect"), read and refreshed under a lock by the signing code. */
@@ -49,6 +51,7 @@ export async function resolveConnection(
     settings: settings.value,
     secret: row.secretCiphertext ? decryptSecret(row.secretCiphertext, ring) : null,
     allowPrivateNetwork: row.allowPrivateNetwork,
+    integrationIdentity: row.integrationIdentity,
     secretVersion: `${row.id}:${row.secretUpdatedAt?.getTime() ?? 0}:${row.updatedAt.getTime()}`,
     grants: grantStoreFor(db, { workspaceId: row.workspaceId, connectionId: row.id }, ring),
   };

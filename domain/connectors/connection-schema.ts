@@ -15,9 +15,7 @@
  * A look-up that fails (database away, API refuses) is not an error of the flow: the answer carries
  * the reason in words and no list, and the editor falls back to free text.
  */
-import { eq } from 'drizzle-orm';
 import type { Db } from '../../db/client';
-import { connections } from '../../db/schema';
 import { TransientError, UserError } from '../../flows-engine/index';
 import { explainStatus, HttpFailure } from '../connections/http-client';
 import { isConnectorKind, isMysqlKind, isPostgresKind, isRestKind } from '../connections/kinds';
@@ -154,11 +152,9 @@ function toSchemaField(f: FieldDeclaration): SchemaField {
 }
 
 /** Marks a table's stamp column, which the gateways fill on every write when the connection has an integration identity. */
-async function markStamp(db: Db, connection: ResolvedConnection, answer: ObjectFields): Promise<ObjectFields> {
+function markStamp(connection: ResolvedConnection, answer: ObjectFields): ObjectFields {
   const stampColumn = stampColumnOf(new Set(answer.fields.map((f) => f.name)));
-  if (!stampColumn) return answer;
-  const [row] = await db.select({ identity: connections.integrationIdentity }).from(connections).where(eq(connections.id, connection.id));
-  if (!row?.identity.trim()) return answer;
+  if (!stampColumn || !connection.integrationIdentity.trim()) return answer;
   return { ...answer, fields: answer.fields.map((f) => (f.name === stampColumn ? { ...f, stamp: true } : f)) };
 }
 
@@ -178,10 +174,10 @@ export async function listObjectFields(
       const fields = await objectFields(connection, objectType, { refresh: query.refresh ?? false });
       return { objectLabel: object.label, fields: fields.map(toSchemaField) };
     }
-    if (isPostgresKind(connection.kind)) return await markStamp(db, connection, await postgresFields(connection, objectType));
+    if (isPostgresKind(connection.kind)) return markStamp(connection, await postgresFields(connection, objectType));
     if (isMysqlKind(connection.kind)) {
       const fields = await mysqlTableFields(connection, objectType);
-      return await markStamp(db, connection, { objectLabel: objectType, fields: fields.map(toSchemaField) });
+      return markStamp(connection, { objectLabel: objectType, fields: fields.map(toSchemaField) });
     }
     if (isRestKind(connection.kind)) return await restFields(connection, objectType);
   } catch (error) {
