@@ -60,6 +60,18 @@ beforeAll(async () => {
     if (supervisor.exitCode !== null) throw new Error(`the supervisor exited while starting:\n${output}`);
     return output.includes('Syncline is running') ? true : undefined;
   }, 'the supervisor to start the stack', 300_000);
+  // "Syncline is running" comes once every part was waited for, the web app healthy or not (after 120 s it
+  // says "(not healthy yet)"): the scenarios below start from an app that answers, so wait for that too.
+  const healthy = await eventually(
+    async () => {
+      if (supervisor.exitCode !== null) return false;
+      const status = await fetch(`${appUrl()}/api/health`, { signal: AbortSignal.timeout(5_000) }).then((r) => r.status, () => undefined);
+      return status === 200 ? true : undefined;
+    },
+    'the app to answer /api/health with 200',
+    300_000,
+  ).catch(() => false);
+  if (!healthy) throw new Error(`the app did not become healthy under the supervisor; its output:\n${output.slice(-6_000)}`);
 
   process.env.SYNCLINE_ENCRYPTION_KEY = encryptionKey;
   await withDb(async (db) => {
